@@ -1,0 +1,80 @@
+// Lint, including the layers of STYLE.md: src-shared is pure (no Node, Electron, Vue or
+// DOM); src-main and src-renderer never import each other; the renderer has no Node.
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+import vue from 'eslint-plugin-vue'
+import globals from 'globals'
+
+const nodeModules = ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto', 'http', 'url', 'util', 'stream', 'buffer']
+const restrict = (patterns, message) => ({ group: patterns, message })
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'drizzle/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...vue.configs['flat/recommended'],
+  {
+    files: ['**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser } },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'vue/multi-word-component-names': 'off',
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+      'vue/html-closing-bracket-newline': 'off',
+      'vue/multiline-html-element-content-newline': 'off',
+      'vue/html-indent': 'off',
+    },
+  },
+  {
+    files: ['src-main/**/*.ts', 'scripts/**', 'test/**/*.ts', 'bin/**', '*.config.*'],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    files: ['src-shared/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            restrict(nodeModules, 'src-shared is pure TypeScript: no Node modules.'),
+            restrict(['electron', 'electron/*'], 'src-shared must not use Electron.'),
+            restrict(['vue', 'pinia', 'chart.js', 'chart.js/*'], 'src-shared must not use the UI stack.'),
+            restrict(['**/src-main/**', '**/src-renderer/**'], 'src-shared is the bottom layer: it imports no other layer.'),
+            restrict(['better-sqlite3', 'drizzle-orm', 'drizzle-orm/*'], 'src-shared must not touch the database.'),
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'window', 'document', 'process', 'require', 'Buffer', 'navigator', 'localStorage', '__dirname'],
+    },
+  },
+  {
+    files: ['src-main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [restrict(['**/src-renderer/**', 'vue', 'pinia', 'chart.js'], 'src-main never imports the renderer.')] },
+      ],
+    },
+  },
+  {
+    files: ['src-renderer/**/*.ts', 'src-renderer/**/*.vue'],
+    languageOptions: { globals: globals.browser },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            restrict(['**/src-main/**'], 'The renderer never imports src-main: it talks to the API client.'),
+            restrict(nodeModules, 'The renderer has no Node access.'),
+            restrict(['electron', 'electron/*', 'better-sqlite3', 'drizzle-orm', 'drizzle-orm/*'], 'The renderer has no Node or database access.'),
+          ],
+        },
+      ],
+    },
+  },
+)

@@ -1,0 +1,23 @@
+/**
+ * The preload: exposes exactly the contract's names as `window.api` (each one an
+ * invoke on its channel) and the desktop shell's few extras as `window.shell`.
+ * No Node, no fs, no raw ipcRenderer reaches the page.
+ */
+import { contextBridge, ipcRenderer } from 'electron'
+import { API_NAMES } from '../../src-shared/api/contract'
+
+const api = Object.fromEntries(
+  API_NAMES.map((name) => [name, (input: unknown) => ipcRenderer.invoke(`api:${name}`, input ?? {})]),
+)
+
+contextBridge.exposeInMainWorld('api', api)
+contextBridge.exposeInMainWorld('shell', {
+  kind: 'desktop',
+  onMenu: (callback: (action: string) => void) => {
+    ipcRenderer.on('menu', (_event, action: unknown) => {
+      if (typeof action === 'string') callback(action)
+    })
+  },
+  saveFile: (fileName: string, content: string) => ipcRenderer.invoke('shell:saveFile', fileName, content),
+  savePdf: (fileName: string, html: string) => ipcRenderer.invoke('shell:savePdf', fileName, html),
+})

@@ -1,0 +1,152 @@
+/**
+ * The one handler table: every entry of the API contract, mapped to a service call.
+ * Its type makes a missing or misspelled handler a compile error. Electron IPC, the
+ * web server and the CLI all call `dispatch`, which validates the input with the
+ * contract's schema first: no door trusts its caller.
+ */
+import { z } from 'zod'
+import {
+  contract,
+  isApiName,
+  type ApiError,
+  type ApiName,
+  type ApiParsedInput,
+  type ApiResponse,
+  type ApiResult,
+} from '../src-shared/api/contract'
+import { TaxInputError } from '../src-shared/tax'
+import type { ServiceContext } from './services/context'
+import { ServiceError } from './services/errors'
+import * as projects from './services/projects'
+import * as generations from './services/generations'
+import * as records from './services/records'
+import * as summaries from './services/summaries'
+import * as trash from './services/trash'
+import { loadSample } from './services/sample'
+import { isFirstRun, setSetting } from './services/settings'
+import { exportBackup, restoreBackup } from './services/backup'
+import { listImports, runImport } from './services/imports'
+import { exportReport } from './exporters'
+
+export interface HandlerEnv extends ServiceContext {
+  version: string
+  dbFile: string
+  mode: 'desktop' | 'web'
+  /** Where long work (imports) reports progress, as a fraction in [0, 1]. */
+  onProgress?: (fraction: number) => void
+}
+
+export type Handlers = {
+  [N in ApiName]: (env: HandlerEnv, input: ApiParsedInput<N>) => ApiResult<N> | Promise<ApiResult<N>>
+}
+
+export const handlers: Handlers = {
+  'app.info': (env) => ({ version: env.version, dbFile: env.dbFile, firstRun: isFirstRun(env), mode: env.mode }),
+  'app.dismissFirstRun': (env) => {
+    setSetting(env, 'firstRunDismissed', 'true')
+    return { ok: true }
+  },
+  'sample.load': (env) => loadSample(env),
+
+  'projects.list': (env, i) => projects.listProjects(env, i.includeArchived),
+  'projects.create': (env, i) => projects.createProject(env, i),
+  'projects.update': (env, i) => projects.updateProject(env, i),
+  'projects.delete': (env, i) => projects.deleteProject(env, i.id),
+  'projects.restore': (env, i) => projects.restoreProject(env, i.id),
+  'projects.trash': (env) => projects.listTrashedProjects(env),
+  'projects.emptyTrash': (env) => projects.emptyProjectTrash(env),
+  'projects.summary': (env, i) => summaries.projectSummary(env, i.projectId),
+
+  'generations.list': (env, i) => generations.listGenerations(env, i.projectId),
+  'generations.get': (env, i) => summaries.generationDetail(env, i.id),
+  'generations.create': (env, i) => generations.createGeneration(env, i),
+  'generations.update': (env, i) => generations.updateGeneration(env, i),
+  'generations.delete': (env, i) => generations.deleteGeneration(env, i.id),
+
+  'measurements.list': (env, i) => records.listMeasurements(env, i.generationId),
+  'measurements.create': (env, i) => records.createMeasurement(env, i),
+  'measurements.update': (env, i) => records.updateMeasurement(env, i),
+  'measurements.delete': (env, i) => records.deleteMeasurement(env, i.id),
+
+  'policies.list': (env, i) => records.listPolicies(env, i.generationId),
+  'policies.create': (env, i) => records.createPolicy(env, i),
+  'policies.delete': (env, i) => records.deletePolicy(env, i.id),
+
+  'curves.list': (env, i) => records.listCurves(env, i.generationId),
+  'curves.create': (env, i) => records.createCurve(env, i),
+  'curves.delete': (env, i) => records.deleteCurve(env, i.id),
+
+  'costs.list': (env, i) => records.listCosts(env, i.generationId),
+  'costs.create': (env, i) => records.createCost(env, i),
+  'costs.delete': (env, i) => records.deleteCost(env, i.id),
+
+  'phases.list': (env, i) => records.listPhases(env, i.generationId),
+  'phases.create': (env, i) => records.createPhase(env, i),
+  'phases.delete': (env, i) => records.deletePhase(env, i.id),
+
+  'plans.get': (env, i) => records.getPlan(env, i.generationId),
+  'plans.save': (env, i) => records.savePlan(env, i),
+
+  'trash.list': (env) => trash.listTrash(env),
+  'trash.restore': (env, i) =>
+    trash.restoreFromTrash(env, i.id, (snapshot) => {
+      // A restored generation takes its place in the calendar order again.
+      for (const g of snapshot.generations ?? []) generations.renumberGenerations(env, g.projectId as number)
+    }),
+
+  'timeline.get': (env, i) => summaries.timeline(env, i.projectIds),
+  'compare.get': (env, i) => summaries.compare(env, i.generationIds),
+
+  'imports.list': (env, i) => listImports(env, i.projectId),
+  'imports.run': (env, i) =>
+    runImport(env, {
+      format: i.format,
+      fileName: i.fileName,
+      bytes: Buffer.from(i.contentBase64, 'base64'),
+      generationId: i.generationId,
+      role: i.role,
+      force: i.force,
+      directions: i.directions,
+      onProgress: env.onProgress,
+    }),
+  'backup.export': (env) => exportBackup(env),
+  'backup.restore': (env, i) => restoreBackup(env, Buffer.from(i.contentBase64, 'base64').toString('utf8'), i.fileName),
+  'reports.export': (env, i) => exportReport(env, i.format, i.projectId),
+}
+
+/** Validates and runs one request; never throws: every failure becomes an ApiError. */
+export async function dispatch(env: HandlerEnv, name: unknown, rawInput: unknown): Promise<ApiResponse<unknown>> {
+  if (!isApiName(name)) {
+    return { ok: false, error: { code: 'unknown-request', message: `unknown request ${JSON.stringify(name)}` } }
+  }
+  const parsed = contract[name].input.safeParse(rawInput ?? {})
+  if (!parsed.success) return { ok: false, error: invalidInput(name, parsed.error) }
+  try {
+    const handler = handlers[name] as (env: HandlerEnv, input: unknown) => unknown
+    return { ok: true, value: await handler(env, parsed.data) }
+  } catch (err) {
+    return { ok: false, error: toApiError(err) }
+  }
+}
+
+export function invalidInput(name: string, error: z.ZodError): ApiError {
+  const issues = error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.') || '(input)',
+    message: issue.message,
+  }))
+  return {
+    code: 'invalid-input',
+    message: `${name}: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    issues,
+  }
+}
+
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ServiceError) return { code: err.code, message: err.message }
+  if (err instanceof TaxInputError) {
+    return { code: 'invalid-data', message: err.message, issues: [{ path: err.path, message: err.message }] }
+  }
+  if (err instanceof Error && err.name === 'ImportError') return { code: 'invalid-data', message: err.message }
+  console.error(err)
+  return { code: 'internal', message: `unexpected error: ${(err as Error)?.message ?? String(err)}` }
+}

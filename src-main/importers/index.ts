@@ -1,0 +1,10 @@
+/**
+ * File importers: pure parsers from bytes to plain data. Nothing here touches the
+ * database; the import service stores what they return, in one transaction.
+ */
+export { ImportError, type ParsedResult, type ParsedRun } from './types'
+export { KNOWN_METRIC_DIRECTIONS, knownDirection } from './metricDirections'
+export { parseLmEvalResults } from './lmEval'
+export { parseInspectLog } from './inspect'
+export { CSV_COLUMNS, parseCsv, type CsvColumn, type CsvImport, type ParsedMeasurementRow } from './csv'
+export { BACKUP_FORMAT_MARKER, detectFormat, type ImportFormat } from './detect'

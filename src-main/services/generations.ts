@@ -1,0 +1,118 @@
+import { and, asc, eq } from 'drizzle-orm'
+import type { Generation } from '../../src-shared/domain/types'
+import type { ApiParsedInput } from '../../src-shared/api/contract'
+import type { TrashEntry } from '../../src-shared/api/views'
+import * as schema from '../db/schema'
+import { generations } from '../db/schema'
+import { nowIso, type ServiceContext } from './context'
+import { explainConstraint, notFound, ServiceError } from './errors'
+import { getProject } from './projects'
+import { moveToTrash, rowsWhereIn, type Snapshot } from './trash'
+
+export function listGenerations(ctx: ServiceContext, projectId: number): Generation[] {
+  return ctx.db
+    .select()
+    .from(generations)
+    .where(eq(generations.projectId, projectId))
+    .orderBy(asc(generations.ordinal))
+    .all()
+}
+
+export function getGeneration(ctx: ServiceContext, id: number): Generation {
+  const row = ctx.db.select().from(generations).where(eq(generations.id, id)).get()
+  if (!row) throw notFound('generation', id)
+  return row
+}
+
+export function findGenerationByName(ctx: ServiceContext, projectId: number, name: string): Generation {
+  const row = ctx.db
+    .select()
+    .from(generations)
+    .where(and(eq(generations.projectId, projectId), eq(generations.name, name)))
+    .get()
+  if (!row) throw notFound('generation', name)
+  return row
+}
+
+/** Generations are numbered by pretrained date (then creation), so order follows the calendar. */
+export function renumberGenerations(ctx: ServiceContext, projectId: number): void {
+  const rows = ctx.db
+    .select({ id: generations.id, ordinal: generations.ordinal })
+    .from(generations)
+    .where(eq(generations.projectId, projectId))
+    .orderBy(asc(generations.pretrainedOn), asc(generations.id))
+    .all()
+  rows.forEach((row, i) => {
+    if (row.ordinal !== i + 1) {
+      ctx.db.update(generations).set({ ordinal: i + 1 }).where(eq(generations.id, row.id)).run()
+    }
+  })
+}
+
+export function createGeneration(ctx: ServiceContext, input: ApiParsedInput<'generations.create'>): Generation {
+  const project = getProject(ctx, input.projectId)
+  if (project.deletedAt) throw new ServiceError('conflict', `project "${project.name}" is in the trash`)
+  return ctx.sqlite.transaction(() => {
+    let created: Generation
+    try {
+      created = ctx.db.insert(generations).values({ ...input, ordinal: 0 }).returning().get()
+    } catch (err) {
+      explainConstraint(err, `project "${project.name}" already has a generation named "${input.name}"`)
+    }
+    renumberGenerations(ctx, input.projectId)
+    return getGeneration(ctx, created.id)
+  })()
+}
+
+export function updateGeneration(ctx: ServiceContext, input: ApiParsedInput<'generations.update'>): Generation {
+  const current = getGeneration(ctx, input.id)
+  const { id, ...changes } = input
+  const next = { ...current, ...stripUndefined(changes) }
+  if (next.deployedOn && next.deployedOn < next.pretrainedOn) {
+    throw new ServiceError('invalid-data', `deployedOn ${next.deployedOn} is before pretrainedOn ${next.pretrainedOn}`)
+  }
+  return ctx.sqlite.transaction(() => {
+    try {
+      ctx.db
+        .update(generations)
+        .set({ ...stripUndefined(changes), updatedAt: nowIso() })
+        .where(eq(generations.id, id))
+        .run()
+    } catch (err) {
+      explainConstraint(err, `this project already has a generation named "${next.name}"`)
+    }
+    renumberGenerations(ctx, current.projectId)
+    return getGeneration(ctx, id)
+  })()
+}
+
+export function deleteGeneration(ctx: ServiceContext, id: number): TrashEntry {
+  const generation = getGeneration(ctx, id)
+  const snapshot = generationSnapshot(ctx, generation)
+  return moveToTrash(ctx, 'generation', `generation "${generation.name}"`, snapshot, () => {
+    ctx.db.delete(generations).where(eq(generations.id, id)).run()
+    renumberGenerations(ctx, generation.projectId)
+  })
+}
+
+function generationSnapshot(ctx: ServiceContext, generation: Generation): Snapshot {
+  const ids = [generation.id]
+  const policies = rowsWhereIn(ctx, schema.inferencePolicies, schema.inferencePolicies.generationId, ids)
+  const curves = rowsWhereIn(ctx, schema.computeCurves, schema.computeCurves.generationId, ids)
+  return {
+    generations: [generation as unknown as Record<string, unknown>],
+    importRecords: rowsWhereIn(ctx, schema.importRecords, schema.importRecords.generationId, ids),
+    benchmarkMeasurements: rowsWhereIn(ctx, schema.benchmarkMeasurements, schema.benchmarkMeasurements.generationId, ids),
+    inferencePolicies: policies,
+    policyRows: rowsWhereIn(ctx, schema.policyRows, schema.policyRows.policyId, policies.map((p) => p.id as number)),
+    computeCurves: curves,
+    curvePoints: rowsWhereIn(ctx, schema.curvePoints, schema.curvePoints.curveId, curves.map((c) => c.id as number)),
+    costItems: rowsWhereIn(ctx, schema.costItems, schema.costItems.generationId, ids),
+    pipelinePhases: rowsWhereIn(ctx, schema.pipelinePhases, schema.pipelinePhases.generationId, ids),
+    plans: rowsWhereIn(ctx, schema.plans, schema.plans.generationId, ids),
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
+}

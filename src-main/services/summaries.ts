@@ -1,0 +1,341 @@
+/**
+ * Read models for the views, the CLI's summary and the reports: every figure comes
+ * from the tax engine in src-shared/tax. Records are loaded in one query per table for
+ * all the generations asked about, never one query per generation.
+ */
+import { asc, eq, inArray, isNull } from 'drizzle-orm'
+import type { Generation, Plan } from '../../src-shared/domain/types'
+import type {
+  CompareView,
+  GenerationDetail,
+  GenerationSummary,
+  PlanCheck,
+  ProjectSummary,
+  TimelineView,
+} from '../../src-shared/api/views'
+import {
+  benchmarkRegression,
+  deploymentShrink,
+  developmentTax,
+  forecastNextDeployment,
+  inferenceTaxFromCurve,
+  inferenceTaxFromPolicy,
+  regressionAggregates,
+  taxesInMoney,
+  timeToDeploymentMonths,
+  formatMonths,
+  formatPct,
+  formatUsd,
+} from '../../src-shared/tax'
+import * as schema from '../db/schema'
+import type { ServiceContext } from './context'
+import { getGeneration, listGenerations } from './generations'
+import { getProject } from './projects'
+import { getPlan, listCosts, listCurves, listMeasurements, listPhases, listPolicies } from './records'
+
+function chunked<T>(ids: number[], load: (chunk: number[]) => T[]): T[] {
+  const out: T[] = []
+  for (let i = 0; i < ids.length; i += 500) out.push(...load(ids.slice(i, i + 500)))
+  return out
+}
+
+function groupBy<T>(rows: T[], key: (row: T) => number): Map<number, T[]> {
+  const map = new Map<number, T[]>()
+  for (const row of rows) {
+    const k = key(row)
+    const list = map.get(k)
+    if (list) list.push(row)
+    else map.set(k, [row])
+  }
+  return map
+}
+
+/** Summaries of generations, which must be given in project order (for the shrink). */
+export function summarizeGenerations(ctx: ServiceContext, gens: Generation[]): GenerationSummary[] {
+  const ids = gens.map((g) => g.id)
+  const m = schema.benchmarkMeasurements
+  const measurements = groupBy(
+    chunked(ids, (chunk) =>
+      ctx.db
+        .select({
+          generationId: m.generationId,
+          baseline: m.baseline,
+          aligned: m.aligned,
+          baselineStderr: m.baselineStderr,
+          alignedStderr: m.alignedStderr,
+          direction: m.direction,
+        })
+        .from(m)
+        .where(inArray(m.generationId, chunk))
+        .all(),
+    ),
+    (r) => r.generationId,
+  )
+  const costs = groupBy(
+    chunked(ids, (chunk) => ctx.db.select().from(schema.costItems).where(inArray(schema.costItems.generationId, chunk)).all()),
+    (r) => r.generationId,
+  )
+  const policies = chunked(ids, (chunk) =>
+    ctx.db
+      .select()
+      .from(schema.inferencePolicies)
+      .where(inArray(schema.inferencePolicies.generationId, chunk))
+      .orderBy(asc(schema.inferencePolicies.id))
+      .all(),
+  )
+  const firstPolicy = new Map<number, (typeof policies)[number]>()
+  for (const p of policies) if (!firstPolicy.has(p.generationId)) firstPolicy.set(p.generationId, p)
+  const policyRows = groupBy(
+    chunked([...firstPolicy.values()].map((p) => p.id), (chunk) =>
+      ctx.db.select().from(schema.policyRows).where(inArray(schema.policyRows.policyId, chunk)).orderBy(asc(schema.policyRows.position)).all(),
+    ),
+    (r) => r.policyId,
+  )
+  const plans = new Map(
+    chunked(ids, (chunk) => ctx.db.select().from(schema.plans).where(inArray(schema.plans.generationId, chunk)).all()).map((p) => [
+      p.generationId,
+      p,
+    ]),
+  )
+  const projectNames = new Map<number, string>()
+  for (const g of gens) {
+    if (!projectNames.has(g.projectId)) projectNames.set(g.projectId, getProject(ctx, g.projectId).name)
+  }
+
+  const previousTtd = new Map<number, number | null>()
+  return gens.map((generation) => {
+    const ttdMonths = timeToDeploymentMonths(generation.pretrainedOn, generation.deployedOn)
+    const prev = previousTtd.get(generation.projectId)
+    previousTtd.set(generation.projectId, ttdMonths)
+    const shrink =
+      prev != null && ttdMonths != null && prev > 0 && ttdMonths > 0 ? deploymentShrink(prev, ttdMonths) : null
+    const development = developmentTax(costs.get(generation.id) ?? [], {
+      costUsd: generation.pretrainCostUsd,
+      computePfd: generation.pretrainComputePfd,
+    })
+    const agg = regressionAggregates(measurements.get(generation.id) ?? [])
+    const policy = firstPolicy.get(generation.id)
+    const inference = policy
+      ? inferenceTaxFromPolicy(
+          (policyRows.get(policy.id) ?? []).map((r) => ({ fraction: r.fraction, multiplier: r.multiplier })),
+          policy.rmCost,
+        )
+      : null
+    const plan = plans.get(generation.id) ?? null
+    const money =
+      plan && (plan.inferenceSpendUsdPerMonth != null || plan.delayCostUsdPerMonth != null)
+        ? taxesInMoney(
+            { inferenceTaxPct: inference?.taxPct ?? null, ttdMonths, developmentUsd: development.totalUsd },
+            plan,
+          )
+        : null
+    return {
+      generation,
+      projectName: projectNames.get(generation.projectId) ?? '',
+      ttdMonths,
+      shrink: shrink ? { ratio: shrink.ratio, pctChange: shrink.pctChange, explanation: shrink.explanation } : null,
+      development,
+      regressions: {
+        count: agg.count,
+        paired: agg.paired,
+        unpaired: agg.unpaired,
+        meanPct: agg.meanPct,
+        medianPct: agg.medianPct,
+        regressions: agg.regressions,
+        gains: agg.gains,
+        significant: agg.significant,
+      },
+      inferenceTaxPct: inference?.taxPct ?? null,
+      inferenceTaxExplanation: inference?.explanation ?? null,
+      money,
+      planChecks: plan ? planChecks(plan, ttdMonths, development.totalUsd, inference?.taxPct ?? null) : [],
+    }
+  })
+}
+
+export function planChecks(plan: Plan, ttdMonths: number | null, devUsd: number, perfTaxPct: number | null): PlanCheck[] {
+  const checks: PlanCheck[] = []
+  if (plan.targetTtdMonths != null) {
+    const ok = ttdMonths == null ? null : ttdMonths <= plan.targetTtdMonths
+    checks.push({
+      what: 'time-to-deployment',
+      target: plan.targetTtdMonths,
+      actual: ttdMonths,
+      ok,
+      message:
+        ttdMonths == null
+          ? `not deployed yet; target ${formatMonths(plan.targetTtdMonths)}`
+          : ok
+            ? `${formatMonths(ttdMonths)} is within the target of ${formatMonths(plan.targetTtdMonths)}`
+            : `${formatMonths(ttdMonths)} is over the target of ${formatMonths(plan.targetTtdMonths)}`,
+    })
+  }
+  if (plan.devBudgetUsd != null) {
+    const ok = devUsd <= plan.devBudgetUsd
+    checks.push({
+      what: 'development-budget',
+      target: plan.devBudgetUsd,
+      actual: devUsd,
+      ok,
+      message: ok
+        ? `${formatUsd(devUsd)} spent of a ${formatUsd(plan.devBudgetUsd)} budget`
+        : `${formatUsd(devUsd)} spent: over the ${formatUsd(plan.devBudgetUsd)} budget`,
+    })
+  }
+  if (plan.maxPerfTaxPct != null) {
+    const ok = perfTaxPct == null ? null : perfTaxPct <= plan.maxPerfTaxPct
+    checks.push({
+      what: 'performance-tax',
+      target: plan.maxPerfTaxPct,
+      actual: perfTaxPct,
+      ok,
+      message:
+        perfTaxPct == null
+          ? `no inference policy recorded; limit ${formatPct(plan.maxPerfTaxPct)}`
+          : ok
+            ? `${formatPct(perfTaxPct)} inference-compute tax is within the ${formatPct(plan.maxPerfTaxPct)} limit`
+            : `${formatPct(perfTaxPct)} inference-compute tax exceeds the ${formatPct(plan.maxPerfTaxPct)} limit`,
+    })
+  }
+  return checks
+}
+
+export function projectSummary(ctx: ServiceContext, projectId: number): ProjectSummary {
+  const project = getProject(ctx, projectId)
+  const generations = summarizeGenerations(ctx, listGenerations(ctx, projectId))
+  return { project, generations, forecast: forecastFor(generations) }
+}
+
+function forecastFor(summaries: GenerationSummary[]) {
+  return forecastNextDeployment(
+    summaries.map((s) => ({
+      ordinal: s.generation.ordinal,
+      ttdMonths: s.ttdMonths,
+      techniqueChange: s.generation.techniqueChange,
+    })),
+  )
+}
+
+export function generationDetail(ctx: ServiceContext, id: number): GenerationDetail {
+  const generation = getGeneration(ctx, id)
+  const siblings = listGenerations(ctx, generation.projectId)
+  const upTo = siblings.filter((g) => g.ordinal <= generation.ordinal)
+  const summary = summarizeGenerations(ctx, upTo).at(-1)!
+  return {
+    summary,
+    measurements: listMeasurements(ctx, id).map((measurement) => {
+      if (measurement.baseline == null || measurement.aligned == null) {
+        return {
+          measurement,
+          regressionPct: null,
+          delta: null,
+          z: null,
+          significant: null,
+          isGain: false,
+          explanation: `only the ${measurement.baseline == null ? 'aligned' : 'baseline'} run is recorded`,
+        }
+      }
+      const r = benchmarkRegression({
+        baseline: measurement.baseline,
+        aligned: measurement.aligned,
+        baselineStderr: measurement.baselineStderr,
+        alignedStderr: measurement.alignedStderr,
+        direction: measurement.direction,
+      })
+      return { measurement, ...r }
+    }),
+    policies: listPolicies(ctx, id).map((policy) => ({ policy, ...inferenceTaxFromPolicy(policy.rows, policy.rmCost) })),
+    curves: listCurves(ctx, id).map((curve) => ({
+      curve,
+      ...inferenceTaxFromCurve(curve.points, curve.baseline, curve.direction),
+    })),
+    costs: listCosts(ctx, id),
+    phases: listPhases(ctx, id),
+    plan: getPlan(ctx, id),
+  }
+}
+
+export function timeline(ctx: ServiceContext, projectIds?: number[]): TimelineView {
+  const projects = ctx.db
+    .select()
+    .from(schema.projects)
+    .where(isNull(schema.projects.deletedAt))
+    .orderBy(asc(schema.projects.name))
+    .all()
+    .filter((p) => !projectIds || projectIds.includes(p.id))
+  return {
+    projects: projects.map((project) => {
+      const gens = listGenerations(ctx, project.id)
+      const generations = summarizeGenerations(ctx, gens)
+      const names = new Map(gens.map((g) => [g.id, g.name]))
+      const phases = chunked(
+        gens.map((g) => g.id),
+        (chunk) =>
+          ctx.db
+            .select({
+              id: schema.pipelinePhases.id,
+              generationId: schema.pipelinePhases.generationId,
+              name: schema.pipelinePhases.name,
+              startOn: schema.pipelinePhases.startOn,
+              endOn: schema.pipelinePhases.endOn,
+            })
+            .from(schema.pipelinePhases)
+            .where(inArray(schema.pipelinePhases.generationId, chunk))
+            .orderBy(asc(schema.pipelinePhases.startOn))
+            .all(),
+      ).map((p) => ({ ...p, generationName: names.get(p.generationId) ?? '' }))
+      return { project, generations, phases, forecast: forecastFor(generations) }
+    }),
+  }
+}
+
+/** Side by side; regression % per benchmark · metric. At most `limit` benchmarks, largest spread first. */
+export function compare(ctx: ServiceContext, generationIds: number[], limit = 500): CompareView {
+  const gens = generationIds.map((id) => getGeneration(ctx, id))
+  // Each generation is summarised within its own project so its shrink is against its predecessor.
+  const generations = gens.map((g) => {
+    const upTo = listGenerations(ctx, g.projectId).filter((x) => x.ordinal <= g.ordinal)
+    return summarizeGenerations(ctx, upTo).at(-1)!
+  })
+  const byKey = new Map<string, { benchmark: string; metric: string; values: (number | null)[] }>()
+  gens.forEach((g, column) => {
+    const m = schema.benchmarkMeasurements
+    const rows = ctx.db
+      .select({
+        benchmark: m.benchmark,
+        metric: m.metric,
+        baseline: m.baseline,
+        aligned: m.aligned,
+        direction: m.direction,
+      })
+      .from(m)
+      .where(eq(m.generationId, g.id))
+      .all()
+    for (const r of rows) {
+      const key = `${r.benchmark} · ${r.metric}`
+      let entry = byKey.get(key)
+      if (!entry) {
+        entry = { benchmark: r.benchmark, metric: r.metric, values: gens.map(() => null) }
+        byKey.set(key, entry)
+      }
+      if (r.baseline != null && r.aligned != null && r.baseline !== 0) {
+        entry.values[column] = benchmarkRegression({
+          baseline: r.baseline,
+          aligned: r.aligned,
+          baselineStderr: null,
+          alignedStderr: null,
+          direction: r.direction,
+        }).regressionPct
+      }
+    }
+  })
+  const spread = (values: (number | null)[]) => {
+    const known = values.filter((v): v is number => v != null)
+    return known.length ? Math.max(...known) - Math.min(...known) : -1
+  }
+  const benchmarks = [...byKey.entries()]
+    .map(([key, v]) => ({ key, ...v }))
+    .sort((a, b) => spread(b.values) - spread(a.values) || a.key.localeCompare(b.key))
+    .slice(0, limit)
+  return { generations, benchmarks }
+}

@@ -1,0 +1,169 @@
+/**
+ * Web mode: the same UI and API for a browser, on 127.0.0.1 only. Static files from
+ * the built renderer; `POST /api/<name>` for each contract entry, which needs the
+ * per-launch token and a Host/Origin of this very server (no DNS rebinding, no
+ * cross-site requests).
+ */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import http from 'node:http'
+import path from 'node:path'
+import type { AddressInfo } from 'node:net'
+import { dispatch, type HandlerEnv } from '../handlers'
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+}
+
+export const TOKEN_HEADER = 'x-atax-token'
+/** Imports travel as base64 in the body: large files are allowed, within reason. */
+const MAX_BODY_BYTES = 512 * 1024 * 1024
+
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
+
+export interface WebServer {
+  server: http.Server
+  url: string
+  token: string
+  port: number
+  close(): Promise<void>
+}
+
+export async function startWebServer(options: {
+  env: HandlerEnv
+  rendererDir: string
+  port?: number
+  token?: string
+}): Promise<WebServer> {
+  const token = options.token ?? crypto.randomBytes(24).toString('base64url')
+  const rendererDir = path.resolve(options.rendererDir)
+  if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
+    throw new Error(`the renderer is not built (${rendererDir}/index.html is missing): run npm run build`)
+  }
+  let port = options.port ?? 0
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      console.error(err)
+      if (!res.headersSent) send(res, 500, { ok: false, error: { code: 'internal', message: 'server error' } })
+    })
+  })
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`]
+    if (!req.headers.host || !allowedHosts.includes(req.headers.host)) {
+      return send(res, 421, { ok: false, error: { code: 'invalid-input', message: 'wrong Host header' } })
+    }
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`)
+    if (url.pathname.startsWith('/api/')) {
+      if (req.method !== 'POST') {
+        return send(res, 405, { ok: false, error: { code: 'invalid-input', message: 'use POST for /api requests' } })
+      }
+      const origin = req.headers.origin
+      if (origin !== undefined && !allowedHosts.some((h) => origin === `http://${h}`)) {
+        return send(res, 403, { ok: false, error: { code: 'invalid-input', message: 'cross-origin request refused' } })
+      }
+      if (!safeEqual(String(req.headers[TOKEN_HEADER] ?? ''), token)) {
+        return send(res, 401, { ok: false, error: { code: 'invalid-input', message: 'missing or wrong token' } })
+      }
+      const body = await readBody(req)
+      if (body === null) {
+        return send(res, 413, { ok: false, error: { code: 'invalid-input', message: 'request too large' } })
+      }
+      let input: unknown
+      try {
+        input = body.length ? JSON.parse(body) : {}
+      } catch {
+        return send(res, 400, { ok: false, error: { code: 'invalid-input', message: 'the body is not JSON' } })
+      }
+      const name = decodeURIComponent(url.pathname.slice('/api/'.length))
+      const response = await dispatch(options.env, name, input)
+      const status = response.ok ? 200 : statusFor(response.error.code)
+      return send(res, status, response)
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405).end()
+      return
+    }
+    serveStatic(url.pathname, res)
+  }
+
+  function serveStatic(pathname: string, res: http.ServerResponse) {
+    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '')
+    const file = path.resolve(rendererDir, relative)
+    if (!file.startsWith(rendererDir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
+      return
+    }
+    res.writeHead(200, {
+      'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    })
+    fs.createReadStream(file).pipe(res)
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => resolve())
+  })
+  port = (server.address() as AddressInfo).port
+  return {
+    server,
+    token,
+    port,
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
+
+function statusFor(code: string): number {
+  switch (code) {
+    case 'invalid-input':
+    case 'invalid-data':
+      return 400
+    case 'not-found':
+    case 'unknown-request':
+      return 404
+    case 'conflict':
+      return 409
+    default:
+      return 500
+  }
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a)
+  const bb = Buffer.from(b)
+  return ab.length === bb.length && crypto.timingSafeEqual(ab, bb)
+}
+
+function readBody(req: http.IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let tooLarge = false
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size > MAX_BODY_BYTES) tooLarge = true
+      else chunks.push(chunk)
+    })
+    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+  res.end(text)
+}

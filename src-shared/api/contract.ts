@@ -1,0 +1,152 @@
+/**
+ * The API contract: every request the app can make, with the zod schema of its input
+ * and the type of its result. Electron IPC, the web server and the CLI all dispatch
+ * through the one handler table typed against this object (src-main/handlers.ts), and
+ * the preload exposes exactly these names. Add an operation here first.
+ */
+import { z } from 'zod'
+import type {
+  BenchmarkMeasurement,
+  ComputeCurve,
+  CostItem,
+  Generation,
+  ImportRecord,
+  InferencePolicy,
+  PipelinePhase,
+  Plan,
+  Project,
+} from '../domain/types'
+import * as s from './schemas'
+import type { CompareView, GenerationDetail, ProjectSummary, TimelineView, TrashEntry } from './views'
+import type { ExportResult, ImportResult } from './transfer'
+
+/** Declares one operation: its input schema, and (as a type only) its result. */
+function op<Result>() {
+  return <Input extends z.ZodType>(input: Input) => ({ input, result: undefined as unknown as Result })
+}
+
+const empty = z.object({}).strict()
+const byId = z.object({ id: s.id }).strict()
+const byGeneration = z.object({ generationId: s.id }).strict()
+
+export interface AppInfo {
+  version: string
+  dbFile: string
+  /** True until the user has created, loaded or dismissed anything. */
+  firstRun: boolean
+  mode: 'desktop' | 'web'
+}
+
+export const contract = {
+  'app.info': op<AppInfo>()(empty),
+  'app.dismissFirstRun': op<{ ok: true }>()(empty),
+  'sample.load': op<{ projectId: number; created: boolean }>()(empty),
+
+  'projects.list': op<Project[]>()(
+    z.object({ includeArchived: z.boolean().default(true) }).strict(),
+  ),
+  'projects.create': op<Project>()(s.projectCreate.strict()),
+  'projects.update': op<Project>()(s.projectUpdate.strict()),
+  'projects.delete': op<Project>()(byId),
+  'projects.restore': op<Project>()(byId),
+  'projects.trash': op<Project[]>()(empty),
+  'projects.emptyTrash': op<{ removed: number }>()(empty),
+  'projects.summary': op<ProjectSummary>()(z.object({ projectId: s.id }).strict()),
+
+  'generations.list': op<Generation[]>()(z.object({ projectId: s.id }).strict()),
+  'generations.get': op<GenerationDetail>()(byId),
+  'generations.create': op<Generation>()(s.generationCreate),
+  'generations.update': op<Generation>()(s.generationUpdate.strict()),
+  'generations.delete': op<TrashEntry>()(byId),
+
+  'measurements.list': op<BenchmarkMeasurement[]>()(byGeneration),
+  'measurements.create': op<BenchmarkMeasurement>()(s.measurementCreate),
+  'measurements.update': op<BenchmarkMeasurement>()(s.measurementUpdate.strict()),
+  'measurements.delete': op<TrashEntry>()(byId),
+
+  'policies.list': op<InferencePolicy[]>()(byGeneration),
+  'policies.create': op<InferencePolicy>()(s.policyCreate),
+  'policies.delete': op<TrashEntry>()(byId),
+
+  'curves.list': op<ComputeCurve[]>()(byGeneration),
+  'curves.create': op<ComputeCurve>()(s.curveCreate),
+  'curves.delete': op<TrashEntry>()(byId),
+
+  'costs.list': op<CostItem[]>()(byGeneration),
+  'costs.create': op<CostItem>()(s.costCreate),
+  'costs.delete': op<TrashEntry>()(byId),
+
+  'phases.list': op<PipelinePhase[]>()(byGeneration),
+  'phases.create': op<PipelinePhase>()(s.phaseCreate),
+  'phases.delete': op<TrashEntry>()(byId),
+
+  'plans.get': op<Plan | null>()(byGeneration),
+  'plans.save': op<Plan>()(s.planSave.strict()),
+
+  'trash.list': op<TrashEntry[]>()(empty),
+  'trash.restore': op<{ restored: string }>()(byId),
+
+  'timeline.get': op<TimelineView>()(z.object({ projectIds: z.array(s.id).optional() }).strict()),
+  'compare.get': op<CompareView>()(
+    z.object({ generationIds: z.array(s.id).min(2, 'pick at least two generations').max(12) }).strict(),
+  ),
+
+  'imports.list': op<ImportRecord[]>()(z.object({ projectId: s.id }).strict()),
+  'imports.run': op<ImportResult>()(
+    z
+      .object({
+        format: z.enum(['lm-eval', 'inspect', 'csv']),
+        fileName: z.string().min(1).max(500),
+        /** The file's bytes, base64: the renderer never gets a path to read. */
+        contentBase64: z.string(),
+        generationId: s.id,
+        role: z.enum(['baseline', 'aligned']),
+        /** Import even though the same file (by hash) was imported before. */
+        force: z.boolean().default(false),
+        /** Directions for metrics the file and the known table leave open. */
+        directions: z.record(z.string(), s.direction).default({}),
+      })
+      .strict(),
+  ),
+  'backup.export': op<ExportResult>()(empty),
+  'backup.restore': op<{ projects: number }>()(
+    z.object({ fileName: z.string().min(1), contentBase64: z.string() }).strict(),
+  ),
+  'reports.export': op<ExportResult>()(
+    z
+      .object({
+        format: z.enum(['json', 'csv', 'html', 'md']),
+        projectId: s.id.optional(),
+      })
+      .strict(),
+  ),
+} as const
+
+export type Contract = typeof contract
+export type ApiName = keyof Contract
+/** What a caller sends (defaults may be left out). */
+export type ApiInput<N extends ApiName> = z.input<Contract[N]['input']>
+/** What a handler receives, after validation and defaults. */
+export type ApiParsedInput<N extends ApiName> = z.output<Contract[N]['input']>
+export type ApiResult<N extends ApiName> = Contract[N]['result']
+
+export const API_NAMES = Object.keys(contract) as ApiName[]
+
+export function isApiName(name: unknown): name is ApiName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(contract, name)
+}
+
+/** Every door answers with this envelope, so errors cross IPC and HTTP intact. */
+export type ApiResponse<T> = { ok: true; value: T } | { ok: false; error: ApiError }
+
+export interface ApiError {
+  code: 'invalid-input' | 'not-found' | 'conflict' | 'invalid-data' | 'unknown-request' | 'internal'
+  message: string
+  /** For invalid input: each problem with the field it concerns. */
+  issues?: { path: string; message: string }[]
+}
+
+/** The client surface, the same in Electron (preload) and the browser (HTTP). */
+export type ApiClient = {
+  [N in ApiName]: (input: ApiInput<N>) => Promise<ApiResult<N>>
+}

@@ -1,0 +1,29 @@
+/** Results of moving data in and out: imports, backups, exports. */
+
+export interface ImportedBenchmark {
+  benchmark: string
+  metric: string
+  baseline: number | null
+  aligned: number | null
+}
+
+export interface ImportResult {
+  importId: number | null
+  imported: number
+  skipped: number
+  /** True when the same file had been imported before and nothing was written. */
+  duplicate: boolean
+  benchmarks: ImportedBenchmark[]
+  /** Benchmarks with only one side so far: listed, never dropped silently. */
+  unmatched: ImportedBenchmark[]
+  /** Metrics whose direction neither the file nor the known table gives. */
+  needsDirection: string[]
+  warnings: string[]
+}
+
+export interface ExportResult {
+  fileName: string
+  mimeType: string
+  /** UTF-8 text for text formats. */
+  content: string
+}

@@ -1,0 +1,144 @@
+/**
+ * Read models: what the views and reports receive. Built in src-main from the
+ * database by calling the tax engine (src-shared/tax); never computed in the UI.
+ */
+import type {
+  BenchmarkMeasurement,
+  ComputeCurve,
+  CostCategory,
+  CostItem,
+  Generation,
+  InferencePolicy,
+  PipelinePhase,
+  Plan,
+  Project,
+} from '../domain/types'
+
+export interface TrashEntry {
+  id: number
+  kind: string
+  label: string
+  deletedAt: string
+}
+
+export interface RegressionRow {
+  measurement: BenchmarkMeasurement
+  regressionPct: number | null
+  delta: number | null
+  z: number | null
+  significant: boolean | null
+  isGain: boolean
+  explanation: string
+}
+
+export interface PolicyTax {
+  policy: InferencePolicy
+  multiplier: number
+  taxPct: number
+  explanation: string
+}
+
+export interface CurveTax {
+  curve: ComputeCurve
+  reached: boolean
+  multiplier: number | null
+  taxPct: number | null
+  kMax: number
+  interpolated: { multiplier: number; score: number } | null
+  envelope: { multiplier: number; score: number }[]
+  explanation: string
+}
+
+export interface DevelopmentTaxView {
+  totalUsd: number
+  lowUsd: number
+  highUsd: number
+  byCategory: Record<CostCategory, number>
+  fixedUsd: number
+  scalingUsd: number
+  computePfd: number
+  pctOfPretrainingCost: number | null
+  pctOfPretrainingCompute: number | null
+  explanation: string
+}
+
+export interface MoneyView {
+  performanceUsd: number | null
+  deploymentUsd: number | null
+  developmentUsd: number
+  totalUsd: number
+  shares: { performance: number | null; deployment: number | null; development: number | null }
+  explanation: string
+}
+
+export interface PlanCheck {
+  what: 'time-to-deployment' | 'development-budget' | 'performance-tax'
+  target: number
+  actual: number | null
+  ok: boolean | null
+  message: string
+}
+
+/** One generation with every tax computed: the row of summaries, timeline and compare. */
+export interface GenerationSummary {
+  generation: Generation
+  projectName: string
+  ttdMonths: number | null
+  /** Against the previous generation of the same project. */
+  shrink: { ratio: number; pctChange: number; explanation: string } | null
+  development: DevelopmentTaxView
+  regressions: {
+    count: number
+    paired: number
+    unpaired: number
+    meanPct: number | null
+    medianPct: number | null
+    regressions: number
+    gains: number
+    significant: number
+  }
+  /** The first policy's tax; null without a policy. */
+  inferenceTaxPct: number | null
+  inferenceTaxExplanation: string | null
+  money: MoneyView | null
+  planChecks: PlanCheck[]
+}
+
+export interface ProjectSummary {
+  project: Project
+  generations: GenerationSummary[]
+  forecast: Forecast | null
+}
+
+export interface Forecast {
+  months: number
+  low: number
+  high: number
+  basedOn: number[]
+  explanation: string
+}
+
+export interface GenerationDetail {
+  summary: GenerationSummary
+  measurements: RegressionRow[]
+  policies: PolicyTax[]
+  curves: CurveTax[]
+  costs: CostItem[]
+  phases: PipelinePhase[]
+  plan: Plan | null
+}
+
+export interface TimelineView {
+  projects: {
+    project: Project
+    generations: GenerationSummary[]
+    phases: (PipelinePhase & { generationName: string })[]
+    forecast: Forecast | null
+  }[]
+}
+
+export interface CompareView {
+  generations: GenerationSummary[]
+  /** Benchmarks (benchmark · metric) across the generations, regression % per generation. */
+  benchmarks: { key: string; benchmark: string; metric: string; values: (number | null)[] }[]
+}

@@ -1,0 +1,113 @@
+/**
+ * Summary of many benchmark regressions (e.g. every task of an imported run), for
+ * a generation's overview.
+ */
+import type { Direction } from '../domain/types'
+import { TaxInputError } from './errors'
+import { benchmarkRegression, type BenchmarkRegression, type BenchmarkRegressionInput } from './regression'
+import { requireArray, requireAtLeast, requireObject } from './validation'
+
+export interface RegressionAggregateInput {
+  baseline: number | null
+  aligned: number | null
+  baselineStderr: number | null
+  alignedStderr: number | null
+  direction: Direction
+  /** Weight in weightedMeanPct (≥ 0), default 1. */
+  weight?: number
+}
+
+export interface RegressionAggregates {
+  /** All items given. */
+  count: number
+  /** Items with both scores. */
+  paired: number
+  /** Items missing either score, left out of every other figure. */
+  unpaired: number
+  /** Paired items with baseline 0: counted as regressions or gains, but with no percentage. */
+  zeroBaseline: number
+  /** Over paired items with a non-zero baseline; null when there are none. */
+  meanPct: number | null
+  medianPct: number | null
+  /** Σ w · pct / Σ w; null when there are no such items or their weights sum to 0. */
+  weightedMeanPct: number | null
+  /** Paired items where the aligned model is worse. */
+  regressions: number
+  /** Paired items where the aligned model is better. */
+  gains: number
+  /** Paired items whose change is significant (|z| ≥ 1.96). */
+  significant: number
+}
+
+function median(sortedValues: number[]): number {
+  const middle = Math.floor(sortedValues.length / 2)
+  return sortedValues.length % 2 === 1 ? sortedValues[middle] : (sortedValues[middle - 1] + sortedValues[middle]) / 2
+}
+
+/** benchmarkRegression, with error paths naming the item (`baseline` → `items[3].baseline`). */
+function regressionOfItem(input: BenchmarkRegressionInput, itemPath: string): BenchmarkRegression {
+  try {
+    return benchmarkRegression(input)
+  } catch (error) {
+    if (!(error instanceof TaxInputError)) throw error
+    throw new TaxInputError(`${itemPath}.${error.message}`, `${itemPath}.${error.path}`, error.value)
+  }
+}
+
+/**
+ * Counts and averages regression percentages over paired items. Items missing a
+ * score are skipped from every figure except `count` and `unpaired`; items with
+ * baseline 0 have no percentage, so they count as regressions or gains but stay
+ * out of the mean, median and weighted mean.
+ *
+ * @throws TaxInputError on a bad score, standard error, direction or weight,
+ *   with the path naming the item (e.g. `items[3].baselineStderr`)
+ */
+export function regressionAggregates(items: RegressionAggregateInput[]): RegressionAggregates {
+  const list = requireArray(items, 'items')
+  const pcts: number[] = []
+  let weightedSum = 0
+  let weightSum = 0
+  let paired = 0
+  let zeroBaseline = 0
+  let regressions = 0
+  let gains = 0
+  let significant = 0
+  list.forEach((item, i) => {
+    const fields = requireObject(item, `items[${i}]`)
+    const weight = fields.weight === undefined ? 1 : requireAtLeast(fields.weight, 0, `items[${i}].weight`)
+    if (
+      fields.baseline === null ||
+      fields.baseline === undefined ||
+      fields.aligned === null ||
+      fields.aligned === undefined
+    ) {
+      return
+    }
+    const result = regressionOfItem(fields as unknown as BenchmarkRegressionInput, `items[${i}]`)
+    paired += 1
+    if (result.isRegression) regressions += 1
+    if (result.isGain) gains += 1
+    if (result.significant === true) significant += 1
+    if (result.regressionPct === null) {
+      zeroBaseline += 1
+      return
+    }
+    pcts.push(result.regressionPct)
+    weightedSum += weight * result.regressionPct
+    weightSum += weight
+  })
+  const sorted = [...pcts].sort((a, b) => a - b)
+  return {
+    count: list.length,
+    paired,
+    unpaired: list.length - paired,
+    zeroBaseline,
+    meanPct: pcts.length === 0 ? null : pcts.reduce((sum, pct) => sum + pct, 0) / pcts.length,
+    medianPct: sorted.length === 0 ? null : median(sorted),
+    weightedMeanPct: weightSum === 0 ? null : weightedSum / weightSum,
+    regressions,
+    gains,
+    significant,
+  }
+}

@@ -1,0 +1,10 @@
+/** The tax engine: pure functions from domain data to taxes, each with its arithmetic in words. */
+export * from './errors'
+export * from './format'
+export * from './policy'
+export * from './curve'
+export * from './regression'
+export * from './development'
+export * from './deployment'
+export * from './money'
+export * from './aggregates'
