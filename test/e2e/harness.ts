@@ -1,0 +1,80 @@
+/**
+ * End-to-end harness: web mode on a fresh temp database, served in-process from the
+ * built renderer (out/renderer), and Debian's Chromium driven by Playwright. Never
+ * downloads a browser. Collects console errors so tests can assert there were none.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright'
+import { startWebServer, type WebServer } from '../../src-main/web/server'
+import { openTempApp, REPO_ROOT } from '../support/tempDb'
+
+export const CHROMIUM = process.env.ATAX_CHROMIUM ?? '/usr/bin/chromium'
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+]
+export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results')
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set ATAX_CHROMIUM)`)
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
+}
+
+export interface Session {
+  server: WebServer
+  app: ReturnType<typeof openTempApp>
+  context: BrowserContext
+  page: Page
+  /** Console errors and page errors seen so far. */
+  errors: string[]
+  close(): Promise<void>
+}
+
+/** A fresh database, a web server on it, and a page opened on the app. */
+export async function openSession(
+  browser: Browser,
+  options: { colorScheme?: 'light' | 'dark'; seed?: (app: ReturnType<typeof openTempApp>) => void } = {},
+): Promise<Session> {
+  const rendererDir = path.join(REPO_ROOT, 'out', 'renderer')
+  if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
+    throw new Error('out/renderer is missing: npm test builds it first (npm run build)')
+  }
+  const app = openTempApp('web')
+  options.seed?.(app)
+  const server = await startWebServer({ env: app.env, rendererDir })
+  const context = await browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: { width: 1360, height: 900 } })
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text())
+  })
+  page.on('pageerror', (err) => errors.push(String(err)))
+  await page.goto(server.url)
+  return {
+    server,
+    app,
+    context,
+    page,
+    errors,
+    close: async () => {
+      await context.close()
+      await server.close()
+      app.close()
+    },
+  }
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(RESULTS_DIR, { recursive: true })
+  const file = path.join(RESULTS_DIR, `${name}.png`)
+  await page.screenshot({ path: file, fullPage: true })
+  return file
+}
