@@ -58,6 +58,7 @@ export const handlers: Handlers = {
   'projects.summary': (env, i) => summaries.projectSummary(env, i.projectId),
 
   'generations.list': (env, i) => generations.listGenerations(env, i.projectId),
+  'generations.listAll': (env) => generations.listAllGenerations(env),
   'generations.get': (env, i) => summaries.generationDetail(env, i.id),
   'generations.create': (env, i) => generations.createGeneration(env, i),
   'generations.update': (env, i) => generations.updateGeneration(env, i),

@@ -547,6 +547,18 @@ function splitGlobals(argv: string[]): { globals: Globals; rest: string[] } {
   return { globals, rest }
 }
 
+/** `--baseline -0.5` would read as a flag: pass a negative number as `--baseline=-0.5`. */
+function joinNegativeValues(args: string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+  const out: string[] = []
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith('--') ? args[i].slice(2) : null
+    if (name && options[name]?.type === 'string' && /^-(\d|\.\d)/.test(args[i + 1] ?? '')) {
+      out.push(`${args[i]}=${args[++i]}`)
+    } else out.push(args[i])
+  }
+  return out
+}
+
 function findCommand(rest: string[]): Command | undefined {
   return commands
     .filter((c) => c.words.every((w, i) => rest[i] === w))
@@ -580,7 +592,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     let parsed: ReturnType<typeof parseArgs>
     try {
       parsed = parseArgs({
-        args: rest.slice(command.words.length),
+        args: joinNegativeValues(rest.slice(command.words.length), command.options ?? {}),
         options: command.options ?? {},
         allowPositionals: true,
         strict: true,

@@ -2,13 +2,16 @@
  * CSV import: an RFC 4180 reader written for speed (a million rows is a normal
  * pipeline dump) and two documented layouts, told apart by their header.
  *
- * Reader: quoted fields with `""` escapes and line breaks inside, CRLF / LF / CR line
- * ends, a leading BOM, blank lines skipped. The delimiter is a comma, or `;` / tab when
- * the header line has no comma (spreadsheets in locales with decimal commas).
- * Speed: one pass over char codes, `slice` for unquoted fields, one reused field array,
- * numbers through `Number()` + a finiteness check, no per-row regular expression.
+ * Reader (`csvReader.ts`): quoted fields with `""` escapes and line breaks inside,
+ * CRLF / LF / CR line ends; here: a leading BOM is dropped, blank lines are skipped, and
+ * the delimiter is a comma, or `;` / tab when the header line has no comma
+ * (spreadsheets in locales with decimal commas).
+ * Speed: fields are offsets into the text, numbers are read from char codes, the
+ * (benchmark, metric) uniqueness check uses a typed-array hash table: per row, the only
+ * allocations are the two name strings and the row object.
  */
 import type { Direction } from '../../src-shared/domain/types'
+import { CsvRecord, NOT_A_NUMBER, readFieldNumber, readRecords } from './csvReader'
 import { knownDirection } from './metricDirections'
 import { decodeUtf8, describeValue, importError, stripBom, type ParsedResult, type ParsedRun } from './types'
 
@@ -63,18 +66,16 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { name: 'shots', layout: 'both', required: false, meaning: 'Number of few-shot examples, an integer ≥ 0. Empty = unknown.' },
 ]
 
+
 const MEASUREMENT_COLUMNS = CSV_COLUMNS.filter((c) => c.layout !== 'run').map((c) => c.name)
 const RUN_COLUMNS = CSV_COLUMNS.filter((c) => c.layout !== 'measurements').map((c) => c.name)
 const ALL_COLUMNS = CSV_COLUMNS.map((c) => c.name)
 
-const QUOTE = 34
-const LF = 10
-const CR = 13
 const PROGRESS_EVERY = 16_384 // records
 
 /**
- * Parses a CSV file in either layout. `onProgress` receives a fraction in [0, 1]
- * every few thousand rows and 1 at the end.
+ * Parses a CSV file in either layout (told apart by the header). `onProgress`
+ * receives a fraction in [0, 1] every few thousand rows, and 1 at the end.
  */
 export function parseCsv(
   input: string | Uint8Array,
@@ -87,26 +88,27 @@ export function parseCsv(
   let columns: Columns | null = null
   let sink: RowSink | null = null
   let records = 0
-  readRecords(text, fileName, delimiter, (fields, count, line, start, end) => {
-    if (count === 1 && fields[0] === '') return // blank line
-    if (columns === null) {
-      columns = readHeader(fields, count, fileName, line)
+  readRecords(text, fileName, delimiter, (record, line, start, end) => {
+    if (record.count === 1 && record.isEmpty(0)) return // blank line
+    if (sink === null) {
+      columns = readHeader(record, fileName, line)
       sink = columns.layout === 'measurements' ? measurementSink(columns, fileName) : runSink(columns, fileName)
       return
     }
-    if (count !== columns.count) {
+    if (record.count !== columns!.count) {
+      const raw = text.slice(start, end)
       throw importError(
         fileName,
         `line ${line}`,
-        `has ${count} field${count === 1 ? '' : 's'} but the header has ${columns.count}: ${describeValue(text.slice(start, end))}`,
-        text.slice(start, end),
+        `has ${record.count} field${record.count === 1 ? '' : 's'} but the header has ${columns!.count}: ${describeValue(raw)}`,
+        raw,
       )
     }
-    sink!.add(fields, line)
-    if (onProgress && ++records % PROGRESS_EVERY === 0) onProgress(end / text.length)
+    sink.add(record, line)
+    if (onProgress !== undefined && ++records % PROGRESS_EVERY === 0) onProgress(end / text.length)
   })
 
-  if (columns === null || sink === null) throw importError(fileName, 'file', 'is empty: no header row, no data', '')
+  if (sink === null) throw importError(fileName, 'file', 'is empty: no header row, no data', '')
   const result = (sink as RowSink).finish()
   if (result.kind === 'measurements' ? result.rows.length === 0 : result.run.results.length === 0) {
     throw importError(fileName, 'line 2', 'there are no data rows under the header', '')
@@ -114,9 +116,6 @@ export function parseCsv(
   onProgress?.(1)
   return result
 }
-
-// ---------------------------------------------------------------------------------------
-// The reader.
 
 function chooseDelimiter(text: string): number {
   let end = text.indexOf('\n')
@@ -126,103 +125,6 @@ function chooseDelimiter(text: string): number {
   if (header.includes(';')) return 59
   if (header.includes('\t')) return 9
   return 44
-}
-
-/**
- * Calls `onRecord` for every record with a reused field array (valid only during the
- * call), its field count, the line it starts on, and its start/end offsets in `text`.
- */
-export function readRecords(
-  text: string,
-  fileName: string,
-  delimiter: number,
-  onRecord: (fields: string[], count: number, line: number, start: number, end: number) => void,
-): void {
-  const n = text.length
-  const fields: string[] = []
-  let count = 0
-  let i = 0
-  let line = 1
-  let recordLine = 1
-  let recordStart = 0
-
-  for (;;) {
-    // At the start of a field.
-    if (i >= n) {
-      if (count > 0) {
-        fields[count++] = '' // the file ends right after a delimiter
-        onRecord(fields, count, recordLine, recordStart, n)
-      }
-      return
-    }
-    let c = text.charCodeAt(i)
-    if (c === QUOTE) {
-      let value = ''
-      let from = i + 1
-      let j = from
-      for (;;) {
-        const q = text.indexOf('"', j)
-        if (q === -1) {
-          throw importError(
-            fileName,
-            `line ${recordLine}, field ${count + 1}`,
-            `a quoted field is never closed: ${describeValue(text.slice(i, i + 40))}`,
-            text.slice(i, i + 40),
-          )
-        }
-        for (let k = text.indexOf('\n', j); k !== -1 && k < q; k = text.indexOf('\n', k + 1)) line++
-        if (text.charCodeAt(q + 1) === QUOTE) {
-          value += text.slice(from, q + 1)
-          j = from = q + 2
-          continue
-        }
-        value += text.slice(from, q)
-        i = q + 1
-        break
-      }
-      fields[count++] = value
-      c = i < n ? text.charCodeAt(i) : -1
-      if (c !== delimiter && c !== LF && c !== CR && c !== -1) {
-        throw importError(
-          fileName,
-          `line ${line}, field ${count}`,
-          `text after a closing quote: ${describeValue(text.slice(i - 1, i + 20))}`,
-          text.slice(i - 1, i + 20),
-        )
-      }
-    } else {
-      let j = i
-      for (; j < n; j++) {
-        c = text.charCodeAt(j)
-        if (c === delimiter || c === LF || c === CR) break
-        if (c === QUOTE) {
-          throw importError(
-            fileName,
-            `line ${line}, field ${count + 1}`,
-            `a quote inside an unquoted field (quote the whole field and double the quote): ${describeValue(text.slice(i, j + 10))}`,
-            text.slice(i, j + 10),
-          )
-        }
-      }
-      fields[count++] = text.slice(i, j)
-      i = j
-      c = i < n ? c : -1
-    }
-    // After a field: a delimiter, a line end or the end of the text.
-    if (c === delimiter) {
-      i++
-      continue
-    }
-    const end = i
-    if (c === CR) i += text.charCodeAt(i + 1) === LF ? 2 : 1
-    else if (c === LF) i++
-    onRecord(fields, count, recordLine, recordStart, end)
-    count = 0
-    line++
-    recordLine = line
-    recordStart = i
-    if (i >= n) return
-  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -235,17 +137,20 @@ interface Columns {
   at: Record<string, number>
 }
 
-function readHeader(fields: string[], count: number, fileName: string, line: number): Columns {
+function readHeader(record: CsvRecord, fileName: string, line: number): Columns {
   const at: Record<string, number> = Object.fromEntries(ALL_COLUMNS.map((name) => [name, -1]))
-  for (let f = 0; f < count; f++) {
-    const name = fields[f].trim().toLowerCase()
+  const found: string[] = []
+  for (let f = 0; f < record.count; f++) {
+    const raw = record.field(f)
+    const name = raw.trim().toLowerCase()
+    found.push(raw)
     const location = `line ${line}, column ${f + 1}`
     if (!(name in at)) {
       throw importError(
         fileName,
         location,
-        `${describeValue(fields[f])} is not a known column (known: ${ALL_COLUMNS.join(', ')}; is the header row missing?)`,
-        fields[f],
+        `${describeValue(raw)} is not a known column (known: ${ALL_COLUMNS.join(', ')}; is the header row missing?)`,
+        raw,
       )
     }
     if (at[name] !== -1) throw importError(fileName, location, `the column ${describeValue(name)} appears twice`, name)
@@ -255,7 +160,7 @@ function readHeader(fields: string[], count: number, fileName: string, line: num
   const measurement = has('baseline') || has('aligned') || has('baseline_stderr') || has('aligned_stderr')
   const run = has('value') || has('stderr')
   if (measurement && run) {
-    const mixed = [...(has('value') ? ['value'] : []), ...(has('stderr') ? ['stderr'] : [])]
+    const mixed = found.filter((name) => ['value', 'stderr'].includes(name.trim().toLowerCase()))
     throw importError(
       fileName,
       `line ${line}`,
@@ -270,62 +175,60 @@ function readHeader(fields: string[], count: number, fileName: string, line: num
       throw importError(
         fileName,
         `line ${line}`,
-        `the header lacks the required column "${column.name}" (found: ${fields.slice(0, count).join(', ')})`,
-        fields.slice(0, count),
+        `the header lacks the required column "${column.name}" (found: ${found.join(', ')})`,
+        found,
       )
     }
   }
-  return { layout, count, at }
+  return { layout, count: record.count, at }
 }
 
 interface RowSink {
-  add(fields: string[], line: number): void
+  add(record: CsvRecord, line: number): void
   finish(): CsvImport
 }
 
-/** Shared cell readers; each throws an ImportError naming line, column and value. */
+/** Cell readers shared by both layouts; each throws an ImportError naming line, column and value. */
 function cellReaders(fileName: string) {
   const fail = (line: number, column: string, problem: string, value: string): never => {
     throw importError(fileName, `line ${line}, column "${column}"`, `${describeValue(value)} ${problem}`, value)
   }
   /** A finite number, or null when the cell is empty. */
-  const number = (s: string, line: number, column: string): number | null => {
-    if (s.length === 0) return null
-    const v = Number(s)
-    if (v - v !== 0) {
-      // NaN or ±Infinity
-      const lower = s.trim().toLowerCase()
-      return fail(line, column, lower === 'nan' ? 'is NaN, not a number' : v === v ? 'is not a finite number' : 'is not a number', s)
+  const number = (record: CsvRecord, f: number, line: number, column: string): number | null => {
+    const v = readFieldNumber(record, f)
+    if (v !== NOT_A_NUMBER) return v
+    const raw = record.field(f)
+    const lower = raw.trim().toLowerCase()
+    const problem =
+      lower === 'nan' ? 'is NaN, not a number' : lower.endsWith('infinity') || lower.endsWith('inf') ? 'is not a finite number' : 'is not a number'
+    return fail(line, column, problem, raw)
+  }
+  const stderr = (record: CsvRecord, f: number, line: number, column: string): number | null => {
+    const v = number(record, f, line, column)
+    if (v !== null && v < 0) fail(line, column, 'is negative: a standard error cannot be', record.field(f))
+    return v
+  }
+  const shots = (record: CsvRecord, f: number, line: number): number | null => {
+    const v = number(record, f, line, 'shots')
+    if (v !== null && !(Number.isInteger(v) && v >= 0)) {
+      fail(line, 'shots', 'is not a number of shots (an integer ≥ 0)', record.field(f))
     }
-    if (v === 0 && s.trim() === '') return null // whitespace only
-    // Number() also reads 0x10, 0b1 and 0o7; nobody means those in a score file.
-    if (s.length > 2 && s.charCodeAt(0) === 48) {
-      const c = s.charCodeAt(1) | 0x20
-      if (c === 120 || c === 98 || c === 111) return fail(line, column, 'is not a decimal number', s)
-    }
     return v
   }
-  const stderr = (s: string, line: number, column: string): number | null => {
-    const v = number(s, line, column)
-    if (v !== null && v < 0) fail(line, column, 'is negative: a standard error cannot be', s)
-    return v
-  }
-  const shots = (s: string, line: number): number | null => {
-    const v = number(s, line, 'shots')
-    if (v !== null && !(Number.isInteger(v) && v >= 0)) fail(line, 'shots', 'is not a number of shots (an integer ≥ 0)', s)
-    return v
-  }
-  const name = (s: string, line: number, column: string): string => {
-    const trimmed = s.trim()
-    if (trimmed === '') fail(line, column, 'is empty: every row needs one', s)
+  const name = (record: CsvRecord, f: number, line: number, column: string): string => {
+    const trimmed = record.field(f).trim()
+    if (trimmed === '') fail(line, column, 'is empty: every row needs one', record.field(f))
     return trimmed
   }
   const knownByMetric = new Map<string, Direction | null>()
-  const direction = (s: string, line: number, metric: string): Direction | null => {
-    if (s === 'higher' || s === 'lower') return s
-    const lower = s.trim().toLowerCase()
-    if (lower === 'higher' || lower === 'lower') return lower
-    if (lower !== '') fail(line, 'direction', 'is neither "higher" nor "lower"', s)
+  const direction = (record: CsvRecord, f: number, line: number, metric: string): Direction | null => {
+    if (f !== -1 && !record.isEmpty(f)) {
+      if (record.equals(f, 'higher')) return 'higher'
+      if (record.equals(f, 'lower')) return 'lower'
+      const lower = record.field(f).trim().toLowerCase()
+      if (lower === 'higher' || lower === 'lower') return lower
+      if (lower !== '') fail(line, 'direction', 'is neither "higher" nor "lower"', record.field(f))
+    }
     let known = knownByMetric.get(metric)
     if (known === undefined) {
       known = knownDirection(metric)
@@ -333,20 +236,20 @@ function cellReaders(fileName: string) {
     }
     return known
   }
-  /** (benchmark, metric) pairs are unique, as in the database; remembers the first line. */
-  const firstLine = new Map<string, number>()
+  /** (benchmark, metric) pairs are unique, as in the database. */
+  const pairs = new PairIndex()
+  const lines: number[] = []
   const unique = (benchmark: string, metric: string, line: number) => {
-    const key = `${benchmark}\u0000${metric}`
-    const first = firstLine.get(key)
-    if (first !== undefined) {
+    const earlier = pairs.add(benchmark, metric)
+    if (earlier !== -1) {
       throw importError(
         fileName,
         `line ${line}`,
-        `benchmark ${describeValue(benchmark)}, metric ${describeValue(metric)} repeats line ${first}`,
+        `benchmark ${describeValue(benchmark)}, metric ${describeValue(metric)} repeats line ${lines[earlier]}`,
         [benchmark, metric],
       )
     }
-    firstLine.set(key, line)
+    lines.push(line)
   }
   return { number, stderr, shots, name, direction, unique, fail }
 }
@@ -364,25 +267,26 @@ function measurementSink(columns: Columns, fileName: string): RowSink {
   const iShots = at.shots
   const rows: ParsedMeasurementRow[] = []
   return {
-    add(fields, line) {
-      const benchmark = read.name(fields[iBenchmark], line, 'benchmark')
-      const metric = read.name(fields[iMetric], line, 'metric')
-      const baseline = read.number(fields[iBaseline], line, 'baseline')
-      const aligned = read.number(fields[iAligned], line, 'aligned')
+    add(record, line) {
+      const benchmark = read.name(record, iBenchmark, line, 'benchmark')
+      const metric = read.name(record, iMetric, line, 'metric')
+      const baseline = read.number(record, iBaseline, line, 'baseline')
+      const aligned = read.number(record, iAligned, line, 'aligned')
       if (baseline === null && aligned === null) {
-        read.fail(line, 'baseline', 'is empty and so is "aligned": a row needs at least one score', fields[iBaseline])
+        read.fail(line, 'baseline', 'is empty and so is "aligned": a row needs at least one score', record.field(iBaseline))
       }
-      read.unique(benchmark, metric, line)
-      rows.push({
+      const row: ParsedMeasurementRow = {
         benchmark,
         metric,
-        direction: read.direction(iDirection === -1 ? '' : fields[iDirection], line, metric),
-        shots: iShots === -1 ? null : read.shots(fields[iShots], line),
+        direction: read.direction(record, iDirection, line, metric),
+        shots: iShots === -1 ? null : read.shots(record, iShots, line),
         baseline,
         aligned,
-        baselineStderr: iBaselineStderr === -1 ? null : read.stderr(fields[iBaselineStderr], line, 'baseline_stderr'),
-        alignedStderr: iAlignedStderr === -1 ? null : read.stderr(fields[iAlignedStderr], line, 'aligned_stderr'),
-      })
+        baselineStderr: iBaselineStderr === -1 ? null : read.stderr(record, iBaselineStderr, line, 'baseline_stderr'),
+        alignedStderr: iAlignedStderr === -1 ? null : read.stderr(record, iAlignedStderr, line, 'aligned_stderr'),
+      }
+      read.unique(benchmark, metric, line)
+      rows.push(row)
     },
     finish: () => ({ kind: 'measurements', rows }),
   }
@@ -399,21 +303,72 @@ function runSink(columns: Columns, fileName: string): RowSink {
   const iShots = at.shots
   const results: ParsedResult[] = []
   return {
-    add(fields, line) {
-      const benchmark = read.name(fields[iBenchmark], line, 'benchmark')
-      const metric = read.name(fields[iMetric], line, 'metric')
-      const value = read.number(fields[iValue], line, 'value')
-      if (value === null) read.fail(line, 'value', 'is empty: every row needs a value', fields[iValue])
-      read.unique(benchmark, metric, line)
-      results.push({
+    add(record, line) {
+      const benchmark = read.name(record, iBenchmark, line, 'benchmark')
+      const metric = read.name(record, iMetric, line, 'metric')
+      const value = read.number(record, iValue, line, 'value')
+      if (value === null) read.fail(line, 'value', 'is empty: every row needs a value', record.field(iValue))
+      const result: ParsedResult = {
         benchmark,
         metric,
         value: value as number,
-        stderr: iStderr === -1 ? null : read.stderr(fields[iStderr], line, 'stderr'),
-        direction: read.direction(iDirection === -1 ? '' : fields[iDirection], line, metric),
-        shots: iShots === -1 ? null : read.shots(fields[iShots], line),
-      })
+        stderr: iStderr === -1 ? null : read.stderr(record, iStderr, line, 'stderr'),
+        direction: read.direction(record, iDirection, line, metric),
+        shots: iShots === -1 ? null : read.shots(record, iShots, line),
+      }
+      read.unique(benchmark, metric, line)
+      results.push(result)
     },
     finish: () => ({ kind: 'run', run: { format: 'csv', model: null, date: null, results, warnings: [] } }),
   }
+}
+
+/**
+ * Remembers (benchmark, metric) pairs in insertion order: an open-addressing hash table
+ * over typed arrays, so a million pairs cost no per-pair allocation (a Map keyed by
+ * concatenated strings was the slowest part of a parse).
+ */
+class PairIndex {
+  private table = new Int32Array(1024).fill(-1)
+  private benchmarks: string[] = []
+  private metrics: string[] = []
+  private hashes: number[] = []
+
+  /** Adds a pair and returns -1, or returns the index of the equal pair added before. */
+  add(benchmark: string, metric: string): number {
+    const h = pairHash(benchmark, metric)
+    const mask = this.table.length - 1
+    let slot = h & mask
+    for (let at = this.table[slot]; at !== -1; at = this.table[slot]) {
+      if (this.hashes[at] === h && this.benchmarks[at] === benchmark && this.metrics[at] === metric) return at
+      slot = (slot + 1) & mask
+    }
+    const index = this.benchmarks.length
+    this.table[slot] = index
+    this.benchmarks.push(benchmark)
+    this.metrics.push(metric)
+    this.hashes.push(h)
+    if ((index + 1) * 2 > this.table.length) this.grow()
+    return -1
+  }
+
+  private grow(): void {
+    const table = new Int32Array(this.table.length * 2).fill(-1)
+    const mask = table.length - 1
+    for (let index = 0; index < this.hashes.length; index++) {
+      let slot = this.hashes[index] & mask
+      while (table[slot] !== -1) slot = (slot + 1) & mask
+      table[slot] = index
+    }
+    this.table = table
+  }
+}
+
+/** FNV-1a over both names (with a separator), kept to 30 bits so it stays a small integer. */
+function pairHash(a: string, b: string): number {
+  let h = 0x811c9dc5
+  for (let k = 0; k < a.length; k++) h = Math.imul(h ^ a.charCodeAt(k), 0x01000193)
+  h = Math.imul(h ^ 0xffff, 0x01000193)
+  for (let k = 0; k < b.length; k++) h = Math.imul(h ^ b.charCodeAt(k), 0x01000193)
+  return h & 0x3fffffff
 }

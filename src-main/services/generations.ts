@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm'
+import { and, asc, eq, isNull } from 'drizzle-orm'
 import type { Generation } from '../../src-shared/domain/types'
 import type { ApiParsedInput } from '../../src-shared/api/contract'
 import type { TrashEntry } from '../../src-shared/api/views'
@@ -16,6 +16,18 @@ export function listGenerations(ctx: ServiceContext, projectId: number): Generat
     .where(eq(generations.projectId, projectId))
     .orderBy(asc(generations.ordinal))
     .all()
+}
+
+/** Generations of all projects not in the trash, by project name, then in project order. */
+export function listAllGenerations(ctx: ServiceContext): Generation[] {
+  return ctx.db
+    .select({ generation: generations })
+    .from(generations)
+    .innerJoin(schema.projects, eq(schema.projects.id, generations.projectId))
+    .where(isNull(schema.projects.deletedAt))
+    .orderBy(asc(schema.projects.name), asc(generations.ordinal))
+    .all()
+    .map((row) => row.generation)
 }
 
 export function getGeneration(ctx: ServiceContext, id: number): Generation {

@@ -54,6 +54,8 @@ export const contract = {
   'projects.summary': op<ProjectSummary>()(z.object({ projectId: s.id }).strict()),
 
   'generations.list': op<Generation[]>()(z.object({ projectId: s.id }).strict()),
+  /** Every generation of every project not in the trash (for pickers and the quick switcher). */
+  'generations.listAll': op<Generation[]>()(empty),
   'generations.get': op<GenerationDetail>()(byId),
   'generations.create': op<Generation>()(s.generationCreate),
   'generations.update': op<Generation>()(s.generationUpdate.strict()),

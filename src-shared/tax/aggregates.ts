@@ -5,7 +5,7 @@
 import type { Direction } from '../domain/types'
 import { TaxInputError } from './errors'
 import { benchmarkRegression, type BenchmarkRegression, type BenchmarkRegressionInput } from './regression'
-import { requireArray, requireAtLeast, requireObject } from './validation'
+import { requireArray, requireAtLeast, requireDirection, requireFinite, requireObject } from './validation'
 
 export interface RegressionAggregateInput {
   baseline: number | null
@@ -24,7 +24,7 @@ export interface RegressionAggregates {
   paired: number
   /** Items missing either score, left out of every other figure. */
   unpaired: number
-  /** Paired items with baseline 0: counted as regressions or gains, but with no percentage. */
+  /** Paired items with baseline 0 (or too close to 0 for a ratio): counted as regressions or gains, but with no percentage. */
   zeroBaseline: number
   /** Over paired items with a non-zero baseline; null when there are none. */
   meanPct: number | null
@@ -76,12 +76,13 @@ export function regressionAggregates(items: RegressionAggregateInput[]): Regress
   list.forEach((item, i) => {
     const fields = requireObject(item, `items[${i}]`)
     const weight = fields.weight === undefined ? 1 : requireAtLeast(fields.weight, 0, `items[${i}].weight`)
-    if (
-      fields.baseline === null ||
-      fields.baseline === undefined ||
-      fields.aligned === null ||
-      fields.aligned === undefined
-    ) {
+    const isMissing = (value: unknown) => value === null || value === undefined
+    if (isMissing(fields.baseline) || isMissing(fields.aligned)) {
+      // Still check what is there, so a bad unmatched row is reported rather than hidden.
+      requireDirection(fields.direction, `items[${i}].direction`)
+      for (const side of ['baseline', 'aligned'] as const) {
+        if (!isMissing(fields[side])) requireFinite(fields[side], `items[${i}].${side}`)
+      }
       return
     }
     const result = regressionOfItem(fields as unknown as BenchmarkRegressionInput, `items[${i}]`)

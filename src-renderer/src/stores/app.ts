@@ -1,16 +1,14 @@
-/** App-wide state: the current view (hash routing), notices with undo, first-run info. */
+/**
+ * App-wide state: the current view (hash routing), the open dialog, notices with
+ * undo, first-run info and the colour scheme (which follows the OS).
+ */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { AppInfo } from '../../../src-shared/api/contract'
 import { api, ApiCallError } from '../api/client'
+import { parseHash, routeHash, type Route } from '../logic/routes'
 
-export type ViewName = 'projects' | 'generation' | 'timeline' | 'compare' | 'plan'
-
-export interface Route {
-  view: ViewName
-  projectId?: number
-  generationId?: number
-}
+export type { Route, ViewName } from '../logic/routes'
 
 export interface Notice {
   id: number
@@ -19,40 +17,67 @@ export interface Notice {
   undo?: () => Promise<void>
 }
 
-export function parseHash(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean)
-  const [view, a] = parts
-  if (view === 'timeline' || view === 'compare' || view === 'plan') return { view }
-  if (view === 'generation' && a) return { view: 'generation', generationId: Number(a) }
-  if (view === 'projects' && a) return { view: 'projects', projectId: Number(a) }
-  return { view: 'projects' }
+/** The dialogs the app can show, one at a time; menu items, shortcuts and buttons open the same ones. */
+export type Dialog =
+  | { kind: 'new-project' }
+  | { kind: 'edit-project'; projectId: number }
+  | { kind: 'new-generation'; projectId?: number }
+  | { kind: 'edit-generation'; generationId: number }
+  | { kind: 'new-measurement'; generationId?: number }
+  | { kind: 'edit-measurement'; generationId: number; measurementId: number }
+  | { kind: 'new-policy'; generationId: number }
+  | { kind: 'new-curve'; generationId: number }
+  | { kind: 'new-cost'; generationId: number }
+  | { kind: 'new-phase'; generationId: number }
+  | { kind: 'import'; file?: File; generationId?: number }
+  | { kind: 'export'; projectId?: number }
+  | { kind: 'search' }
+  | { kind: 'about' }
+
+export interface Confirmation {
+  title: string
+  message: string
+  confirmLabel: string
+  danger?: boolean
+  resolve: (ok: boolean) => void
 }
 
-export function routeHash(route: Route): string {
-  if (route.view === 'generation') return `#/generation/${route.generationId}`
-  if (route.view === 'projects' && route.projectId) return `#/projects/${route.projectId}`
-  return `#/${route.view}`
+const hasWindow = typeof window !== 'undefined'
+
+/** Text of an error for a notice: the API's message says what and where. */
+export function errorText(err: unknown): string {
+  if (err instanceof ApiCallError) return err.message
+  return String((err as Error)?.message ?? err)
 }
 
 export const useAppStore = defineStore('app', () => {
-  const route = ref<Route>(parseHash(window.location.hash))
+  const route = ref<Route>(parseHash(hasWindow ? window.location.hash : ''))
   const info = ref<AppInfo | null>(null)
   const notices = ref<Notice[]>([])
+  const dialog = ref<Dialog | null>(null)
+  const confirmation = ref<Confirmation | null>(null)
+  const darkQuery = hasWindow && window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null
+  const dark = ref(darkQuery?.matches ?? false)
   let nextNotice = 1
 
-  window.addEventListener('hashchange', () => {
-    route.value = parseHash(window.location.hash)
+  darkQuery?.addEventListener('change', (event) => {
+    dark.value = event.matches
   })
+  if (hasWindow) {
+    window.addEventListener('hashchange', () => {
+      route.value = parseHash(window.location.hash)
+    })
+  }
 
   function go(next: Route) {
-    window.location.hash = routeHash(next)
     route.value = next
+    if (hasWindow) window.location.hash = routeHash(next)
   }
 
   function notify(text: string, kind: Notice['kind'] = 'info', undo?: () => Promise<void>) {
-    const notice = { id: nextNotice++, kind, text, undo }
+    const notice: Notice = { id: nextNotice++, kind, text, undo }
     notices.value.push(notice)
-    setTimeout(() => dismiss(notice.id), undo ? 10_000 : kind === 'error' ? 12_000 : 4_000)
+    setTimeout(() => dismiss(notice.id), undo ? 12_000 : kind === 'error' ? 12_000 : 5_000)
   }
 
   function dismiss(id: number) {
@@ -64,14 +89,56 @@ export const useAppStore = defineStore('app', () => {
     try {
       return await action()
     } catch (err) {
-      notify(err instanceof ApiCallError ? err.message : String((err as Error)?.message ?? err), 'error')
+      notify(errorText(err), 'error')
       return undefined
     }
+  }
+
+  function open(next: Dialog) {
+    dialog.value = next
+  }
+
+  function close() {
+    dialog.value = null
+  }
+
+  /** Asks before something that cannot be undone from the notice (e.g. replacing all data). */
+  function confirm(request: Omit<Confirmation, 'resolve'>): Promise<boolean> {
+    return new Promise((resolve) => {
+      confirmation.value = {
+        ...request,
+        resolve: (ok) => {
+          confirmation.value = null
+          resolve(ok)
+        },
+      }
+    })
   }
 
   async function loadInfo() {
     info.value = await api['app.info']({})
   }
 
-  return { route, info, notices, go, notify, dismiss, attempt, loadInfo }
+  async function dismissFirstRun() {
+    await api['app.dismissFirstRun']({})
+    await loadInfo()
+  }
+
+  return {
+    route,
+    info,
+    notices,
+    dialog,
+    confirmation,
+    dark,
+    go,
+    notify,
+    dismiss,
+    attempt,
+    open,
+    close,
+    confirm,
+    loadInfo,
+    dismissFirstRun,
+  }
 })

@@ -1,6 +1,6 @@
-/** Projects: the list, create/rename/archive, and delete with undo (the trash). */
+/** Projects: the list, create/rename/archive, and delete with undo (the projects' trash). */
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { computed, ref } from 'vue'
 import type { Project } from '../../../src-shared/domain/types'
 import type { ApiInput } from '../../../src-shared/api/contract'
 import { api } from '../api/client'
@@ -12,9 +12,20 @@ export const useProjectsStore = defineStore('projects', () => {
   const loaded = ref(false)
   const app = useAppStore()
 
+  const active = computed(() => list.value.filter((p) => !p.archivedAt))
+  const archived = computed(() => list.value.filter((p) => p.archivedAt))
+
+  function byId(id: number | null | undefined): Project | undefined {
+    return id == null ? undefined : list.value.find((p) => p.id === id)
+  }
+
   async function refresh() {
-    list.value = await api['projects.list']({ includeArchived: true })
-    trash.value = await api['projects.trash']({})
+    const [projects, trashed] = await Promise.all([
+      api['projects.list']({ includeArchived: true }),
+      api['projects.trash']({}),
+    ])
+    list.value = projects
+    trash.value = trashed
     loaded.value = true
   }
 
@@ -30,31 +41,58 @@ export const useProjectsStore = defineStore('projects', () => {
     return project
   }
 
+  async function setArchived(id: number, archived: boolean) {
+    const project = await update({ id, archived })
+    app.notify(archived ? `Archived "${project.name}"` : `"${project.name}" is active again`, 'info', async () => {
+      await update({ id, archived: !archived })
+    })
+    return project
+  }
+
+  /** Moves a project to the trash; the notice's Undo restores it. */
   async function remove(id: number) {
     const project = await api['projects.delete']({ id })
     await refresh()
     app.notify(`Moved "${project.name}" to the trash`, 'info', async () => {
       await restore(id)
     })
+    return project
   }
 
   async function restore(id: number) {
     const project = await api['projects.restore']({ id })
     await refresh()
     app.notify(`Restored "${project.name}"`)
+    return project
   }
 
   async function emptyTrash() {
     const { removed } = await api['projects.emptyTrash']({})
     await refresh()
-    app.notify(`Deleted ${removed} project(s) for good`)
+    app.notify(`Deleted ${removed} project${removed === 1 ? '' : 's'} for good`)
   }
 
   async function loadSample() {
     const result = await api['sample.load']({})
     await refresh()
+    await app.loadInfo()
     return result
   }
 
-  return { list, trash, loaded, refresh, create, update, remove, restore, emptyTrash, loadSample }
+  return {
+    list,
+    trash,
+    loaded,
+    active,
+    archived,
+    byId,
+    refresh,
+    create,
+    update,
+    setArchived,
+    remove,
+    restore,
+    emptyTrash,
+    loadSample,
+  }
 })

@@ -108,6 +108,13 @@ describe('regressionAggregates', () => {
       'items[0].direction',
       /got "sideways"/,
     ],
+    ['a NaN score on an unmatched item', [item(null, NaN)], 'items[0].aligned', /got NaN/],
+    [
+      'an unknown direction on an unmatched item',
+      [item(0.5, null, { direction: 'up' as Direction })],
+      'items[0].direction',
+      /got "up"/,
+    ],
   ])('rejects %s, naming the item', (_name, items, path, message) => {
     let caught: unknown
     try {

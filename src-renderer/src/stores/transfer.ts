@@ -1,0 +1,99 @@
+/**
+ * Moving data in and out: imports of evaluation results (with progress, missing
+ * directions and duplicates), report exports, the backup and its restore.
+ */
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { ApiInput } from '../../../src-shared/api/contract'
+import type { ExportResult, ImportResult } from '../../../src-shared/api/transfer'
+import type { Direction } from '../../../src-shared/domain/types'
+import { api, callWithUploadProgress } from '../api/client'
+import { useGenerationsStore } from './generations'
+import { useProjectsStore } from './projects'
+
+export type ImportPhase = 'idle' | 'reading' | 'uploading' | 'processing' | 'done' | 'failed'
+export type ImportRequest = Omit<ApiInput<'imports.run'>, 'contentBase64'> & { contentBase64: string }
+
+export const useTransferStore = defineStore('transfer', () => {
+  const phase = ref<ImportPhase>('idle')
+  /** Upload progress in [0, 1]; null while the server works (indeterminate). */
+  const progress = ref<number | null>(null)
+  const result = ref<ImportResult | null>(null)
+  const error = ref<string | null>(null)
+  let lastRequest: ImportRequest | null = null
+  const generations = useGenerationsStore()
+  const projects = useProjectsStore()
+
+  function reset() {
+    phase.value = 'idle'
+    progress.value = null
+    result.value = null
+    error.value = null
+    lastRequest = null
+  }
+
+  async function runImport(request: ImportRequest) {
+    lastRequest = request
+    phase.value = 'uploading'
+    progress.value = 0
+    result.value = null
+    error.value = null
+    try {
+      const answer = await callWithUploadProgress('imports.run', request, (fraction) => {
+        progress.value = fraction
+        if (fraction >= 1) {
+          phase.value = 'processing'
+          progress.value = null
+        }
+      })
+      result.value = answer
+      phase.value = 'done'
+      if (answer.imported > 0) await generations.changed(request.generationId)
+      return answer
+    } catch (err) {
+      phase.value = 'failed'
+      error.value = (err as Error).message
+      throw err
+    }
+  }
+
+  /** Runs the last import again with the directions the user chose. */
+  function rerunWithDirections(directions: Record<string, Direction>) {
+    if (!lastRequest) throw new Error('no import to run again')
+    return runImport({ ...lastRequest, directions: { ...(lastRequest.directions ?? {}), ...directions } })
+  }
+
+  /** Runs the last import again although the same file was imported before. */
+  function rerunForced() {
+    if (!lastRequest) throw new Error('no import to run again')
+    return runImport({ ...lastRequest, force: true })
+  }
+
+  function exportReport(format: 'json' | 'csv' | 'html' | 'md', projectId?: number): Promise<ExportResult> {
+    return api['reports.export'](projectId ? { format, projectId } : { format })
+  }
+
+  function exportBackup(): Promise<ExportResult> {
+    return api['backup.export']({})
+  }
+
+  async function restoreBackup(fileName: string, contentBase64: string) {
+    const restored = await api['backup.restore']({ fileName, contentBase64 })
+    await Promise.all([projects.refresh(), generations.loadAll()])
+    return restored
+  }
+
+  return {
+    phase,
+    progress,
+    result,
+    error,
+    reset,
+    runImport,
+    rerunWithDirections,
+    rerunForced,
+    exportReport,
+    exportBackup,
+    restoreBackup,
+  }
+})

@@ -1,0 +1,126 @@
+/** The real `atax` binary, spawned as a pipeline would run it, on real database files. */
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { calendarMonths, inferenceTaxFromPolicy } from '../../src-shared/tax'
+import { REPO_ROOT, tempDir } from '../support/tempDb'
+
+const dir = tempDir()
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+function atax(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/atax.mjs'), ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, ATAX_DB: '', ...env },
+  })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+const SAMPLE = 'RLHF pipeline (sample)'
+
+describe('atax', () => {
+  it('loads the sample and lists generations as JSON with ttdMonths 9 and 3', () => {
+    const db = path.join(dir, 'demo.db')
+    expect(atax(['--db', db, 'sample']).code).toBe(0)
+    const again = atax(['--db', db, 'sample'])
+    expect(again.code).toBe(0)
+    expect(again.stdout).toMatch(/nothing changed/)
+    const r = atax(['--db', db, '--json', 'gen', 'list', '--project', SAMPLE])
+    expect(r.code).toBe(0)
+    const gens = JSON.parse(r.stdout)
+    expect(gens.map((g: any) => g.ttdMonths)).toEqual([9, 3])
+    for (const g of gens) {
+      expect(g).toHaveProperty('name')
+      expect(g.ttdMonths).toBe(calendarMonths(g.pretrainedOn, g.deployedOn))
+    }
+  })
+
+  it('logs a project, generations, a regression, a cost and a phase; reads ATAX_DB', () => {
+    const db = path.join(dir, 'env.db')
+    const env = { ATAX_DB: db }
+    expect(atax(['project', 'add', 'Pipeline', '--description', 'from CI'], env).code).toBe(0)
+    expect(atax(['gen', 'add', '--project', 'Pipeline', '--name', 'g1', '--pretrained', '2024-01-10', '--deployed', '2024-07-10', '--params-b', '70', '--technique-change'], env).code).toBe(0)
+    expect(atax(['gen', 'add', '--project', 'Pipeline', '--name', 'g2', '--pretrained', '2024-09-01'], env).code).toBe(0)
+    const perf = atax(['--json', 'perf', 'add', '--project', 'Pipeline', '--gen', 'g1', '--benchmark', 'mmlu', '--baseline', '0.7', '--aligned', '0.68', '--baseline-stderr', '0.004', '--aligned-stderr', '0.004'], env)
+    expect(perf.code).toBe(0)
+    expect(JSON.parse(perf.stdout).regressionPct).toBeCloseTo(((0.7 - 0.68) / 0.7) * 100, 10)
+    expect(atax(['dev', 'add', '--project', 'Pipeline', '--gen', 'g1', '--category', 'compute', '--amount-usd', '1000', '--quantity', '2', '--unit', 'pf-days'], env).code).toBe(0)
+    expect(atax(['phase', 'add', '--project', 'Pipeline', '--gen', 'g1', '--name', 'SFT', '--start', '2024-01-10', '--end', '2024-02-01'], env).code).toBe(0)
+    const list = JSON.parse(atax(['--json', 'gen', 'list', '--project', 'Pipeline'], env).stdout)
+    expect(list.map((g: any) => [g.name, g.ttdMonths])).toEqual([
+      ['g1', 6],
+      ['g2', null],
+    ])
+    expect(JSON.parse(atax(['--json', 'project', 'list'], env).stdout).map((p: any) => p.name)).toEqual(['Pipeline'])
+  })
+
+  it('exits 2 on usage errors and 1 on invalid data, says what and where, and writes nothing', () => {
+    const db = path.join(dir, 'errors.db')
+    atax(['--db', db, 'project', 'add', 'P'])
+    atax(['--db', db, 'gen', 'add', '--project', 'P', '--name', 'G', '--pretrained', '2024-01-01'])
+    const before = fs.readFileSync(db)
+
+    const noCmd = atax(['--db', db])
+    expect(noCmd.code).toBe(2)
+    const unknownFlag = atax(['--db', db, 'gen', 'add', '--project', 'P', '--colour', 'red'])
+    expect(unknownFlag.code).toBe(2)
+    expect(unknownFlag.stderr).toMatch(/--colour/)
+    const missing = atax(['--db', db, 'gen', 'add', '--project', 'P', '--name', 'X'])
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toMatch(/--pretrained is required/)
+
+    const badDate = atax(['--db', db, 'gen', 'add', '--project', 'P', '--name', 'X', '--pretrained', '2024-13-01'])
+    expect(badDate.code).toBe(1)
+    expect(badDate.stderr).toMatch(/--pretrained: must be a real date written YYYY-MM-DD \(got "2024-13-01"\)/)
+    const badNumber = atax(['--db', db, 'perf', 'add', '--project', 'P', '--gen', 'G', '--benchmark', 'b', '--baseline', 'abc', '--aligned', '1'])
+    expect(badNumber.code).toBe(1)
+    expect(badNumber.stderr).toMatch(/--baseline: "abc" is not a number/)
+    const negStderr = atax(['--db', db, 'perf', 'add', '--project', 'P', '--gen', 'G', '--benchmark', 'b', '--baseline', '1', '--aligned', '1', '--aligned-stderr', '-0.1'])
+    expect(negStderr.code).toBe(1)
+    expect(negStderr.stderr).toMatch(/--aligned-stderr: aligned standard error must not be negative/)
+    const noProject = atax(['--db', db, 'gen', 'list', '--project', 'Nope'])
+    expect(noProject.code).toBe(1)
+    expect(noProject.stderr).toMatch(/no project named "Nope"/)
+    const badCategory = atax(['--db', db, 'dev', 'add', '--project', 'P', '--gen', 'G', '--category', 'snacks', '--amount-usd', '5'])
+    expect(badCategory.code).toBe(1)
+    expect(badCategory.stderr).toMatch(/--category: category must be one of/)
+    const badRange = atax(['--db', db, 'phase', 'add', '--project', 'P', '--gen', 'G', '--name', 'x', '--start', '2024-02-01', '--end', '2024-01-01'])
+    expect(badRange.code).toBe(1)
+    expect(badRange.stderr).toMatch(/--end: end must not be before start/)
+
+    // Nothing above changed the stored data (WAL checkpointed on close: compare rows, not bytes).
+    const r = atax(['--db', db, '--json', 'gen', 'list', '--project', 'P'])
+    expect(JSON.parse(r.stdout).map((g: any) => g.name)).toEqual(['G'])
+    expect(before.length).toBeGreaterThan(0)
+  })
+
+  it('refuses a damaged database file with a clear message', () => {
+    const db = path.join(dir, 'damaged.db')
+    fs.writeFileSync(db, 'garbage '.repeat(200))
+    const r = atax(['--db', db, 'project', 'list'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/damaged\.db is not an Alignment Tax Planner database or is damaged/)
+  })
+
+  it('documents every command in --help', () => {
+    const help = atax(['--help'])
+    expect(help.code).toBe(0)
+    for (const cmd of ['project add', 'project list', 'gen add', 'gen list', 'perf add', 'dev add', 'phase add', 'sample', 'tax inference', 'summary', 'import', 'export']) {
+      expect(help.stdout).toContain(cmd)
+    }
+    const genHelp = atax(['gen', 'add', '--help'])
+    expect(genHelp.code).toBe(0)
+    expect(genHelp.stdout).toMatch(/--technique-change/)
+  })
+
+  it('computes taxes without a database', () => {
+    const r = atax(['--json', 'tax', 'inference', '--policy', '0.1:4'])
+    expect(r.code).toBe(0)
+    const out = JSON.parse(r.stdout)
+    expect(out.taxPct).toBeCloseTo(inferenceTaxFromPolicy([{ fraction: 0.1, multiplier: 4 }]).taxPct, 12)
+    expect(out.taxPct).toBeCloseTo(30, 9)
+    expect(JSON.parse(atax(['--json', 'tax', 'inference', '--policy', '1:2']).stdout).taxPct).toBeCloseTo(100, 9)
+    expect(fs.existsSync(path.join(dir, 'atax.db'))).toBe(false)
+  })
+})

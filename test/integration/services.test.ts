@@ -1,0 +1,135 @@
+/** The handler table on a real SQLite file: validation, services, undo, the sample workspace. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { dispatch } from '../../src-main/handlers'
+import type { ApiName } from '../../src-shared/api/contract'
+import { calendarMonths } from '../../src-shared/tax'
+import { openTempApp } from '../support/tempDb'
+
+let app: ReturnType<typeof openTempApp>
+beforeEach(() => {
+  app = openTempApp()
+})
+afterEach(() => app.close())
+
+async function ok<T = any>(name: ApiName, input: unknown): Promise<T> {
+  const r = await dispatch(app.env, name, input)
+  if (!r.ok) throw new Error(`${name} failed: ${r.error.message}`)
+  return r.value as T
+}
+async function fail(name: ApiName | string, input: unknown) {
+  const r = await dispatch(app.env, name, input)
+  if (r.ok) throw new Error(`${name} unexpectedly succeeded`)
+  return r.error
+}
+const count = (table: string) => (app.env.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+
+describe('the handler table', () => {
+  it('refuses unknown requests and invalid input with the field named, writing nothing', async () => {
+    expect((await fail('projects.drop', {})).code).toBe('unknown-request')
+    const e = await fail('projects.create', { name: '   ' })
+    expect(e.code).toBe('invalid-input')
+    expect(e.issues?.[0]).toEqual({ path: 'name', message: 'name must not be empty' })
+    const p = await ok('projects.create', { name: 'P' })
+    const g = await fail('generations.create', { projectId: p.id, name: 'G', pretrainedOn: '2021-02-30' })
+    expect(g.issues?.[0].path).toBe('pretrainedOn')
+    const d = await fail('generations.create', { projectId: p.id, name: 'G', pretrainedOn: '2021-05-01', deployedOn: '2021-01-01' })
+    expect(d.issues?.[0]).toMatchObject({ path: 'deployedOn' })
+    const extra = await fail('projects.create', { name: 'X', admin: true })
+    expect(extra.code).toBe('invalid-input')
+    expect(count('generations')).toBe(0)
+    expect(count('projects')).toBe(1)
+  })
+
+  it('keeps project names unique and says so', async () => {
+    await ok('projects.create', { name: 'Same' })
+    const e = await fail('projects.create', { name: 'Same' })
+    expect(e).toMatchObject({ code: 'conflict', message: 'a project named "Same" already exists' })
+  })
+
+  it('numbers generations by pretrained date and computes time to deployment', async () => {
+    const p = await ok('projects.create', { name: 'P' })
+    await ok('generations.create', { projectId: p.id, name: 'later', pretrainedOn: '2022-02-01', deployedOn: '2022-05-01' })
+    await ok('generations.create', { projectId: p.id, name: 'first', pretrainedOn: '2021-01-15', deployedOn: '2021-10-15' })
+    const s = await ok('projects.summary', { projectId: p.id })
+    expect(s.generations.map((g: any) => [g.generation.ordinal, g.generation.name])).toEqual([
+      [1, 'first'],
+      [2, 'later'],
+    ])
+    expect(s.generations.map((g: any) => g.ttdMonths)).toEqual([
+      calendarMonths('2021-01-15', '2021-10-15'),
+      calendarMonths('2022-02-01', '2022-05-01'),
+    ])
+    expect(s.generations[1].shrink.ratio).toBeCloseTo(3, 10)
+  })
+
+  it('moves a project to the trash, restores it, and empties the trash for good', async () => {
+    const p = await ok('projects.create', { name: 'Doomed' })
+    await ok('generations.create', { projectId: p.id, name: 'G', pretrainedOn: '2021-01-01' })
+    await ok('projects.delete', { id: p.id })
+    expect((await ok('projects.list', {})).map((x: any) => x.name)).not.toContain('Doomed')
+    expect((await ok('projects.trash', {})).map((x: any) => x.name)).toEqual(['Doomed'])
+    await ok('projects.restore', { id: p.id })
+    expect((await ok('projects.list', {})).map((x: any) => x.name)).toContain('Doomed')
+    await ok('projects.delete', { id: p.id })
+    expect(await ok('projects.emptyTrash', {})).toEqual({ removed: 1 })
+    expect(count('projects')).toBe(0)
+    expect(count('generations')).toBe(0)
+  })
+
+  it('undoes the deletion of a generation with everything in it, ids included', async () => {
+    const { projectId } = await ok('sample.load', {})
+    const gens = await ok('generations.list', { projectId })
+    const before = {
+      m: count('benchmark_measurements'),
+      c: count('cost_items'),
+      ph: count('pipeline_phases'),
+      pr: count('policy_rows'),
+      cp: count('curve_points'),
+    }
+    const detailBefore = await ok('generations.get', { id: gens[0].id })
+    const entry = await ok('generations.delete', { id: gens[0].id })
+    expect(count('benchmark_measurements')).toBeLessThan(before.m)
+    expect((await ok('generations.list', { projectId })).map((g: any) => g.ordinal)).toEqual([1])
+    await ok('trash.restore', { id: entry.id })
+    expect({
+      m: count('benchmark_measurements'),
+      c: count('cost_items'),
+      ph: count('pipeline_phases'),
+      pr: count('policy_rows'),
+      cp: count('curve_points'),
+    }).toEqual(before)
+    const detailAfter = await ok('generations.get', { id: gens[0].id })
+    expect(detailAfter).toEqual(detailBefore)
+    expect(await ok('trash.list', {})).toEqual([])
+  })
+
+  it('refuses a policy whose fractions add up to more than 1', async () => {
+    const p = await ok('projects.create', { name: 'P' })
+    const g = await ok('generations.create', { projectId: p.id, name: 'G', pretrainedOn: '2021-01-01' })
+    const e = await fail('policies.create', { generationId: g.id, rows: [{ fraction: 0.7, multiplier: 2 }, { fraction: 0.4, multiplier: 4 }] })
+    expect(e.issues?.[0]).toMatchObject({ path: 'rows', message: 'the fractions of tasks must add up to at most 1' })
+    expect(count('inference_policies')).toBe(0)
+  })
+})
+
+describe('the sample workspace', () => {
+  it('holds the figures of DESIGN.md, and loading it twice changes nothing', async () => {
+    const first = await ok('sample.load', {})
+    expect(first.created).toBe(true)
+    const rowsBefore = count('benchmark_measurements') + count('cost_items') + count('generations')
+    const second = await ok('sample.load', {})
+    expect(second).toEqual({ projectId: first.projectId, created: false })
+    expect(count('benchmark_measurements') + count('cost_items') + count('generations')).toBe(rowsBefore)
+
+    const s = await ok('projects.summary', { projectId: first.projectId })
+    expect(s.project.isSample).toBe(true)
+    expect(s.generations.map((g: any) => g.ttdMonths)).toEqual([9, 3])
+    const g1 = s.generations[0]
+    expect(g1.development.computePfd).toBeCloseTo(4.9 + 60, 10)
+    expect(g1.development.pctOfPretrainingCompute).toBeCloseTo(((4.9 + 60) / 3640) * 100, 10)
+    expect(g1.inferenceTaxPct).toBeCloseTo(30, 10)
+    const detail = await ok('generations.get', { id: g1.generation.id })
+    expect(detail.measurements.some((m: any) => m.regressionPct < 0)).toBe(true)
+    expect(detail.measurements.some((m: any) => m.regressionPct > 0)).toBe(true)
+  })
+})
