@@ -87,7 +87,9 @@ export function inferenceTaxFromPolicy(rows: PolicyRow[], rmCost = 0): PolicyTax
   }))
   const terms: PolicyTerm[] = [{ fraction: remainder, cost: 1 }, ...rowTerms]
   const multiplier = 1 + rowTerms.reduce((sum, term) => sum + term.fraction * (term.cost - 1), 0)
-  const taxPct = (multiplier - 1) * 100
+  // Summed in percent directly, (100·p)·(cost − 1), so that round cases come out exact
+  // (best-of-4 on 10% is 10 × 3 = 30, not (1.3 − 1) × 100 = 30.000000000000004).
+  const taxPct = rowTerms.reduce((sum, term) => sum + term.fraction * 100 * (term.cost - 1), 0)
 
   const shownTerms = terms.filter((term) => term.fraction > 0)
   const arithmetic = `${shownTerms
