@@ -1,12 +1,63 @@
-/** Reports and data exports: JSON, CSV, HTML, Markdown. (Filled in by the reports work.) */
+/**
+ * Reports and data exports (`reports.export`): JSON, CSV, HTML and Markdown. One
+ * report model (reportModel.ts) is built from the database and rendered by pure
+ * functions; the full JSON export is the lossless backup.
+ */
 import type { ExportResult } from '../../src-shared/api/transfer'
+import type { ReportModel } from '../../src-shared/report/model'
+import { exportBackup } from '../services/backup'
 import type { ServiceContext } from '../services/context'
-import { ServiceError } from '../services/errors'
+import { renderCsv } from './csv'
+import { renderHtml } from './html'
+import { renderMarkdown } from './markdown'
+import { buildReport, type BuildReportOptions } from './reportModel'
+import { slug } from './reportText'
 
+export { buildReport, type BuildReportOptions } from './reportModel'
+export { renderCsv } from './csv'
+export { renderHtml } from './html'
+export { renderMarkdown } from './markdown'
+
+export type ExportFormat = 'json' | 'csv' | 'html' | 'md'
+
+const MIME_TYPES: Record<ExportFormat, string> = {
+  json: 'application/json',
+  csv: 'text/csv; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+}
+
+/**
+ * Without a project, `json` is the full backup (restorable with `backup.restore`);
+ * with one, it is that project's report model. The other formats render the report
+ * of the project, or of every live project.
+ */
 export function exportReport(
-  _ctx: ServiceContext,
-  format: 'json' | 'csv' | 'html' | 'md',
-  _projectId?: number,
+  ctx: ServiceContext,
+  format: ExportFormat,
+  projectId?: number,
+  options: BuildReportOptions = {},
 ): ExportResult {
-  throw new ServiceError('invalid-data', `export to ${format} is not available yet`)
+  if (format === 'json' && projectId === undefined) return exportBackup(ctx)
+  const model = buildReport(ctx, projectId, options)
+  return { fileName: reportFileName(model, format), mimeType: MIME_TYPES[format], content: render(model, format) }
+}
+
+export function render(model: ReportModel, format: ExportFormat): string {
+  switch (format) {
+    case 'html':
+      return renderHtml(model)
+    case 'md':
+      return renderMarkdown(model)
+    case 'csv':
+      return renderCsv(model)
+    case 'json':
+      return JSON.stringify(model, null, 2) + '\n'
+  }
+}
+
+/** alignment-tax-report-2024-05-01.html, or …-report-<project>-2024-05-01.html for one project. */
+export function reportFileName(model: ReportModel, format: ExportFormat): string {
+  const project = model.projectId == null ? '' : slug(model.projects[0]?.project.name ?? '')
+  return `alignment-tax-report-${project ? `${project}-` : ''}${model.generatedOn}.${format}`
 }

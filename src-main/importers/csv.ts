@@ -72,6 +72,9 @@ const RUN_COLUMNS = CSV_COLUMNS.filter((c) => c.layout !== 'measurements').map((
 const ALL_COLUMNS = CSV_COLUMNS.map((c) => c.name)
 
 const PROGRESS_EVERY = 16_384 // records
+const COMMA = 44
+const SEMICOLON = 59
+const TAB = 9
 
 /**
  * Parses a CSV file in either layout (told apart by the header). `onProgress`
@@ -92,7 +95,8 @@ export function parseCsv(
     if (record.count === 1 && record.isEmpty(0)) return // blank line
     if (sink === null) {
       columns = readHeader(record, fileName, line)
-      sink = columns.layout === 'measurements' ? measurementSink(columns, fileName) : runSink(columns, fileName)
+      const read = cellReaders(fileName, delimiter === SEMICOLON)
+      sink = columns.layout === 'measurements' ? measurementSink(columns, read) : runSink(columns, read)
       return
     }
     if (record.count !== columns!.count) {
@@ -121,10 +125,10 @@ function chooseDelimiter(text: string): number {
   let end = text.indexOf('\n')
   if (end === -1) end = text.length
   const header = text.slice(0, end)
-  if (header.includes(',')) return 44
-  if (header.includes(';')) return 59
-  if (header.includes('\t')) return 9
-  return 44
+  if (header.includes(',')) return COMMA
+  if (header.includes(';')) return SEMICOLON
+  if (header.includes('\t')) return TAB
+  return COMMA
 }
 
 // ---------------------------------------------------------------------------------------
@@ -188,14 +192,19 @@ interface RowSink {
   finish(): CsvImport
 }
 
-/** Cell readers shared by both layouts; each throws an ImportError naming line, column and value. */
-function cellReaders(fileName: string) {
+type CellReaders = ReturnType<typeof cellReaders>
+
+/**
+ * Cell readers shared by both layouts; each throws an ImportError naming line, column
+ * and value. `decimalComma`: numbers may be written "0,41" (`;`-separated files).
+ */
+function cellReaders(fileName: string, decimalComma: boolean) {
   const fail = (line: number, column: string, problem: string, value: string): never => {
     throw importError(fileName, `line ${line}, column "${column}"`, `${describeValue(value)} ${problem}`, value)
   }
   /** A finite number, or null when the cell is empty. */
   const number = (record: CsvRecord, f: number, line: number, column: string): number | null => {
-    const v = readFieldNumber(record, f)
+    const v = readFieldNumber(record, f, decimalComma)
     if (v !== NOT_A_NUMBER) return v
     const raw = record.field(f)
     const lower = raw.trim().toLowerCase()
@@ -254,8 +263,7 @@ function cellReaders(fileName: string) {
   return { number, stderr, shots, name, direction, unique, fail }
 }
 
-function measurementSink(columns: Columns, fileName: string): RowSink {
-  const read = cellReaders(fileName)
+function measurementSink(columns: Columns, read: CellReaders): RowSink {
   const { at } = columns
   const iBenchmark = at.benchmark
   const iMetric = at.metric
@@ -292,8 +300,7 @@ function measurementSink(columns: Columns, fileName: string): RowSink {
   }
 }
 
-function runSink(columns: Columns, fileName: string): RowSink {
-  const read = cellReaders(fileName)
+function runSink(columns: Columns, read: CellReaders): RowSink {
   const { at } = columns
   const iBenchmark = at.benchmark
   const iMetric = at.metric

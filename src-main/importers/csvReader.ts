@@ -229,10 +229,17 @@ function slowNumber(s: string): number | null | typeof NOT_A_NUMBER {
 }
 
 /** `readNumber` for a field of a record (escaped quoted fields included). */
-export function readFieldNumber(record: CsvRecord, f: number): number | null | typeof NOT_A_NUMBER {
-  if (record.hasEscaped) {
-    const value = record.escaped[f]
-    if (value !== undefined) return slowNumber(value)
+export function readFieldNumber(record: CsvRecord, f: number, decimalComma = false): number | null | typeof NOT_A_NUMBER {
+  let v: number | null | typeof NOT_A_NUMBER
+  if (record.hasEscaped && record.escaped[f] !== undefined) v = slowNumber(record.escaped[f]!)
+  else v = readNumber(record.text, record.starts[f], record.ends[f])
+  if (v === NOT_A_NUMBER && decimalComma) {
+    // "0,41" from a spreadsheet whose locale writes decimal commas (and `;` between fields).
+    const s = record.field(f)
+    const comma = s.indexOf(',')
+    if (comma !== -1 && s.indexOf(',', comma + 1) === -1 && !s.includes('.')) {
+      v = slowNumber(s.slice(0, comma) + '.' + s.slice(comma + 1))
+    }
   }
-  return readNumber(record.text, record.starts[f], record.ends[f])
+  return v
 }

@@ -8,6 +8,7 @@ import type { ApiInput } from '../../../src-shared/api/contract'
 import type { ExportResult, ImportResult } from '../../../src-shared/api/transfer'
 import type { Direction } from '../../../src-shared/domain/types'
 import { api, callWithUploadProgress } from '../api/client'
+import { savePdf, saveText } from '../platform/files'
 import { useGenerationsStore } from './generations'
 import { useProjectsStore } from './projects'
 
@@ -77,6 +78,17 @@ export const useTransferStore = defineStore('transfer', () => {
     return api['backup.export']({})
   }
 
+  /** Saves an export where the user chooses (desktop) or as a download (browser). */
+  function save(result: ExportResult) {
+    return saveText(result.fileName, result.content, result.mimeType)
+  }
+
+  /** The HTML report as a PDF: the desktop shell prints it to a file; a browser opens its print dialog. */
+  async function exportPdf(projectId?: number) {
+    const html = await exportReport('html', projectId)
+    return savePdf(html.fileName.replace(/\.html?$/i, '') + '.pdf', html.content)
+  }
+
   async function restoreBackup(fileName: string, contentBase64: string) {
     const restored = await api['backup.restore']({ fileName, contentBase64 })
     await Promise.all([projects.refresh(), generations.loadAll()])
@@ -94,6 +106,8 @@ export const useTransferStore = defineStore('transfer', () => {
     rerunForced,
     exportReport,
     exportBackup,
+    save,
+    exportPdf,
     restoreBackup,
   }
 })

@@ -1,0 +1,65 @@
+/**
+ * Files in and out of the page: reading a chosen or dropped file as base64 (the
+ * API never receives a path), saving text through the desktop shell or as a
+ * browser download, and printing an HTML report to PDF.
+ */
+import { desktopShell } from '../api/client'
+
+/** The file's bytes as base64, reporting read progress as a fraction. */
+export function readFileBase64(file: Blob, onProgress?: (fraction: number) => void): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader()
+    reader.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) onProgress?.(event.loaded / event.total)
+    }
+    reader.onerror = () => reject(reader.error ?? new Error('the file could not be read'))
+    reader.onload = () => {
+      const url = String(reader.result)
+      resolve(url.slice(url.indexOf(',') + 1))
+    }
+    reader.readAsDataURL(file)
+  })
+}
+
+/** Saves text: the native save dialog in the desktop app, a download in the browser. */
+export async function saveText(fileName: string, content: string, mimeType: string): Promise<{ saved: boolean; where: string }> {
+  if (desktopShell) {
+    const result = await desktopShell.saveFile(fileName, content)
+    return { saved: result.saved, where: result.path ?? fileName }
+  }
+  const url = URL.createObjectURL(new Blob([content], { type: mimeType }))
+  const link = document.createElement('a')
+  link.href = url
+  link.download = fileName
+  link.style.display = 'none'
+  document.body.appendChild(link)
+  link.click()
+  link.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  return { saved: true, where: `your downloads (${fileName})` }
+}
+
+/**
+ * PDF: the desktop shell renders the HTML to a PDF file; a browser opens the
+ * HTML report in a hidden frame and shows its print dialog ("Save as PDF").
+ */
+export async function savePdf(fileName: string, html: string): Promise<{ saved: boolean; where: string }> {
+  if (desktopShell) {
+    const result = await desktopShell.savePdf(fileName, html)
+    return { saved: result.saved, where: result.path ?? fileName }
+  }
+  const frame = document.createElement('iframe')
+  frame.setAttribute('aria-hidden', 'true')
+  frame.title = 'Report to print'
+  frame.style.position = 'fixed'
+  frame.style.width = '0'
+  frame.style.height = '0'
+  frame.style.border = '0'
+  frame.srcdoc = html
+  document.body.appendChild(frame)
+  await new Promise<void>((resolve) => frame.addEventListener('load', () => resolve(), { once: true }))
+  frame.contentWindow?.focus()
+  frame.contentWindow?.print()
+  setTimeout(() => frame.remove(), 60_000)
+  return { saved: true, where: 'the print dialog (choose "Save as PDF")' }
+}

@@ -1,0 +1,265 @@
+import { describe, expect, it } from 'vitest'
+import { parseLmEvalResults, type ParsedResult } from '../../../../src-main/importers'
+import { expectImportError, own, ownText, shared } from './helpers'
+
+const LEGACY = ['arc_challenge-v2.0-res.json', 'hellaswag-v0-res.json', 'truthfulqa_mc-v1-res.json']
+const V04 = 'lm-eval-v0.4-results.json'
+
+type Json = Record<string, any>
+
+const find = (results: ParsedResult[], benchmark: string, metric: string) =>
+  results.find((r) => r.benchmark === benchmark && r.metric === metric)
+
+describe('parseLmEvalResults: real legacy files', () => {
+  for (const name of LEGACY) {
+    it(`reads every metric of ${name} with its stderr`, () => {
+      const bytes = shared(`lm-eval/${name}`)
+      const doc = JSON.parse(new TextDecoder().decode(bytes)) as Json
+      const run = parseLmEvalResults(bytes, name)
+
+      expect(run.format).toBe('lm-eval')
+      expect(run.warnings).toEqual([])
+      // Expected: every key of every task that is not a *_stderr is a metric.
+      const expected: ParsedResult[] = []
+      for (const [task, metrics] of Object.entries(doc.results as Json)) {
+        for (const [key, value] of Object.entries(metrics as Json)) {
+          if (key.endsWith('_stderr')) continue
+          expected.push({
+            benchmark: task,
+            metric: key,
+            value: value as number,
+            stderr: (metrics as Json)[`${key}_stderr`],
+            direction: 'higher', // acc, acc_norm, mc1, mc2
+            shots: null,
+          })
+        }
+      }
+      expect(expected.length).toBeGreaterThan(0)
+      expect(run.results).toHaveLength(expected.length)
+      for (const e of expected) expect(find(run.results, e.benchmark, e.metric)).toEqual(e)
+    })
+  }
+
+  it('accepts a string as well as bytes, and a BOM', () => {
+    const text = new TextDecoder().decode(shared('lm-eval/hellaswag-v0-res.json'))
+    const fromBytes = parseLmEvalResults(shared('lm-eval/hellaswag-v0-res.json'), 'h.json')
+    expect(parseLmEvalResults(text, 'h.json')).toEqual(fromBytes)
+    expect(parseLmEvalResults(`\uFEFF${text}`, 'h.json')).toEqual(fromBytes)
+  })
+
+  it('takes the shots of a legacy file from config.num_fewshot', () => {
+    const doc = JSON.parse(new TextDecoder().decode(shared('lm-eval/arc_challenge-v2.0-res.json')))
+    doc.config = { model: 'gpt2', model_args: 'pretrained=gpt2-xl', num_fewshot: 25, batch_size: 8 }
+    const run = parseLmEvalResults(JSON.stringify(doc), 'arc.json')
+    expect(run.results.every((r) => r.shots === 25)).toBe(true)
+    expect(run.model).toBe('gpt2-xl')
+  })
+})
+
+describe('parseLmEvalResults: v0.4+ results file', () => {
+  const doc = JSON.parse(ownText(V04)) as Json
+  const run = parseLmEvalResults(own(V04), V04)
+
+  it('reads model and date', () => {
+    expect(run.model).toBe(doc.model_name)
+    expect(run.date).toBe(new Date(doc.date * 1000).toISOString())
+    expect(run.date).toBe('2024-04-23T14:49:02.528Z')
+  })
+
+  it('reads every "metric,filter" value of every task, and groups not already in results', () => {
+    const expected: Array<[string, string, number, unknown]> = []
+    const collect = (task: string, entry: Json) => {
+      for (const [key, value] of Object.entries(entry)) {
+        const [metric, filter] = key.split(',')
+        if (filter === undefined || metric.endsWith('_stderr') || metric === 'sample_len') continue
+        const name = filter === 'none' ? metric : `${metric} (${filter})`
+        expected.push([task, name, value as number, entry[`${metric}_stderr,${filter}`]])
+      }
+    }
+    for (const [task, entry] of Object.entries(doc.results as Json)) collect(task, entry)
+    for (const [group, entry] of Object.entries(doc.groups as Json)) if (!(group in doc.results)) collect(group, entry)
+
+    expect(run.results).toHaveLength(expected.length)
+    for (const [benchmark, metric, value, stderr] of expected) {
+      const result = find(run.results, benchmark, metric)
+      expect(result, `${benchmark} ${metric}`).toBeDefined()
+      expect(result!.value).toBe(value)
+      expect(result!.stderr).toBe(stderr === 'N/A' || stderr === undefined ? null : stderr)
+    }
+  })
+
+  it('keeps a filter other than "none" in the metric name', () => {
+    const flexible = find(run.results, 'gsm8k', 'exact_match (flexible-extract)')
+    const strict = find(run.results, 'gsm8k', 'exact_match (strict-match)')
+    expect(flexible?.value).toBe(doc.results.gsm8k['exact_match,flexible-extract'])
+    expect(flexible?.stderr).toBe(doc.results.gsm8k['exact_match_stderr,flexible-extract'])
+    expect(strict?.value).toBe(doc.results.gsm8k['exact_match,strict-match'])
+    expect(find(run.results, 'arc_challenge', 'acc')?.value).toBe(doc.results.arc_challenge['acc,none'])
+  })
+
+  it('turns an "N/A" stderr into null', () => {
+    expect(find(run.results, 'mmlu_humanities', 'acc')?.stderr).toBeNull()
+    expect(find(run.results, 'wikitext', 'word_perplexity')?.stderr).toBeNull()
+  })
+
+  it('takes shots from n-shot, null where a task has none', () => {
+    for (const r of run.results) expect(r.shots, r.benchmark).toBe(doc['n-shot'][r.benchmark] ?? null)
+    expect(find(run.results, 'arc_challenge', 'acc')?.shots).toBe(25)
+    expect(find(run.results, 'mmlu', 'acc')?.shots).toBeNull()
+  })
+
+  it('takes direction from higher_is_better, else the known table, else null', () => {
+    expect(find(run.results, 'wikitext', 'bits_per_byte')?.direction).toBe('lower')
+    expect(find(run.results, 'gsm8k', 'exact_match (flexible-extract)')?.direction).toBe('higher')
+    // mmlu_other has no higher_is_better entry: "acc" is in the table.
+    expect(find(run.results, 'mmlu_other', 'acc')?.direction).toBe('higher')
+    // refusal_rate is in neither: the user is asked.
+    expect(find(run.results, 'refusal_probe', 'refusal_rate')?.direction).toBeNull()
+  })
+
+  it('skips alias, sample_len and a group without aggregate score, with a warning for the group', () => {
+    expect(run.results.some((r) => r.metric === 'alias' || r.metric === 'sample_len')).toBe(false)
+    expect(run.results.some((r) => r.benchmark === 'leaderboard')).toBe(false)
+    expect(run.warnings).toEqual([expect.stringContaining('"leaderboard" has no aggregate score')])
+  })
+
+  it('imports a group listed in both results and groups once', () => {
+    expect(run.results.filter((r) => r.benchmark === 'mmlu')).toHaveLength(1)
+  })
+
+  it('falls back to config.model_args, then config.model, for the model', () => {
+    const copy = structuredClone(doc)
+    delete copy.model_name
+    expect(parseLmEvalResults(JSON.stringify(copy), V04).model).toBe('EleutherAI/pythia-1.4b')
+    copy.config.model_args = { model: 'meta-llama/Llama-3-8B', num_concurrent: 8 }
+    expect(parseLmEvalResults(JSON.stringify(copy), V04).model).toBe('meta-llama/Llama-3-8B')
+    delete copy.config.model_args
+    expect(parseLmEvalResults(JSON.stringify(copy), V04).model).toBe('hf')
+  })
+
+  it('reads a date written as a string, and warns about one that is not a date', () => {
+    const copy = structuredClone(doc)
+    copy.date = '1713883742.5281413'
+    expect(parseLmEvalResults(JSON.stringify(copy), V04).date).toBe('2024-04-23T14:49:02.528Z')
+    copy.date = '2024-04-23T14:49:02Z'
+    expect(parseLmEvalResults(JSON.stringify(copy), V04).date).toBe('2024-04-23T14:49:02.000Z')
+    copy.date = 'yesterday'
+    const odd = parseLmEvalResults(JSON.stringify(copy), V04)
+    expect(odd.date).toBeNull()
+    expect(odd.warnings).toContainEqual(expect.stringContaining('"yesterday" is not a date'))
+  })
+})
+
+describe('parseLmEvalResults: malformed files are refused with file, place and value', () => {
+  const base = () => JSON.parse(ownText(V04)) as Json
+  const parse = (doc: unknown, file = 'bad.json') => () => parseLmEvalResults(JSON.stringify(doc), file)
+
+  it('a bare NaN as Python writes it', () => {
+    expectImportError(
+      () => parseLmEvalResults(own('lm-eval-nan-stderr.json'), 'lm-eval-nan-stderr.json'),
+      'lm-eval-nan-stderr.json',
+      'results.hellaswag.acc_stderr,none',
+      'NaN',
+    )
+  })
+
+  it('NaN and Infinity as metric values', () => {
+    const text = ownText(V04)
+    const nan = text.replace('"acc,none": 0.3993174061433447', '"acc,none": NaN')
+    expectImportError(() => parseLmEvalResults(nan, 'n.json'), 'n.json', 'results.arc_challenge.acc,none', 'NaN')
+    const inf = text.replace('"acc,none": 0.3993174061433447', '"acc,none": -Infinity')
+    expectImportError(() => parseLmEvalResults(inf, 'i.json'), 'i.json', 'results.arc_challenge.acc,none', '-Infinity')
+    // In a legacy file too.
+    expectImportError(
+      () => parseLmEvalResults('{"results": {"arc": {"acc": NaN, "acc_stderr": 0.01}}}', 'l.json'),
+      'l.json',
+      'results.arc.acc',
+      'NaN',
+    )
+  })
+
+  it('NaN where nothing is read (a config) does not matter', () => {
+    const text = ownText(V04).replace('"random_seed": 0', '"random_seed": NaN')
+    expect(parseLmEvalResults(text, 'ok.json').results).toHaveLength(15)
+  })
+
+  it('a truncated file', () => {
+    expectImportError(
+      () => parseLmEvalResults(own('lm-eval-truncated.json'), 'lm-eval-truncated.json'),
+      'lm-eval-truncated.json',
+      /^line \d+, column \d+$/,
+      'truncated',
+    )
+  })
+
+  it('a syntax error, with its line and column', () => {
+    const text = '{\n  "results": {\n    "arc": {"acc": 0.5,, "acc_stderr": 0.01}\n  }\n}'
+    expectImportError(() => parseLmEvalResults(text, 's.json'), 's.json', 'line 3, column 24', '","')
+    expectImportError(
+      () => parseLmEvalResults('{"results": {"arc": {"acc": 0.5}}} trailing', 't.json'),
+      't.json',
+      'line 1, column 36',
+      '"trailing"',
+    )
+  })
+
+  it('an empty file', () => {
+    expectImportError(() => parseLmEvalResults(new Uint8Array(), 'e.json'), 'e.json', 'file', 'empty')
+    expectImportError(() => parseLmEvalResults('  \n ', 'e.json'), 'e.json', 'file', 'empty')
+  })
+
+  it('bytes that are not text', () => {
+    expectImportError(() => parseLmEvalResults(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]), 'b.json'), 'b.json', 'file', 'UTF-8')
+  })
+
+  it('missing or mistyped results', () => {
+    expectImportError(parse({ versions: {} }), 'bad.json', 'results', 'missing')
+    expectImportError(parse({ results: [1, 2] }), 'bad.json', 'results', 'an array')
+    expectImportError(parse([1]), 'bad.json', 'top level', 'an array')
+    expectImportError(parse({ results: { arc: 0.5 } }), 'bad.json', 'results.arc', 'number 0.5')
+    expectImportError(parse({ results: {} }), 'bad.json', 'results', 'no metric values', '{}')
+  })
+
+  it('a metric value of the wrong type', () => {
+    const doc = base()
+    doc.results.hellaswag['acc_norm,none'] = '0.70'
+    expectImportError(parse(doc), 'bad.json', 'results.hellaswag.acc_norm,none', '"0.70"')
+    doc.results.hellaswag['acc_norm,none'] = null
+    expectImportError(parse(doc), 'bad.json', 'results.hellaswag.acc_norm,none', 'null')
+  })
+
+  it('a negative or mistyped stderr', () => {
+    const doc = base()
+    doc.results.gsm8k['exact_match_stderr,strict-match'] = -0.01
+    expectImportError(parse(doc), 'bad.json', 'results.gsm8k.exact_match_stderr,strict-match', '-0.01', 'negative')
+    doc.results.gsm8k['exact_match_stderr,strict-match'] = 'unknown'
+    expectImportError(parse(doc), 'bad.json', 'results.gsm8k.exact_match_stderr,strict-match', '"unknown"')
+    expectImportError(
+      parse({ results: { arc: { acc: 0.5, acc_stderr: -1 } } }),
+      'bad.json',
+      'results.arc.acc_stderr',
+      '-1',
+    )
+  })
+
+  it('a task with no metric that is not a group', () => {
+    const doc = base()
+    doc.results.hellaswag = { alias: 'hellaswag' }
+    expectImportError(parse(doc), 'bad.json', 'results.hellaswag', 'no metric values', '{"alias":"hellaswag"}')
+  })
+
+  it('bad n-shot and higher_is_better entries', () => {
+    const doc = base()
+    doc['n-shot'].gsm8k = 2.5
+    expectImportError(parse(doc), 'bad.json', 'n-shot.gsm8k', '2.5')
+    const other = base()
+    other.higher_is_better.wikitext.bits_per_byte = 'no'
+    expectImportError(parse(other), 'bad.json', 'higher_is_better.wikitext.bits_per_byte', '"no"')
+  })
+
+  it('an orphan stderr is a warning, not an error', () => {
+    const run = parseLmEvalResults(JSON.stringify({ results: { arc: { acc: 0.5, acc_norm_stderr: 0.1 } } }), 'o.json')
+    expect(run.results).toHaveLength(1)
+    expect(run.warnings).toEqual([expect.stringContaining('results.arc.acc_norm_stderr')])
+  })
+})
