@@ -4,6 +4,7 @@
  * Chromium's print engine. Every text from the user is escaped. A pure function of
  * the report model.
  */
+import type { CostCategory } from '../../src-shared/domain/types'
 import type { GenerationComparison, GenerationReport, ProjectReport, ReportModel } from '../../src-shared/report/model'
 import { deploymentChart, developmentCostChart, escapeXml as esc, regressionChart } from '../../src-shared/report/svg'
 import { formatNumber, formatPct, formatUsd } from '../../src-shared/tax'
@@ -95,7 +96,10 @@ export function renderHtml(model: ReportModel): string {
     body.push(
       '<nav class="toc"><strong>Projects</strong><ol>' +
         model.projects
-          .map((pr) => `<li><a href="#project-${pr.project.id}">${esc(pr.project.name)}</a>${pr.isSample ? ' (sample data)' : ''}</li>`)
+          .map(
+            (pr) =>
+              `<li><a href="#project-${pr.project.id}">${esc(pr.project.name)}</a>${pr.isSample ? ' (sample data)' : ''}</li>`,
+          )
           .join('') +
         '</ol></nav>',
     )
@@ -132,10 +136,21 @@ function projectSection(pr: ProjectReport): string {
     out.push('<h3>Summary</h3>')
     out.push(
       table(
-        ['Generation', 'Time to deployment', 'Development tax', 'Share of pretraining cost', 'Alignment compute', 'Mean regression', 'Inference-compute tax'],
+        [
+          'Generation',
+          'Time to deployment',
+          'Development tax',
+          'Share of pretraining cost',
+          'Alignment compute',
+          'Mean regression',
+          'Inference-compute tax',
+        ],
         pr.generations.map((g) => [
           esc(g.generation.name),
-          esc(t.months(g.deployment.months) + (g.deployment.shrink ? ` (${formatNumber(g.deployment.shrink.ratio, 2)}× faster)` : '')),
+          esc(
+            t.months(g.deployment.months) +
+              (g.deployment.shrink ? ` (${formatNumber(g.deployment.shrink.ratio, 2)}× faster)` : ''),
+          ),
           esc(t.usd(g.development.tax.totalUsd)),
           esc(t.pct2(g.development.tax.pctOfPretrainingCost)),
           esc(t.computeText(g.development.tax)),
@@ -288,13 +303,16 @@ function generationSection(g: GenerationReport): string {
   const dev = g.development.tax
   out.push(
     figures([
-      ['Total', `${formatUsd(dev.totalUsd)}${dev.lowUsd === dev.highUsd ? '' : ` (range ${t.developmentRangeText(dev)})`}`],
+      [
+        'Total',
+        `${formatUsd(dev.totalUsd)}${dev.lowUsd === dev.highUsd ? '' : ` (range ${t.developmentRangeText(dev)})`}`,
+      ],
       ['Share of pretraining cost', t.pct2(dev.pctOfPretrainingCost)],
       ['Alignment compute', t.computeText(dev)],
       ['Fixed / scales with the model', `${formatUsd(dev.fixedUsd)} / ${formatUsd(dev.scalingUsd)}`],
       ...Object.entries(dev.byCategory)
         .filter(([, v]) => v > 0)
-        .map(([c, v]) => [t.categoryLabel(c as never), formatUsd(v)] as [string, string]),
+        .map(([c, v]) => [t.categoryLabel(c as CostCategory), formatUsd(v)] as [string, string]),
     ]),
   )
   out.push(p(dev.explanation, 'explain'))
@@ -363,7 +381,12 @@ function comparisonSection(c: GenerationComparison): string {
   out.push(
     table(
       ['Figure', c.from.name, c.to.name, 'Change'],
-      c.figures.map((f) => [esc(f.label), esc(t.comparedValue(f.unit, f.from)), esc(t.comparedValue(f.unit, f.to)), esc(t.comparedChange(f))]),
+      c.figures.map((f) => [
+        esc(f.label),
+        esc(t.comparedValue(f.unit, f.from)),
+        esc(t.comparedValue(f.unit, f.to)),
+        esc(t.comparedChange(f)),
+      ]),
       [1, 2, 3],
     ),
   )
@@ -404,7 +427,9 @@ function provenanceSection(pr: ProjectReport): string {
       ),
     )
   } else {
-    out.push(p('No files imported: every record was typed by hand, logged by a pipeline or loaded as sample data.', 'note'))
+    out.push(
+      p('No files imported: every record was typed by hand, logged by a pipeline or loaded as sample data.', 'note'),
+    )
   }
   if (sources.length) {
     out.push(

@@ -39,7 +39,7 @@ export function exportReport(
   options: BuildReportOptions = {},
 ): ExportResult {
   if (format === 'json' && projectId === undefined) return exportBackup(ctx)
-  const model = buildReport(ctx, projectId, options)
+  const model = buildReport(ctx, projectId, format === 'csv' ? { comparisons: false, ...options } : options)
   return { fileName: reportFileName(model, format), mimeType: MIME_TYPES[format], content: render(model, format) }
 }
 

@@ -40,7 +40,9 @@ const cells = (...values: string[]) => values.map(mdText)
 export function renderMarkdown(model: ReportModel): string {
   const out: string[] = [`# ${mdText(model.title)}`]
   out.push(
-    mdText(`Generated on ${model.generatedOn} (${model.generatedAt}) by Alignment Tax Planner ${model.appVersion}: ${t.scopeText(model)}.`),
+    mdText(
+      `Generated on ${model.generatedOn} (${model.generatedAt}) by Alignment Tax Planner ${model.appVersion}: ${t.scopeText(model)}.`,
+    ),
   )
   if (!model.projects.length) out.push('No projects yet: nothing to report.')
   for (const pr of model.projects) out.push(projectSection(pr))
@@ -58,11 +60,20 @@ function projectSection(pr: ProjectReport): string {
     out.push('### Summary')
     out.push(
       table(
-        ['Generation', 'Time to deployment', 'Development tax', 'Share of pretraining cost', 'Alignment compute', 'Mean regression', 'Inference-compute tax'],
+        [
+          'Generation',
+          'Time to deployment',
+          'Development tax',
+          'Share of pretraining cost',
+          'Alignment compute',
+          'Mean regression',
+          'Inference-compute tax',
+        ],
         pr.generations.map((g) =>
           cells(
             g.generation.name,
-            t.months(g.deployment.months) + (g.deployment.shrink ? ` (${formatNumber(g.deployment.shrink.ratio, 2)}× faster)` : ''),
+            t.months(g.deployment.months) +
+              (g.deployment.shrink ? ` (${formatNumber(g.deployment.shrink.ratio, 2)}× faster)` : ''),
             t.usd(g.development.tax.totalUsd),
             t.pct2(g.development.tax.pctOfPretrainingCost),
             t.computeText(g.development.tax),
@@ -139,7 +150,18 @@ function generationSection(g: GenerationReport): string {
     }
     out.push(
       table(
-        ['Benchmark', 'Metric', 'Direction', 'Shots', 'Baseline', 'Aligned', 'Regression', 'z', 'Significant', 'Source'],
+        [
+          'Benchmark',
+          'Metric',
+          'Direction',
+          'Shots',
+          'Baseline',
+          'Aligned',
+          'Regression',
+          'z',
+          'Significant',
+          'Source',
+        ],
         shown.rows.map((m) =>
           cells(
             m.measurement.benchmark,
@@ -157,7 +179,11 @@ function generationSection(g: GenerationReport): string {
         [3, 4, 5, 6, 7],
       ),
     )
-    out.push(shown.rows.map((m) => `- ${mdText(`${m.measurement.benchmark} · ${m.measurement.metric}: ${m.explanation}`)}`).join('\n'))
+    out.push(
+      shown.rows
+        .map((m) => `- ${mdText(`${m.measurement.benchmark} · ${m.measurement.metric}: ${m.explanation}`)}`)
+        .join('\n'),
+    )
   }
 
   out.push('#### Performance tax: inference compute')
@@ -257,7 +283,9 @@ function comparisonSection(c: GenerationComparison): string {
   out.push(
     table(
       ['Figure', c.from.name, c.to.name, 'Change'],
-      c.figures.map((f) => cells(f.label, t.comparedValue(f.unit, f.from), t.comparedValue(f.unit, f.to), t.comparedChange(f))),
+      c.figures.map((f) =>
+        cells(f.label, t.comparedValue(f.unit, f.from), t.comparedValue(f.unit, f.to), t.comparedChange(f)),
+      ),
       [1, 2, 3],
     ),
   )

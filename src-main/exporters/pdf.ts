@@ -14,6 +14,7 @@ export async function htmlToPdfWithPage(page: Page, html: string): Promise<Buffe
     await page.emulateMedia({ media: 'print' })
     return await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true })
   } finally {
+    await page.emulateMedia({ media: null })
     await page.unroute('**/*', refuse)
   }
 }

@@ -27,6 +27,8 @@ export interface BuildReportOptions {
   now?: Date
   /** Defaults to appVersion() from package.json. */
   appVersion?: string
+  /** Compare consecutive generations (the default); the CSV export, which has no use for it, skips the work. */
+  comparisons?: boolean
 }
 
 /** The report of one project, or of every live project when projectId is left out. */
@@ -51,11 +53,15 @@ export function buildReport(ctx: ServiceContext, projectId?: number, options: Bu
     generatedOn: generatedAt.slice(0, 10),
     appVersion: options.appVersion ?? appVersion(),
     projectId: projectId ?? null,
-    projects: view.projects.map((p) => projectReport(ctx, p)),
+    projects: view.projects.map((p) => projectReport(ctx, p, options.comparisons ?? true)),
   }
 }
 
-function projectReport(ctx: ServiceContext, view: TimelineView['projects'][number]): ProjectReport {
+function projectReport(
+  ctx: ServiceContext,
+  view: TimelineView['projects'][number],
+  withComparisons: boolean,
+): ProjectReport {
   const { project } = view
   const imports = listImports(ctx, project.id)
   const importFiles = new Map(imports.map((r) => [r.id, r.fileName]))
@@ -63,7 +69,7 @@ function projectReport(ctx: ServiceContext, view: TimelineView['projects'][numbe
   const generations = view.generations.map((summary) => generationReport(ctx, summary, importFiles))
 
   const comparisons: GenerationComparison[] = []
-  for (let i = 1; i < view.generations.length; i++) {
+  for (let i = 1; withComparisons && i < view.generations.length; i++) {
     comparisons.push(comparison(ctx, view.generations[i - 1], view.generations[i]))
   }
 
@@ -149,7 +155,11 @@ function comparison(ctx: ServiceContext, from: GenerationSummary, to: Generation
     from: pick(a),
     to: pick(b),
   })
-  const ref = (s: GenerationSummary) => ({ generationId: s.generation.id, name: s.generation.name, ordinal: s.generation.ordinal })
+  const ref = (s: GenerationSummary) => ({
+    generationId: s.generation.id,
+    name: s.generation.name,
+    ordinal: s.generation.ordinal,
+  })
   return {
     from: ref(a),
     to: ref(b),

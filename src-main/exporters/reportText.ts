@@ -11,7 +11,12 @@ import type {
   ProjectReport,
   ReportModel,
 } from '../../src-shared/report/model'
-import { COST_CATEGORY_LABELS, type CostStack, type DeploymentBar, type RegressionBar } from '../../src-shared/report/svg'
+import {
+  COST_CATEGORY_LABELS,
+  type CostStack,
+  type DeploymentBar,
+  type RegressionBar,
+} from '../../src-shared/report/svg'
 import { formatMonths, formatNumber, formatPct, formatUsd } from '../../src-shared/tax'
 
 /** Above this many measurements a generation's table shows the largest changes only (all are in the CSV). */
@@ -77,7 +82,8 @@ export function curvePointsText(points: { multiplier: number; score: number }[])
 }
 
 export function curveTaxText(curve: GenerationReport['performance']['curves'][number]): string {
-  if (!curve.reached || curve.taxPct == null) return `not reached within k_max = ${formatNumber(curve.kMax)} (> ${formatPct((curve.kMax - 1) * 100)})`
+  if (!curve.reached || curve.taxPct == null)
+    return `not reached within k_max = ${formatNumber(curve.kMax)} (> ${formatPct((curve.kMax - 1) * 100)})`
   return formatPct(curve.taxPct)
 }
 
@@ -101,14 +107,18 @@ export function developmentRangeText(tax: GenerationReport['development']['tax']
 
 export function computeText(tax: GenerationReport['development']['tax']): string {
   const pfd = `${formatNumber(tax.computePfd)} pf-days`
-  return tax.pctOfPretrainingCompute == null ? pfd : `${pfd} (${formatPct(tax.pctOfPretrainingCompute, 2)} of pretraining compute)`
+  return tax.pctOfPretrainingCompute == null
+    ? pfd
+    : `${pfd} (${formatPct(tax.pctOfPretrainingCompute, 2)} of pretraining compute)`
 }
 
 export function aggregatesText(a: GenerationReport['performance']['aggregates']): string {
   if (a.count === 0) return 'No benchmark measurements recorded.'
   const unpaired = a.unpaired ? `, ${a.unpaired} with one run only` : ''
   const averages =
-    a.meanPct == null ? '' : ` Mean regression ${formatPct(a.meanPct, 2)}, median ${pct2(a.medianPct)} (negative = gain).`
+    a.meanPct == null
+      ? ''
+      : ` Mean regression ${formatPct(a.meanPct, 2)}, median ${pct2(a.medianPct)} (negative = gain).`
   return (
     `${a.count} measurement${a.count === 1 ? '' : 's'} (${a.paired} paired${unpaired}): ` +
     `${a.regressions} regression${a.regressions === 1 ? '' : 's'}, ${a.gains} gain${a.gains === 1 ? '' : 's'}, ` +
@@ -204,7 +214,9 @@ export function generationFacts(g: GenerationReport): string {
     x.paramsB != null ? `${formatNumber(x.paramsB)}B parameters` : null,
     x.pretrainComputePfd != null ? `pretraining ${formatNumber(x.pretrainComputePfd)} pf-days` : null,
     x.pretrainCostUsd != null ? `pretraining cost ${formatUsd(x.pretrainCostUsd)}` : null,
-    x.technique ? `technique ${x.technique}${x.techniqueChange ? ' (a technique change: restarts the trend)' : ''}` : null,
+    x.technique
+      ? `technique ${x.technique}${x.techniqueChange ? ' (a technique change: restarts the trend)' : ''}`
+      : null,
   ].filter((f): f is string => f !== null)
   return facts.length ? facts.join('; ') + '.' : ''
 }
@@ -218,6 +230,7 @@ export function scopeText(model: ReportModel): string {
 export function slug(name: string): string {
   return name
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '') // the accents NFKD split off: é → e
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')

@@ -4,14 +4,16 @@
  *
  * Reader (`csvReader.ts`): quoted fields with `""` escapes and line breaks inside,
  * CRLF / LF / CR line ends; here: a leading BOM is dropped, blank lines are skipped, and
- * the delimiter is a comma, or `;` / tab when the header line has no comma
- * (spreadsheets in locales with decimal commas).
+ * the delimiter is a comma, or `;` / tab when the header line has no comma. A
+ * `;`-separated file may write decimal commas ("0,41"), as spreadsheets do in locales
+ * that use them. Names are trimmed; a value must be a finite decimal number (no NaN,
+ * no hex), a stderr ≥ 0, shots an integer ≥ 0; (benchmark, metric) is unique per file.
  * Speed: fields are offsets into the text, numbers are read from char codes, the
  * (benchmark, metric) uniqueness check uses a typed-array hash table: per row, the only
  * allocations are the two name strings and the row object.
  */
 import type { Direction } from '../../src-shared/domain/types'
-import { CsvRecord, NOT_A_NUMBER, readFieldNumber, readRecords } from './csvReader'
+import { type CsvRecord, NOT_A_NUMBER, readFieldNumber, readRecords } from './csvReader'
 import { knownDirection } from './metricDirections'
 import { decodeUtf8, describeValue, importError, stripBom, type ParsedResult, type ParsedRun } from './types'
 
@@ -39,7 +41,12 @@ export interface CsvColumn {
 
 /** The documented columns, for the README and the import dialog. Names are case-insensitive, in any order. */
 export const CSV_COLUMNS: readonly CsvColumn[] = [
-  { name: 'benchmark', layout: 'both', required: true, meaning: 'Benchmark or task name, e.g. "mmlu" or "arc_challenge".' },
+  {
+    name: 'benchmark',
+    layout: 'both',
+    required: true,
+    meaning: 'Benchmark or task name, e.g. "mmlu" or "arc_challenge".',
+  },
   { name: 'metric', layout: 'both', required: true, meaning: 'Metric name, e.g. "acc" or "exact_match".' },
   {
     name: 'baseline',
@@ -53,19 +60,39 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
     required: true,
     meaning: 'Score of the aligned model. May be empty on a row when only the baseline score is known.',
   },
-  { name: 'baseline_stderr', layout: 'measurements', required: false, meaning: 'Standard error of the baseline score (≥ 0).' },
-  { name: 'aligned_stderr', layout: 'measurements', required: false, meaning: 'Standard error of the aligned score (≥ 0).' },
-  { name: 'value', layout: 'run', required: true, meaning: 'Score of the one run this file holds (baseline or aligned, chosen at import).' },
+  {
+    name: 'baseline_stderr',
+    layout: 'measurements',
+    required: false,
+    meaning: 'Standard error of the baseline score (≥ 0).',
+  },
+  {
+    name: 'aligned_stderr',
+    layout: 'measurements',
+    required: false,
+    meaning: 'Standard error of the aligned score (≥ 0).',
+  },
+  {
+    name: 'value',
+    layout: 'run',
+    required: true,
+    meaning: 'Score of the one run this file holds (baseline or aligned, chosen at import).',
+  },
   { name: 'stderr', layout: 'run', required: false, meaning: 'Standard error of the value (≥ 0).' },
   {
     name: 'direction',
     layout: 'both',
     required: false,
-    meaning: '"higher" or "lower": which way the metric improves. Empty: known metrics are recognised, others are asked at import.',
+    meaning:
+      '"higher" or "lower": which way the metric improves. Empty: known metrics are recognised, others are asked at import.',
   },
-  { name: 'shots', layout: 'both', required: false, meaning: 'Number of few-shot examples, an integer ≥ 0. Empty = unknown.' },
+  {
+    name: 'shots',
+    layout: 'both',
+    required: false,
+    meaning: 'Number of few-shot examples, an integer ≥ 0. Empty = unknown.',
+  },
 ]
-
 
 const MEASUREMENT_COLUMNS = CSV_COLUMNS.filter((c) => c.layout !== 'run').map((c) => c.name)
 const RUN_COLUMNS = CSV_COLUMNS.filter((c) => c.layout !== 'measurements').map((c) => c.name)
@@ -85,18 +112,88 @@ export function parseCsv(
   fileName: string,
   onProgress?: (fraction: number) => void,
 ): CsvImport {
+  const rows: ParsedMeasurementRow[] = []
+  const results: ParsedResult[] = []
+  const { layout } = scanCsv(
+    input,
+    fileName,
+    {
+      measurement: (r) =>
+        void rows.push({
+          benchmark: r.benchmark,
+          metric: r.metric,
+          direction: r.direction,
+          shots: r.shots,
+          baseline: r.baseline,
+          aligned: r.aligned,
+          baselineStderr: r.baselineStderr,
+          alignedStderr: r.alignedStderr,
+        }),
+      result: (r) =>
+        void results.push({
+          benchmark: r.benchmark,
+          metric: r.metric,
+          value: r.value,
+          stderr: r.stderr,
+          direction: r.direction,
+          shots: r.shots,
+        }),
+    },
+    onProgress,
+  )
+  return layout === 'measurements'
+    ? { kind: 'measurements', rows }
+    : { kind: 'run', run: { format: 'csv', model: null, date: null, results, warnings: [] } }
+}
+
+/**
+ * Receives the rows of a CSV file as they are read. Each row object is reused for the
+ * next row: copy what you keep (or insert it right away, e.g. into a prepared statement
+ * inside a transaction that an ImportError rolls back).
+ */
+export interface CsvRowVisitor {
+  /** Rows of the measurement layout; without it, a measurement file is refused. */
+  measurement?: (row: Readonly<ParsedMeasurementRow>, line: number) => void
+  /** Rows of the one-run layout; without it, a one-run file is refused. */
+  result?: (row: Readonly<ParsedResult>, line: number) => void
+}
+
+/**
+ * Reads and validates a CSV file row by row without keeping the rows: the streaming
+ * form of `parseCsv` (same checks, same errors), for bulk imports. Returns the
+ * layout and the number of data rows.
+ */
+export function scanCsv(
+  input: string | Uint8Array,
+  fileName: string,
+  visitor: CsvRowVisitor,
+  onProgress?: (fraction: number) => void,
+): { layout: 'measurements' | 'run'; rowCount: number } {
   const text = typeof input === 'string' ? stripBom(input) : stripBom(decodeUtf8(input, fileName))
   const delimiter = chooseDelimiter(text)
 
   let columns: Columns | null = null
-  let sink: RowSink | null = null
-  let records = 0
+  let sink: ((record: CsvRecord, line: number) => void) | null = null
+  let rowCount = 0
   readRecords(text, fileName, delimiter, (record, line, start, end) => {
     if (record.count === 1 && record.isEmpty(0)) return // blank line
     if (sink === null) {
       columns = readHeader(record, fileName, line)
       const read = cellReaders(fileName, delimiter === SEMICOLON)
-      sink = columns.layout === 'measurements' ? measurementSink(columns, read) : runSink(columns, read)
+      if (columns.layout === 'measurements' && visitor.measurement) {
+        sink = measurementSink(columns, read, visitor.measurement)
+      } else if (columns.layout === 'run' && visitor.result) {
+        sink = runSink(columns, read, visitor.result)
+      } else {
+        const names = { measurements: 'measurement layout (baseline, aligned)', run: 'one-run layout (value)' }
+        const header = text.slice(start, end)
+        throw importError(
+          fileName,
+          `line ${line}`,
+          `has the ${names[columns.layout]}, but the ${names[columns.layout === 'run' ? 'measurements' : 'run']} is expected here: ${describeValue(header)}`,
+          header,
+        )
+      }
       return
     }
     if (record.count !== columns!.count) {
@@ -108,17 +205,15 @@ export function parseCsv(
         raw,
       )
     }
-    sink.add(record, line)
-    if (onProgress !== undefined && ++records % PROGRESS_EVERY === 0) onProgress(end / text.length)
+    sink(record, line)
+    rowCount++
+    if (onProgress !== undefined && rowCount % PROGRESS_EVERY === 0) onProgress(end / text.length)
   })
 
-  if (sink === null) throw importError(fileName, 'file', 'is empty: no header row, no data', '')
-  const result = (sink as RowSink).finish()
-  if (result.kind === 'measurements' ? result.rows.length === 0 : result.run.results.length === 0) {
-    throw importError(fileName, 'line 2', 'there are no data rows under the header', '')
-  }
+  if (columns === null) throw importError(fileName, 'file', 'is empty: no header row, no data', '')
+  if (rowCount === 0) throw importError(fileName, 'line 2', 'there are no data rows under the header', '')
   onProgress?.(1)
-  return result
+  return { layout: (columns as Columns).layout, rowCount }
 }
 
 function chooseDelimiter(text: string): number {
@@ -187,11 +282,6 @@ function readHeader(record: CsvRecord, fileName: string, line: number): Columns 
   return { layout, count: record.count, at }
 }
 
-interface RowSink {
-  add(record: CsvRecord, line: number): void
-  finish(): CsvImport
-}
-
 type CellReaders = ReturnType<typeof cellReaders>
 
 /**
@@ -209,7 +299,11 @@ function cellReaders(fileName: string, decimalComma: boolean) {
     const raw = record.field(f)
     const lower = raw.trim().toLowerCase()
     const problem =
-      lower === 'nan' ? 'is NaN, not a number' : lower.endsWith('infinity') || lower.endsWith('inf') ? 'is not a finite number' : 'is not a number'
+      lower === 'nan'
+        ? 'is NaN, not a number'
+        : lower.endsWith('infinity') || lower.endsWith('inf')
+          ? 'is not a finite number'
+          : 'is not a number'
     return fail(line, column, problem, raw)
   }
   const stderr = (record: CsvRecord, f: number, line: number, column: string): number | null => {
@@ -263,7 +357,11 @@ function cellReaders(fileName: string, decimalComma: boolean) {
   return { number, stderr, shots, name, direction, unique, fail }
 }
 
-function measurementSink(columns: Columns, read: CellReaders): RowSink {
+function measurementSink(
+  columns: Columns,
+  read: CellReaders,
+  emit: (row: ParsedMeasurementRow, line: number) => void,
+): (record: CsvRecord, line: number) => void {
   const { at } = columns
   const iBenchmark = at.benchmark
   const iMetric = at.metric
@@ -273,34 +371,47 @@ function measurementSink(columns: Columns, read: CellReaders): RowSink {
   const iAlignedStderr = at.aligned_stderr
   const iDirection = at.direction
   const iShots = at.shots
-  const rows: ParsedMeasurementRow[] = []
-  return {
-    add(record, line) {
-      const benchmark = read.name(record, iBenchmark, line, 'benchmark')
-      const metric = read.name(record, iMetric, line, 'metric')
-      const baseline = read.number(record, iBaseline, line, 'baseline')
-      const aligned = read.number(record, iAligned, line, 'aligned')
-      if (baseline === null && aligned === null) {
-        read.fail(line, 'baseline', 'is empty and so is "aligned": a row needs at least one score', record.field(iBaseline))
-      }
-      const row: ParsedMeasurementRow = {
-        benchmark,
-        metric,
-        direction: read.direction(record, iDirection, line, metric),
-        shots: iShots === -1 ? null : read.shots(record, iShots, line),
-        baseline,
-        aligned,
-        baselineStderr: iBaselineStderr === -1 ? null : read.stderr(record, iBaselineStderr, line, 'baseline_stderr'),
-        alignedStderr: iAlignedStderr === -1 ? null : read.stderr(record, iAlignedStderr, line, 'aligned_stderr'),
-      }
-      read.unique(benchmark, metric, line)
-      rows.push(row)
-    },
-    finish: () => ({ kind: 'measurements', rows }),
+  const row: ParsedMeasurementRow = {
+    benchmark: '',
+    metric: '',
+    direction: null,
+    shots: null,
+    baseline: null,
+    aligned: null,
+    baselineStderr: null,
+    alignedStderr: null,
+  }
+  return (record, line) => {
+    const benchmark = read.name(record, iBenchmark, line, 'benchmark')
+    const metric = read.name(record, iMetric, line, 'metric')
+    const baseline = read.number(record, iBaseline, line, 'baseline')
+    const aligned = read.number(record, iAligned, line, 'aligned')
+    if (baseline === null && aligned === null) {
+      read.fail(
+        line,
+        'baseline',
+        'is empty and so is "aligned": a row needs at least one score',
+        record.field(iBaseline),
+      )
+    }
+    row.benchmark = benchmark
+    row.metric = metric
+    row.baseline = baseline
+    row.aligned = aligned
+    row.direction = read.direction(record, iDirection, line, metric)
+    row.shots = iShots === -1 ? null : read.shots(record, iShots, line)
+    row.baselineStderr = iBaselineStderr === -1 ? null : read.stderr(record, iBaselineStderr, line, 'baseline_stderr')
+    row.alignedStderr = iAlignedStderr === -1 ? null : read.stderr(record, iAlignedStderr, line, 'aligned_stderr')
+    read.unique(benchmark, metric, line)
+    emit(row, line)
   }
 }
 
-function runSink(columns: Columns, read: CellReaders): RowSink {
+function runSink(
+  columns: Columns,
+  read: CellReaders,
+  emit: (row: ParsedResult, line: number) => void,
+): (record: CsvRecord, line: number) => void {
   const { at } = columns
   const iBenchmark = at.benchmark
   const iMetric = at.metric
@@ -308,25 +419,20 @@ function runSink(columns: Columns, read: CellReaders): RowSink {
   const iStderr = at.stderr
   const iDirection = at.direction
   const iShots = at.shots
-  const results: ParsedResult[] = []
-  return {
-    add(record, line) {
-      const benchmark = read.name(record, iBenchmark, line, 'benchmark')
-      const metric = read.name(record, iMetric, line, 'metric')
-      const value = read.number(record, iValue, line, 'value')
-      if (value === null) read.fail(line, 'value', 'is empty: every row needs a value', record.field(iValue))
-      const result: ParsedResult = {
-        benchmark,
-        metric,
-        value: value as number,
-        stderr: iStderr === -1 ? null : read.stderr(record, iStderr, line, 'stderr'),
-        direction: read.direction(record, iDirection, line, metric),
-        shots: iShots === -1 ? null : read.shots(record, iShots, line),
-      }
-      read.unique(benchmark, metric, line)
-      results.push(result)
-    },
-    finish: () => ({ kind: 'run', run: { format: 'csv', model: null, date: null, results, warnings: [] } }),
+  const row: ParsedResult = { benchmark: '', metric: '', value: 0, stderr: null, direction: null, shots: null }
+  return (record, line) => {
+    const benchmark = read.name(record, iBenchmark, line, 'benchmark')
+    const metric = read.name(record, iMetric, line, 'metric')
+    const value = read.number(record, iValue, line, 'value')
+    if (value === null) read.fail(line, 'value', 'is empty: every row needs a value', record.field(iValue))
+    row.benchmark = benchmark
+    row.metric = metric
+    row.value = value as number
+    row.stderr = iStderr === -1 ? null : read.stderr(record, iStderr, line, 'stderr')
+    row.direction = read.direction(record, iDirection, line, metric)
+    row.shots = iShots === -1 ? null : read.shots(record, iShots, line)
+    read.unique(benchmark, metric, line)
+    emit(row, line)
   }
 }
 

@@ -229,7 +229,11 @@ function slowNumber(s: string): number | null | typeof NOT_A_NUMBER {
 }
 
 /** `readNumber` for a field of a record (escaped quoted fields included). */
-export function readFieldNumber(record: CsvRecord, f: number, decimalComma = false): number | null | typeof NOT_A_NUMBER {
+export function readFieldNumber(
+  record: CsvRecord,
+  f: number,
+  decimalComma = false,
+): number | null | typeof NOT_A_NUMBER {
   let v: number | null | typeof NOT_A_NUMBER
   if (record.hasEscaped && record.escaped[f] !== undefined) v = slowNumber(record.escaped[f]!)
   else v = readNumber(record.text, record.starts[f], record.ends[f])

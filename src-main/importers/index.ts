@@ -6,5 +6,13 @@ export { ImportError, type ParsedResult, type ParsedRun } from './types'
 export { KNOWN_METRIC_DIRECTIONS, knownDirection } from './metricDirections'
 export { parseLmEvalResults } from './lmEval'
 export { parseInspectLog } from './inspect'
-export { CSV_COLUMNS, parseCsv, type CsvColumn, type CsvImport, type ParsedMeasurementRow } from './csv'
+export {
+  CSV_COLUMNS,
+  parseCsv,
+  scanCsv,
+  type CsvColumn,
+  type CsvImport,
+  type CsvRowVisitor,
+  type ParsedMeasurementRow,
+} from './csv'
 export { BACKUP_FORMAT_MARKER, detectFormat, type ImportFormat } from './detect'

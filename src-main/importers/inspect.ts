@@ -16,7 +16,15 @@
  * metric name when the log has one scorer, else `<scorer>/<metric>`.
  */
 import { unzipSync } from 'fflate'
-import { isObject, jsonPath, jsonType, nonFiniteValue, parseJsonText, readTopLevelMembers, type JsonObject } from './json'
+import {
+  isObject,
+  jsonPath,
+  jsonType,
+  nonFiniteValue,
+  parseJsonText,
+  readTopLevelMembers,
+  type JsonObject,
+} from './json'
 import { knownDirection } from './metricDirections'
 import { describeValue, importError, type ParsedResult, type ParsedRun } from './types'
 
@@ -32,7 +40,12 @@ export function parseInspectLog(bytes: Uint8Array, fileName: string): ParsedRun 
   if (bytes.length === 0) throw importError(fileName, 'file', 'is empty (0 bytes)', '')
   if (!isZip(bytes) && fileName.toLowerCase().endsWith('.eval')) {
     const start = describeValue(new TextDecoder().decode(bytes.subarray(0, 16)))
-    throw importError(fileName, 'file', `is not a ZIP archive as an Inspect .eval log is (it starts with ${start})`, start)
+    throw importError(
+      fileName,
+      'file',
+      `is not a ZIP archive as an Inspect .eval log is (it starts with ${start})`,
+      start,
+    )
   }
   const { log, where } = isZip(bytes) ? readEvalHeader(bytes, fileName) : readJsonLog(bytes, fileName)
   return readLog(log, fileName, where)
@@ -44,7 +57,12 @@ function readEvalHeader(bytes: Uint8Array, fileName: string): { log: JsonObject;
   try {
     entries = unzipSync(bytes, { filter: (entry) => entry.name === HEADER })
   } catch (e) {
-    throw importError(fileName, 'ZIP archive', `cannot be read (${(e as Error).message}): truncated or damaged?`, '<zip>')
+    throw importError(
+      fileName,
+      'ZIP archive',
+      `cannot be read (${(e as Error).message}): truncated or damaged?`,
+      '<zip>',
+    )
   }
   const header = entries[HEADER]
   if (!header) {
@@ -85,7 +103,12 @@ function readLog(log: JsonObject, fileName: string, where: string): ParsedRun {
 
   const spec = log.eval
   if (!isObject(spec)) {
-    throw importError(fileName, at('eval'), `must be an object (is this an Inspect log?), found ${jsonType(spec)}`, spec)
+    throw importError(
+      fileName,
+      at('eval'),
+      `must be an object (is this an Inspect log?), found ${jsonType(spec)}`,
+      spec,
+    )
   }
   const task = spec.task
   if (typeof task !== 'string' || task.trim() === '') {
@@ -95,7 +118,11 @@ function readLog(log: JsonObject, fileName: string, where: string): ParsedRun {
   const status = log.status
   if (status === 'cancelled' || status === 'error' || status === 'started') {
     const reason =
-      status === 'started' ? 'was still running when this log was written' : status === 'cancelled' ? 'was cancelled' : 'ended with an error'
+      status === 'started'
+        ? 'was still running when this log was written'
+        : status === 'cancelled'
+          ? 'was cancelled'
+          : 'ended with an error'
     const message = isObject(log.error) && typeof log.error.message === 'string' ? `: ${log.error.message}` : ''
     warnings.push(`status "${status}": the evaluation ${reason}${message}; the scores present are partial`)
   }
@@ -109,7 +136,8 @@ function readLog(log: JsonObject, fileName: string, where: string): ParsedRun {
       results,
     )
   }
-  if (!isObject(results)) throw importError(fileName, at('results'), `must be an object, found ${jsonType(results)}`, results)
+  if (!isObject(results))
+    throw importError(fileName, at('results'), `must be an object, found ${jsonType(results)}`, results)
   const scores = results.scores
   if (!Array.isArray(scores)) {
     throw importError(fileName, at('results', 'scores'), `must be a list of scorers, found ${jsonType(scores)}`, scores)
@@ -128,18 +156,30 @@ function readLog(log: JsonObject, fileName: string, where: string): ParsedRun {
   scores.forEach((score, index) => {
     const metrics = (score as JsonObject).metrics
     if (!isObject(metrics)) {
-      throw importError(fileName, at('results', 'scores', index, 'metrics'), `must be an object, found ${jsonType(metrics)}`, metrics)
+      throw importError(
+        fileName,
+        at('results', 'scores', index, 'metrics'),
+        `must be an object, found ${jsonType(metrics)}`,
+        metrics,
+      )
     }
     const value = (name: string): number => {
       const metric = metrics[name]
       const location = at('results', 'scores', index, 'metrics', name, 'value')
       if (!isObject(metric)) {
-        throw importError(fileName, at('results', 'scores', index, 'metrics', name), `must be an object, found ${jsonType(metric)}`, metric)
+        throw importError(
+          fileName,
+          at('results', 'scores', index, 'metrics', name),
+          `must be an object, found ${jsonType(metric)}`,
+          metric,
+        )
       }
       const raw = metric.value
       const nonFinite = nonFiniteValue(raw)
-      if (nonFinite !== undefined) throw importError(fileName, location, `${nonFinite} is not a finite number`, nonFinite)
-      if (typeof raw !== 'number') throw importError(fileName, location, `must be a number, found ${jsonType(raw)}`, raw)
+      if (nonFinite !== undefined)
+        throw importError(fileName, location, `${nonFinite} is not a finite number`, nonFinite)
+      if (typeof raw !== 'number')
+        throw importError(fileName, location, `must be a number, found ${jsonType(raw)}`, raw)
       return raw
     }
 
@@ -165,21 +205,34 @@ function readLog(log: JsonObject, fileName: string, where: string): ParsedRun {
       }
       if (SPREAD_METRICS.has(name)) {
         value(name)
-        warnings.push(`${at('results', 'scores', index, 'metrics', name)}: "${name}" is a spread of sample scores, not a score; skipped`)
+        warnings.push(
+          `${at('results', 'scores', index, 'metrics', name)}: "${name}" is a spread of sample scores, not a score; skipped`,
+        )
         continue
       }
       const metric = labels.length > 1 ? `${labels[index]}/${name}` : name
       if (seen.has(metric)) {
-        throw importError(fileName, at('results', 'scores', index, 'metrics', name), `repeats the metric "${metric}"`, name)
+        throw importError(
+          fileName,
+          at('results', 'scores', index, 'metrics', name),
+          `repeats the metric "${metric}"`,
+          name,
+        )
       }
       seen.add(metric)
       out.push({ benchmark: task, metric, value: value(name), stderr, direction: knownDirection(name), shots: null })
       imported++
     }
-    if (imported === 0) warnings.push(`${at('results', 'scores', index)}: scorer "${labels[index]}" has no score metric`)
+    if (imported === 0)
+      warnings.push(`${at('results', 'scores', index)}: scorer "${labels[index]}" has no score metric`)
   })
   if (out.length === 0) {
-    throw importError(fileName, at('results', 'scores'), `holds no score values, found ${describeValue(scores)}`, scores)
+    throw importError(
+      fileName,
+      at('results', 'scores'),
+      `holds no score values, found ${describeValue(scores)}`,
+      scores,
+    )
   }
 
   return {
@@ -202,7 +255,12 @@ function scorerLabels(scores: unknown[], fileName: string, at: (...parts: Array<
     }
     const name = typeof score.name === 'string' && score.name !== '' ? score.name : score.scorer
     if (typeof name !== 'string' || name === '') {
-      throw importError(fileName, at('results', 'scores', index, 'name'), `must be the scorer name, found ${jsonType(name)}`, name)
+      throw importError(
+        fileName,
+        at('results', 'scores', index, 'name'),
+        `must be the scorer name, found ${jsonType(name)}`,
+        name,
+      )
     }
     return name
   })

@@ -71,9 +71,7 @@ function lineAndColumn(text: string, pos: number, origin: TextOrigin): TextOrigi
     lineStart = i + 1
   }
   const column = pos - lineStart + 1
-  return line === 0
-    ? { line: origin.line, column: origin.column + column - 1 }
-    : { line: origin.line + line, column }
+  return line === 0 ? { line: origin.line, column: origin.column + column - 1 } : { line: origin.line + line, column }
 }
 
 interface JsonScan {
@@ -298,7 +296,8 @@ export function walkTopLevel(
           skipString()
           continue
         }
-        if (c === 0x7b || c === 0x5b) stack.push(c + 2) // '{' + 2 = '}', '[' + 2 = ']'
+        if (c === 0x7b || c === 0x5b)
+          stack.push(c + 2) // '{' + 2 = '}', '[' + 2 = ']'
         else if (c === 0x7d || c === 0x5d) {
           if (stack.pop() !== c) stop(`a '${String.fromCharCode(c)}' that closes nothing open`)
           if (stack.length === 0) {
@@ -374,11 +373,7 @@ export function byteLineAndColumn(bytes: Uint8Array, pos: number): TextOrigin {
  * Parses only the wanted top-level members of a JSON object held in UTF-8 bytes; the
  * whole file is still checked for structure, so a truncated file is refused.
  */
-export function readTopLevelMembers(
-  bytes: Uint8Array,
-  file: string,
-  wanted: readonly string[],
-): Map<string, unknown> {
+export function readTopLevelMembers(bytes: Uint8Array, file: string, wanted: readonly string[]): Map<string, unknown> {
   const ranges = new Map<string, [number, number]>()
   const walk = walkTopLevel(bytes, (key, start, end) => {
     if (wanted.includes(key)) ranges.set(key, [start, end])
@@ -424,6 +419,7 @@ export function jsonPath(...parts: Array<string | number>): string {
 
 /** A short description of a JSON value's type for "must be … found …" messages. */
 export function jsonType(value: unknown): string {
+  if (value === undefined) return 'nothing'
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'an array'
   if (nonFiniteValue(value) !== undefined) return String(nonFiniteValue(value))

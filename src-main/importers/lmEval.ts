@@ -30,12 +30,7 @@ export function parseLmEvalResults(json: string | Uint8Array, fileName: string):
     throw importError(fileName, 'top level', `must be a JSON object, found ${jsonType(doc)}`, doc)
   }
   if (!('results' in doc)) {
-    throw importError(
-      fileName,
-      'results',
-      'is missing: this is not an lm-evaluation-harness results file',
-      undefined,
-    )
+    throw importError(fileName, 'results', 'is missing: this is not an lm-evaluation-harness results file', undefined)
   }
   const results = doc.results
   if (!isObject(results)) {
@@ -141,8 +136,7 @@ function readTask(ctx: TaskContext, task: string, entry: unknown, section: strin
     const stderr = stderrs.get(pair)
     const name = filter === null || filter === 'none' ? metric : `${metric} (${filter})`
     const declared = taskDirections?.get(metric)
-    const direction: Direction | null =
-      declared === undefined ? knownDirection(metric) : declared ? 'higher' : 'lower'
+    const direction: Direction | null = declared === undefined ? knownDirection(metric) : declared ? 'higher' : 'lower'
     ctx.out.push({
       benchmark: task,
       metric: name,
@@ -197,7 +191,12 @@ function readHigherIsBetter(doc: JsonObject, fileName: string): Map<string, Map<
     const metrics = hib[task]
     if (metrics === null) continue
     if (!isObject(metrics)) {
-      throw importError(fileName, jsonPath('higher_is_better', task), `must be an object, found ${jsonType(metrics)}`, metrics)
+      throw importError(
+        fileName,
+        jsonPath('higher_is_better', task),
+        `must be an object, found ${jsonType(metrics)}`,
+        metrics,
+      )
     }
     const directions = new Map<string, boolean>()
     for (const metric of Object.keys(metrics)) {

@@ -208,7 +208,9 @@ export function regressionChart(bars: RegressionBar[], label = 'Benchmark regres
     body.push(text(x(t), top + bars.length * rowH + 14, formatPct(t, 2), { anchor: 'middle', fill: AXIS, size: 10 }))
   }
   body.push(text(zero - 8, height - 8, '← gain', { anchor: 'end', fill: CHART_COLORS.gain, size: 10 }))
-  body.push(text(zero + 8, height - 8, 'regression (tax) →', { anchor: 'start', fill: CHART_COLORS.regression, size: 10 }))
+  body.push(
+    text(zero + 8, height - 8, 'regression (tax) →', { anchor: 'start', fill: CHART_COLORS.regression, size: 10 }),
+  )
   bars.forEach((b, i) => {
     const y = top + i * rowH
     const isGain = b.pct < 0

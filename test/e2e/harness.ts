@@ -72,9 +72,17 @@ export async function openSession(
   }
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Saves test-results/<name>.png: the whole page, or only the viewport (a modal dialog covers the viewport). */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
   fs.mkdirSync(RESULTS_DIR, { recursive: true })
   const file = path.join(RESULTS_DIR, `${name}.png`)
-  await page.screenshot({ path: file, fullPage: true })
+  await page.screenshot({ path: file, fullPage: options.fullPage ?? true })
   return file
+}
+
+/** Goes to a route of the app (#/timeline, #/generation/3…) without reloading the page. */
+export async function goto(page: Page, hash: string): Promise<void> {
+  await page.evaluate((h) => {
+    window.location.hash = h
+  }, hash)
 }

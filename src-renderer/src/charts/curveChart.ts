@@ -8,6 +8,11 @@ import type { CurveTax } from '../../../src-shared/api/views'
 import { formatNumber } from '../../../src-shared/tax/format'
 import { axis, legend, LIGHT, type ChartPalette } from './palette'
 
+function isPowerOfTwo(x: number): boolean {
+  const log = Math.log2(x)
+  return Math.abs(log - Math.round(log)) < 1e-9
+}
+
 export function curveChartConfig(curve: CurveTax, palette: ChartPalette = LIGHT): ChartConfiguration<'scatter'> {
   const points = curve.curve.points.map((p) => ({ x: p.multiplier, y: p.score }))
   const kMin = Math.min(1, ...points.map((p) => p.x))
@@ -68,7 +73,8 @@ export function curveChartConfig(curve: CurveTax, palette: ChartPalette = LIGHT)
           type: 'logarithmic',
           min: kMin,
           max: kMax,
-          ticks: { color: palette.muted, callback: (v: string | number) => `${formatNumber(Number(v), 2)}×` },
+          // Label the powers of two only (1×, 2×, 4×…): best-of-k is usually measured there.
+          ticks: { color: palette.muted, callback: (v: string | number) => (isPowerOfTwo(Number(v)) ? `${formatNumber(Number(v), 2)}×` : '') },
         },
         y: { ...axis(palette, `${curve.curve.benchmark} score`) },
       },

@@ -11,12 +11,21 @@ import { axis, legend, LIGHT, type ChartPalette } from './palette'
 /** At most this many generations on the all-phases chart (the latest are kept). */
 export const MAX_GANTT_GENERATIONS = 40
 
-function timeAxis(palette: ChartPalette) {
+/** A linear axis of days spanning [first, last] with a little room either side (never from 1970). */
+export function timeAxis(palette: ChartPalette, first: number, last: number) {
+  const pad = Math.max(3, (last - first) * 0.03)
   return {
     ...axis(palette),
     type: 'linear' as const,
-    ticks: { color: palette.muted, callback: (value: string | number) => monthTick(Number(value)), maxTicksLimit: 12 },
+    min: Math.floor(first - pad),
+    max: Math.ceil(last + pad),
+    ticks: { color: palette.muted, callback: (value: string | number) => monthTick(Number(value)), maxTicksLimit: 10 },
   }
+}
+
+function span(values: number[]): [number, number] {
+  if (values.length === 0) return [0, 1]
+  return [Math.min(...values), Math.max(...values)]
 }
 
 function spanTooltip(name: string, start: number, end: number): string {
@@ -62,7 +71,7 @@ export function generationGanttConfig(detail: GenerationDetail, palette: ChartPa
         legend: { display: false },
         tooltip: { callbacks: { label: (item) => spanTooltip(rows[item.dataIndex].label, rows[item.dataIndex].start, rows[item.dataIndex].end) } },
       },
-      scales: { x: timeAxis(palette), y: { ...axis(palette), grid: { display: false } } },
+      scales: { x: timeAxis(palette, ...span(rows.flatMap((r) => [r.start, r.end]))), y: { ...axis(palette), grid: { display: false } } },
     },
   }
 }
@@ -108,6 +117,8 @@ export function timelinePhasesConfig(view: TimelineView, palette: ChartPalette =
       barPercentage: 0.55,
     }
   })
+  const days = datasets.flatMap((d) => (d.data as unknown as ([number, number] | null)[]).flatMap((v) => v ?? []))
+  for (const g of gens) days.push(g.pretrained, ...(g.deployed === null ? [] : [g.deployed]))
   datasets.unshift({
     label: 'Pretrained → deployed',
     data: gens.map((g) => (g.deployed === null ? null : [g.pretrained, g.deployed])) as unknown as number[],
@@ -137,7 +148,7 @@ export function timelinePhasesConfig(view: TimelineView, palette: ChartPalette =
           },
         },
       },
-      scales: { x: timeAxis(palette), y: { ...axis(palette), grid: { display: false } } },
+      scales: { x: timeAxis(palette, ...span(days)), y: { ...axis(palette), grid: { display: false } } },
     },
   }
 }

@@ -64,5 +64,5 @@ export const CATEGORY_LABELS: Record<string, string> = {
 }
 
 export function directionText(direction: 'higher' | 'lower'): string {
-  return direction === 'higher' ? '↑ higher is better' : '↓ lower is better'
+  return direction === 'higher' ? '↑ higher' : '↓ lower'
 }

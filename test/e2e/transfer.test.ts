@@ -1,0 +1,139 @@
+/**
+ * Import and export in Chromium: an import with a progress bar, a metric whose
+ * direction must be asked, a duplicate imported anyway, unmatched benchmarks
+ * listed, a file dropped onto the window; the backup downloaded and restored.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser } from 'playwright'
+import { goto, launchBrowser, openSession, screenshot, type Session } from './harness'
+import { seedProjectWithGeneration } from './seed'
+import { SHARED_FIXTURES } from '../support/tempDb'
+
+let browser: Browser
+let session: Session | null = null
+beforeAll(async () => {
+  browser = await launchBrowser()
+})
+afterEach(async () => {
+  await session?.close()
+  session = null
+})
+afterAll(async () => {
+  await browser?.close()
+})
+
+const UNKNOWN_METRIC_CSV = 'benchmark,metric,baseline,aligned\nmmlu,acc,0.70,0.65\nweird_eval,weirdness,0.50,0.40\n'
+
+/** A CSV big enough for the progress bar to be seen. */
+function bigCsv(rows: number): string {
+  const lines = ['benchmark,metric,baseline,aligned']
+  for (let i = 0; i < rows; i++) lines.push(`task_${i},acc,${(0.5 + (i % 50) / 200).toFixed(3)},${(0.49 + (i % 47) / 200).toFixed(3)}`)
+  return lines.join('\n') + '\n'
+}
+
+describe('import and export, in Chromium', () => {
+  it('imports a CSV: asks a direction, refuses a duplicate until "import anyway", shows progress', async () => {
+    let ids = { projectId: 0, generationId: 0 }
+    session = await openSession(browser, { seed: (app) => (ids = seedProjectWithGeneration(app)) })
+    const { page } = session
+    await goto(page, `#/generation/${ids.generationId}`)
+    await page.getByRole('heading', { name: 'Performance tax' }).waitFor()
+
+    await page.getByRole('button', { name: 'Import results…' }).first().click()
+    const dialog = page.getByRole('dialog', { name: 'Import evaluation results' })
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click()
+    // Nothing chosen: the dialog says what is missing, next to the file chooser.
+    await dialog.getByText('choose a file to import').waitFor()
+
+    await dialog.locator('#import-file').setInputFiles({ name: 'results.csv', mimeType: 'text/csv', buffer: Buffer.from(UNKNOWN_METRIC_CSV) })
+    expect(await dialog.getByRole('combobox', { name: 'Format' }).inputValue()).toBe('CSV (documented columns)')
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click()
+    // The metric's direction is unknown: asked, and nothing written yet.
+    const group = dialog.getByRole('group', { name: 'weirdness' })
+    await group.waitFor()
+    await group.getByRole('radio', { name: 'Lower is better' }).check()
+    await dialog.getByRole('button', { name: 'Import with these directions' }).click()
+    await dialog.getByText(/Imported 2 results into Gen 1/).waitFor()
+    await screenshot(page, 'import-result-light', { fullPage: false })
+
+    // The same file again: a duplicate, until "Import anyway".
+    await dialog.getByRole('button', { name: 'Import again' }).click()
+    await dialog.getByText(/already imported/).waitFor()
+    await dialog.getByRole('button', { name: 'Import anyway' }).click()
+    await dialog.getByText(/Imported 2 results into Gen 1/).waitFor()
+    await dialog.getByRole('button', { name: 'Done' }).click()
+
+    const table = page.getByRole('table', { name: 'Benchmark regressions' })
+    await expect.poll(() => table.getByRole('row').filter({ hasText: 'weird_eval' }).innerText()).toContain('↓ lower')
+
+    // A larger file: the progress bar shows while it is read, uploaded and processed.
+    await page.getByRole('button', { name: 'Import results…' }).first().click()
+    await dialog.locator('#import-file').setInputFiles({ name: 'big-run.csv', mimeType: 'text/csv', buffer: Buffer.from(bigCsv(60_000)) })
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click()
+    await dialog.getByRole('progressbar').waitFor()
+    await dialog.getByText(/Imported 60000 results/).waitFor({ timeout: 60_000 })
+    await dialog.getByRole('button', { name: 'Done' }).click()
+    // 60,002 measurements: the table shows 100 rows a page.
+    await expect.poll(() => page.getByText(/rows 1–100 of 60,002/).count()).toBe(1)
+    expect(await table.getByRole('row').count()).toBe(101)
+    expect(session.errors).toEqual([])
+  })
+
+  it('lists unmatched benchmarks of a baseline run, and opens a file dropped onto the window', async () => {
+    let ids = { projectId: 0, generationId: 0 }
+    session = await openSession(browser, { seed: (app) => (ids = seedProjectWithGeneration(app)) })
+    const { page } = session
+    await goto(page, `#/generation/${ids.generationId}`)
+    await page.getByRole('heading', { name: 'Performance tax' }).waitFor()
+
+    const fixture = fs.readFileSync(path.join(SHARED_FIXTURES, 'lm-eval', 'hellaswag-v0-res.json'), 'utf8')
+    await page.evaluate((content) => {
+      const data = new DataTransfer()
+      data.items.add(new File([content], 'hellaswag-v0-res.json', { type: 'application/json' }))
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }))
+    }, fixture)
+    const dialog = page.getByRole('dialog', { name: 'Import evaluation results' })
+    await dialog.getByText('hellaswag-v0-res.json').waitFor()
+    expect(await dialog.getByRole('combobox', { name: 'Format' }).inputValue()).toBe('lm-evaluation-harness results (JSON)')
+    await dialog.getByRole('radio', { name: 'Baseline run (unaligned)' }).check()
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click()
+    const unmatched = dialog.getByRole('list', { name: 'Unmatched benchmarks' })
+    await unmatched.waitFor()
+    expect(await unmatched.innerText()).toContain('hellaswag · acc')
+    expect(await unmatched.innerText()).toContain('no aligned run')
+    expect(session.errors).toEqual([])
+  })
+
+  it('downloads the backup and restores it after a confirmation', async () => {
+    session = await openSession(browser, { seed: (app) => seedProjectWithGeneration(app, 'Backed-up project') })
+    const { page } = session
+    await page.getByRole('link', { name: 'Backed-up project' }).waitFor()
+
+    await page.keyboard.press('Alt+E')
+    const dialog = page.getByRole('dialog', { name: 'Export' })
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download backup' }).click()])
+    expect(download.suggestedFilename()).toMatch(/^alignment-tax-backup-\d{4}-\d{2}-\d{2}\.json$/)
+    const content = fs.readFileSync((await download.path())!, 'utf8')
+    const backup = JSON.parse(content) as { format: string; tables: { projects: { name: string }[] } }
+    expect(backup.format).toBe('alignment-tax-planner-backup')
+    expect(backup.tables.projects.map((p) => p.name)).toEqual(['Backed-up project'])
+
+    // Rename the project, then restore the backup: the old name comes back.
+    await page.getByRole('button', { name: 'Rename' }).click()
+    const rename = page.getByRole('dialog', { name: 'Rename project' })
+    await rename.getByRole('textbox', { name: /Project name/ }).fill('Renamed project')
+    await rename.getByRole('button', { name: 'Save project' }).click()
+    await page.getByRole('link', { name: 'Renamed project' }).waitFor()
+
+    await page.getByRole('button', { name: /^Export…/ }).click()
+    await dialog.locator('#restore-file').setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from(content) })
+    const confirm = page.getByRole('dialog', { name: 'Restore from backup?' })
+    await confirm.getByRole('button', { name: 'Replace all data' }).click()
+    await page.getByText('Restored 1 project from backup.json').waitFor()
+    await page.getByRole('link', { name: 'Backed-up project' }).waitFor()
+    expect(await page.getByRole('link', { name: 'Renamed project' }).count()).toBe(0)
+    expect(session.errors).toEqual([])
+  })
+})

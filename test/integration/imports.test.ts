@@ -1,0 +1,204 @@
+/**
+ * Imports into a real database: every shared fixture with the file's own numbers,
+ * pairing of a baseline and an aligned run, duplicates by hash, and malformed files
+ * refused with the stored data unchanged (a JSON export before and after is identical).
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { unzipSync, zipSync, strToU8 } from 'fflate'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { dispatch } from '../../src-main/handlers'
+import { runImport } from '../../src-main/services/imports'
+import { backupData } from '../../src-main/services/backup'
+import { openTempApp, SHARED_FIXTURES } from '../support/tempDb'
+
+let app: ReturnType<typeof openTempApp>
+let generationId: number
+beforeEach(() => {
+  app = openTempApp()
+  const p = app.env.sqlite.prepare("INSERT INTO projects (name) VALUES ('Imports') RETURNING id").get() as { id: number }
+  generationId = (
+    app.env.sqlite
+      .prepare("INSERT INTO generations (project_id, ordinal, name, pretrained_on) VALUES (?, 1, 'g1', '2024-01-01') RETURNING id")
+      .get(p.id) as { id: number }
+  ).id
+})
+afterEach(() => app.close())
+
+const fixture = (rel: string) => fs.readFileSync(path.join(SHARED_FIXTURES, rel))
+const measurements = () =>
+  app.env.sqlite.prepare('SELECT * FROM benchmark_measurements ORDER BY benchmark, metric').all() as Record<string, any>[]
+const snapshot = () => JSON.stringify(backupData(app.env))
+
+describe('lm-evaluation-harness fixtures', () => {
+  const files = fs.readdirSync(path.join(SHARED_FIXTURES, 'lm-eval'))
+
+  it.each(files)('%s imports every task and metric with its standard error', (file) => {
+    const bytes = fixture(`lm-eval/${file}`)
+    const expected = JSON.parse(bytes.toString('utf8')).results as Record<string, Record<string, number>>
+    const r = runImport(app.env, { format: 'lm-eval', fileName: file, bytes, generationId, role: 'baseline' })
+    const stored = measurements()
+    let metrics = 0
+    for (const [task, values] of Object.entries(expected)) {
+      for (const [metric, value] of Object.entries(values)) {
+        if (metric.endsWith('_stderr')) continue
+        metrics++
+        const row = stored.find((m) => m.benchmark === task && m.metric === metric)
+        expect(row, `${task} ${metric}`).toBeDefined()
+        expect(row!.baseline).toBe(value)
+        expect(row!.baseline_stderr).toBe(values[`${metric}_stderr`] ?? null)
+        expect(row!.aligned).toBeNull()
+        expect(row!.direction).toBe('higher')
+        expect(row!.source).toBe('import')
+      }
+    }
+    expect(r.imported).toBe(metrics)
+    expect(stored).toHaveLength(metrics)
+    expect(r.unmatched).toHaveLength(metrics)
+  })
+
+  it('pairs a baseline run and an aligned run into regressions, by task and metric', async () => {
+    const baseline = fixture('lm-eval/hellaswag-v0-res.json')
+    const doc = JSON.parse(baseline.toString('utf8'))
+    const aligned = structuredClone(doc)
+    aligned.results.hellaswag.acc = doc.results.hellaswag.acc - 0.01
+    aligned.results.hellaswag.acc_norm = doc.results.hellaswag.acc_norm + 0.02
+    aligned.results.extra_task = { acc: 0.5, acc_stderr: 0.01 }
+    runImport(app.env, { format: 'lm-eval', fileName: 'base.json', bytes: baseline, generationId, role: 'baseline' })
+    const r = runImport(app.env, {
+      format: 'lm-eval',
+      fileName: 'aligned.json',
+      bytes: Buffer.from(JSON.stringify(aligned)),
+      generationId,
+      role: 'aligned',
+    })
+    expect(r.benchmarks).toEqual(
+      expect.arrayContaining([
+        { benchmark: 'hellaswag', metric: 'acc', baseline: doc.results.hellaswag.acc, aligned: doc.results.hellaswag.acc - 0.01 },
+        { benchmark: 'hellaswag', metric: 'acc_norm', baseline: doc.results.hellaswag.acc_norm, aligned: doc.results.hellaswag.acc_norm + 0.02 },
+      ]),
+    )
+    // The task only the aligned run has is listed, not dropped.
+    expect(r.unmatched).toEqual([{ benchmark: 'extra_task', metric: 'acc', baseline: null, aligned: 0.5 }])
+    const detail = await dispatch(app.env, 'generations.get', { id: generationId })
+    if (!detail.ok) throw new Error(detail.error.message)
+    const rows = (detail.value as any).measurements
+    const acc = rows.find((m: any) => m.measurement.benchmark === 'hellaswag' && m.measurement.metric === 'acc')
+    expect(acc.regressionPct).toBeCloseTo((0.01 / doc.results.hellaswag.acc) * 100, 9)
+    const norm = rows.find((m: any) => m.measurement.metric === 'acc_norm')
+    expect(norm.regressionPct).toBeLessThan(0)
+  })
+})
+
+describe('Inspect AI fixtures', () => {
+  it('imports the .json log with the scorer metrics and stderr from the file', () => {
+    const bytes = fixture('inspect/no-samples.json')
+    const doc = JSON.parse(bytes.toString('utf8'))
+    const r = runImport(app.env, { format: 'inspect', fileName: 'no-samples.json', bytes, generationId, role: 'aligned' })
+    const score = doc.results.scores[0]
+    const stored = measurements()
+    expect(stored).toHaveLength(r.imported)
+    const accuracy = stored.find((m) => m.metric.includes('accuracy'))!
+    expect(accuracy.benchmark).toBe(doc.eval.task)
+    expect(accuracy.aligned).toBe(score.metrics.accuracy.value)
+    expect(accuracy.aligned_stderr).toBe(score.metrics.stderr.value)
+    expect(stored.some((m) => m.metric === 'stderr')).toBe(false)
+  })
+
+  it('imports the .eval ZIP log from its header', () => {
+    const bytes = fixture('inspect/log_formats.eval')
+    const header = JSON.parse(Buffer.from(unzipSync(new Uint8Array(bytes))['header.json']).toString('utf8'))
+    const r = runImport(app.env, { format: 'inspect', fileName: 'log_formats.eval', bytes, generationId, role: 'baseline' })
+    const stored = measurements()
+    expect(stored).toHaveLength(r.imported)
+    expect(r.imported).toBeGreaterThan(0)
+    for (const score of header.results.scores) {
+      for (const [name, metric] of Object.entries(score.metrics as Record<string, { value: number }>)) {
+        if (name === 'stderr' || name === 'std') continue
+        const row = stored.find((m) => m.benchmark === header.eval.task && m.metric.endsWith(name))
+        expect(row, name).toBeDefined()
+        expect(row!.baseline).toBe(metric.value)
+      }
+    }
+  })
+})
+
+describe('duplicates and malformed files', () => {
+  it('recognises the same file by hash and writes nothing unless forced', () => {
+    const bytes = fixture('lm-eval/arc_challenge-v2.0-res.json')
+    runImport(app.env, { format: 'lm-eval', fileName: 'a.json', bytes, generationId, role: 'baseline' })
+    const before = snapshot()
+    const again = runImport(app.env, { format: 'lm-eval', fileName: 'renamed.json', bytes, generationId, role: 'baseline' })
+    expect(again.duplicate).toBe(true)
+    expect(again.imported).toBe(0)
+    expect(snapshot()).toBe(before)
+    const forced = runImport(app.env, { format: 'lm-eval', fileName: 'a.json', bytes, generationId, role: 'baseline', force: true })
+    expect(forced.duplicate).toBe(false)
+    expect(forced.imported).toBe(2)
+    expect(measurements()).toHaveLength(2)
+  })
+
+  const lm = fixture('lm-eval/arc_challenge-v2.0-res.json').toString('utf8')
+  const insp = fixture('inspect/no-samples.json').toString('utf8')
+  const evalZip = (header: unknown) => Buffer.from(zipSync({ 'header.json': strToU8(JSON.stringify(header)) }))
+  const evalHeader = JSON.parse(Buffer.from(unzipSync(new Uint8Array(fixture('inspect/log_formats.eval')))['header.json']).toString('utf8'))
+  const cases: [string, 'lm-eval' | 'inspect' | 'csv', Buffer, RegExp][] = [
+    ['lm-eval truncated', 'lm-eval', Buffer.from(lm.slice(0, lm.length / 2)), /bad\.json/],
+    ['lm-eval wrong type', 'lm-eval', Buffer.from(lm.replace(/"acc": [0-9.]+/, '"acc": "high"')), /results\.arc_challenge\.acc.*"high"/],
+    ['lm-eval NaN', 'lm-eval', Buffer.from(lm.replace(/"acc": [0-9.]+/, '"acc": NaN')), /NaN/],
+    ['lm-eval negative stderr', 'lm-eval', Buffer.from(lm.replace(/"acc_stderr": [0-9.]+/, '"acc_stderr": -0.5')), /acc_stderr.*-0\.5/],
+    ['lm-eval empty', 'lm-eval', Buffer.from(''), /empty/],
+    ['inspect truncated', 'inspect', Buffer.from(insp.slice(0, 500)), /bad\.json/],
+    ['inspect wrong type', 'inspect', Buffer.from(insp.replace('"value": 0.6666666666666666', '"value": "two thirds"')), /"two thirds"/],
+    ['inspect NaN', 'inspect', Buffer.from(insp.replace('"value": 0.6666666666666666', '"value": NaN')), /NaN/],
+    ['inspect negative stderr', 'inspect', Buffer.from(insp.replace('"value": 0.33333333333333337', '"value": -0.3')), /-0\.3/],
+    ['inspect empty', 'inspect', Buffer.from(''), /empty/],
+    ['inspect .eval without results', 'inspect', evalZip({ ...evalHeader, results: undefined }), /results/],
+    ['csv truncated row', 'csv', Buffer.from('benchmark,metric,baseline,aligned\nmmlu,acc,0.7,0.69\narc,acc,0.5\n'), /line 3/],
+    ['csv wrong type', 'csv', Buffer.from('benchmark,metric,baseline,aligned\nmmlu,acc,0.7,abc\n'), /line 2.*aligned.*"abc"/],
+    ['csv NaN', 'csv', Buffer.from('benchmark,metric,baseline,aligned\nmmlu,acc,NaN,0.6\n'), /line 2.*baseline.*NaN/],
+    ['csv negative stderr', 'csv', Buffer.from('benchmark,metric,baseline,aligned,baseline_stderr\nmmlu,acc,0.7,0.6,-0.01\n'), /line 2.*baseline_stderr.*-0\.01/],
+    ['csv empty', 'csv', Buffer.from(''), /empty/],
+  ]
+
+  it.each(cases)('%s is refused, saying where, and nothing changes', (_name, format, bytes, message) => {
+    // Existing data that must survive untouched.
+    runImport(app.env, { format: 'lm-eval', fileName: 'good.json', bytes: fixture('lm-eval/hellaswag-v0-res.json'), generationId, role: 'baseline' })
+    const before = snapshot()
+    const fileName = format === 'csv' ? 'bad.csv' : format === 'inspect' && _name.includes('.eval') ? 'bad.eval' : 'bad.json'
+    let error: Error | null = null
+    try {
+      runImport(app.env, { format, fileName, bytes, generationId, role: 'aligned' })
+    } catch (err) {
+      error = err as Error
+    }
+    expect(error, 'the import should have been refused').not.toBeNull()
+    expect(error!.message).toContain(fileName)
+    expect(error!.message).toMatch(message)
+    expect(snapshot()).toBe(before)
+  })
+
+  it('refuses a CSV naming one benchmark twice, writing nothing', () => {
+    const before = snapshot()
+    expect(() =>
+      runImport(app.env, {
+        format: 'csv',
+        fileName: 'dup.csv',
+        bytes: Buffer.from('benchmark,metric,baseline,aligned\nmmlu,acc,0.7,0.69\nmmlu,acc,0.6,0.6\n'),
+        generationId,
+        role: 'baseline',
+      }),
+    ).toThrow(/dup\.csv: line 3: .*mmlu/)
+    expect(snapshot()).toBe(before)
+  })
+
+  it('asks for the direction of an unknown metric and writes nothing until told', () => {
+    const csv = Buffer.from('benchmark,metric,value\nmy_eval,weirdness,0.3\n')
+    const asked = runImport(app.env, { format: 'csv', fileName: 'w.csv', bytes: csv, generationId, role: 'baseline' })
+    expect(asked.needsDirection).toEqual(['weirdness'])
+    expect(measurements()).toHaveLength(0)
+    const told = runImport(app.env, { format: 'csv', fileName: 'w.csv', bytes: csv, generationId, role: 'baseline', directions: { weirdness: 'lower' } })
+    expect(told.imported).toBe(1)
+    expect(measurements()[0]).toMatchObject({ benchmark: 'my_eval', metric: 'weirdness', direction: 'lower', baseline: 0.3 })
+  })
+})

@@ -1,0 +1,399 @@
+/**
+ * Reports end to end on a real SQLite file with the sample workspace: the HTML opened
+ * in Debian's Chromium with the network cut off, printed to PDF by Chromium's print
+ * engine and read back with pdftotext; the Markdown and CSV checked against the
+ * database. Expected figures are read from the database and the summaries services,
+ * never copied from the exporters' own output.
+ */
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Browser, BrowserContext } from 'playwright'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { generationCreate, projectCreate } from '../../src-shared/api/schemas'
+import { escapeXml } from '../../src-shared/report/svg'
+import { benchmarkRegression, formatMonths, formatNumber, formatPct, formatUsd } from '../../src-shared/tax'
+import { appVersion } from '../../src-main/app'
+import { exportReport } from '../../src-main/exporters'
+import { htmlToPdfWithPage } from '../../src-main/exporters/pdf'
+import { createGeneration } from '../../src-main/services/generations'
+import { createProject } from '../../src-main/services/projects'
+import { loadSample, SAMPLE_PROJECT_NAME } from '../../src-main/services/sample'
+import { generationDetail, projectSummary } from '../../src-main/services/summaries'
+import { launchBrowser } from '../e2e/harness'
+import { openTempApp, tempDir } from '../support/tempDb'
+import { HOSTILE, parseCsvObjects, resourceReferences, seedHostileProject } from '../unit/src-main/exporters/helpers'
+
+const PDFTOTEXT = '/usr/bin/pdftotext'
+const PDFINFO = '/usr/bin/pdfinfo'
+const CHROMIUM_TIMEOUT = 90_000
+
+interface DbMeasurement {
+  project: string
+  generation: string
+  benchmark: string
+  metric: string
+  direction: 'higher' | 'lower'
+  shots: number | null
+  baseline: number | null
+  aligned: number | null
+  baseline_stderr: number | null
+  aligned_stderr: number | null
+  source: string
+}
+
+/** Straight from the database file: every measurement of every live project. */
+function dbMeasurements(app: ReturnType<typeof openTempApp>): DbMeasurement[] {
+  return app.env.sqlite
+    .prepare(
+      `SELECT p.name AS project, g.name AS generation, m.benchmark, m.metric, m.direction, m.shots, m.baseline,
+              m.aligned, m.baseline_stderr, m.aligned_stderr, m.source
+         FROM benchmark_measurements m JOIN generations g ON g.id = m.generation_id JOIN projects p ON p.id = g.project_id
+        WHERE p.deleted_at IS NULL`,
+    )
+    .all() as DbMeasurement[]
+}
+
+function regressionOf(m: DbMeasurement) {
+  return benchmarkRegression({
+    baseline: m.baseline!,
+    aligned: m.aligned!,
+    baselineStderr: m.baseline_stderr,
+    alignedStderr: m.aligned_stderr,
+    direction: m.direction,
+  })
+}
+
+/** The report without its Content-Security-Policy, so that only the page itself (not the CSP) keeps it offline. */
+const withoutCsp = (html: string) => html.replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')
+
+async function offlineContext(browser: Browser): Promise<{ context: BrowserContext; requests: string[] }> {
+  const context = await browser.newContext({ offline: true })
+  const requests: string[] = []
+  await context.route('**/*', (route) => {
+    requests.push(route.request().url())
+    return route.abort()
+  })
+  context.on('request', (request) => requests.push(request.url()))
+  return { context, requests }
+}
+
+function pdfText(pdf: Buffer, dir: string, name: string): { text: string; info: string } {
+  const file = path.join(dir, `${name}.pdf`)
+  fs.writeFileSync(file, pdf)
+  return {
+    text: execFileSync(PDFTOTEXT, [file, '-'], { encoding: 'utf8' }),
+    info: execFileSync(PDFINFO, [file], { encoding: 'utf8' }),
+  }
+}
+
+describe('reports of the sample workspace', () => {
+  let app: ReturnType<typeof openTempApp>
+  let projectId: number
+  let browser: Browser
+  let html: string
+  let dir: string
+
+  beforeAll(async () => {
+    app = openTempApp()
+    dir = tempDir('atax-reports-')
+    projectId = loadSample(app.env).projectId
+    html = exportReport(app.env, 'html').content
+    browser = await launchBrowser()
+  }, CHROMIUM_TIMEOUT)
+
+  afterAll(async () => {
+    await browser?.close()
+    app?.close()
+    if (dir) fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  /** What the report must show, read from the summaries services. */
+  function expectedFigures(): string[] {
+    const summary = projectSummary(app.env, projectId)
+    const figures: string[] = [SAMPLE_PROJECT_NAME, 'Sample data', appVersion()]
+    for (const s of summary.generations) {
+      figures.push(s.generation.name, formatMonths(s.ttdMonths!), formatUsd(s.development.totalUsd))
+      figures.push(
+        formatPct(s.development.pctOfPretrainingCost!, 2),
+        formatPct(s.development.pctOfPretrainingCompute!, 2),
+      )
+      figures.push(formatPct(s.inferenceTaxPct!))
+      if (s.shrink) figures.push(s.shrink.explanation)
+      if (s.money) figures.push(s.money.explanation)
+      const detail = generationDetail(app.env, s.generation.id)
+      figures.push(s.development.explanation)
+      for (const p of detail.policies) figures.push(p.explanation)
+      for (const c of detail.curves) figures.push(c.explanation)
+      for (const m of detail.measurements) figures.push(formatPct(m.regressionPct!, 2), m.explanation)
+    }
+    figures.push(summary.forecast!.explanation)
+    return figures
+  }
+
+  it('HTML: shows every tax with its explanation, from the database', () => {
+    for (const figure of expectedFigures()) expect(html).toContain(escapeXml(figure))
+    // The figures of DESIGN.md, as the sample holds them.
+    for (const figure of ['9.0 months', '3.0 months', '30%', '1.78%', '3× faster']) expect(html).toContain(figure)
+    // The generation date.
+    expect(html).toMatch(/Generated on \d{4}-\d{2}-\d{2} \(\d{4}-\d{2}-\d{2}T[\d:.]+Z\)/)
+  })
+
+  it('HTML: references nothing outside itself', () => {
+    expect(resourceReferences(html)).toEqual([])
+    expect(html).not.toMatch(/https?:\/\/|<script|<link|@font-face/i)
+  })
+
+  it(
+    'opens in Chromium with the network off: charts drawn with a real size, no request attempted',
+    async () => {
+      const { context, requests } = await offlineContext(browser)
+      try {
+        const page = await context.newPage()
+        const errors: string[] = []
+        page.on('console', (m) => {
+          if (m.type() === 'error') errors.push(m.text())
+        })
+        page.on('pageerror', (e) => errors.push(String(e)))
+        await page.setContent(withoutCsp(html), { waitUntil: 'load' })
+        const charts = await page.$$eval('svg.chart', (svgs) =>
+          svgs.map((svg) => {
+            const box = svg.getBoundingClientRect()
+            return {
+              kind: svg.getAttribute('data-chart'),
+              width: box.width,
+              height: box.height,
+              text: svg.textContent ?? '',
+            }
+          }),
+        )
+        expect(charts.map((c) => c.kind).sort()).toEqual(['deployment', 'development', 'regressions', 'regressions'])
+        for (const chart of charts) {
+          expect(chart.width, chart.kind!).toBeGreaterThan(300)
+          expect(chart.height, chart.kind!).toBeGreaterThan(40)
+        }
+        const deployment = charts.find((c) => c.kind === 'deployment')!
+        expect(deployment.text).toContain('9.0 months')
+        expect(deployment.text).toContain('3.0 months')
+        // Gains are drawn, and drawn differently from regressions.
+        const fills = await page.$$eval('svg[data-chart="regressions"] g[data-kind] rect', (rects) =>
+          rects.map((r) => ({
+            kind: r.parentElement!.getAttribute('data-kind'),
+            fill: getComputedStyle(r).fill,
+            width: r.getBoundingClientRect().width,
+          })),
+        )
+        const gain = fills.filter((f) => f.kind === 'gain')
+        const tax = fills.filter((f) => f.kind === 'regression')
+        expect(gain).toHaveLength(2) // truthfulqa in each generation
+        expect(tax).toHaveLength(5)
+        for (const f of fills) expect(f.width).toBeGreaterThan(0)
+        expect(new Set(gain.map((f) => f.fill)).size).toBe(1)
+        expect(tax.map((f) => f.fill)).not.toContain(gain[0].fill)
+        expect(requests).toEqual([])
+        expect(errors).toEqual([])
+
+        // The check itself can fail: a page that does reference the network is caught.
+        await page.setContent(withoutCsp(html).replace('</body>', '<img src="https://example.invalid/x.png"></body>'))
+        await expect.poll(() => requests.length).toBeGreaterThan(0)
+      } finally {
+        await context.close()
+      }
+    },
+    CHROMIUM_TIMEOUT,
+  )
+
+  it(
+    'prints to an A4 PDF whose text holds the figures',
+    async () => {
+      const { context, requests } = await offlineContext(browser)
+      try {
+        const page = await context.newPage()
+        const pdf = await htmlToPdfWithPage(page, html)
+        expect(pdf.subarray(0, 5).toString()).toBe('%PDF-')
+        const { text, info } = pdfText(pdf, dir, 'sample')
+        expect(info).toMatch(/Page size:\s+[\d.]+ x [\d.]+ pts \(A4\)/)
+        for (const figure of ['9.0 months', '3.0 months', '30%', '1.78%', SAMPLE_PROJECT_NAME, 'Sample data']) {
+          expect(text).toContain(figure)
+        }
+        const summary = projectSummary(app.env, projectId)
+        for (const s of summary.generations) {
+          expect(text).toContain(formatMonths(s.ttdMonths!))
+          expect(text).toContain(formatPct(s.development.pctOfPretrainingCompute!, 2))
+          expect(text).toContain(formatPct(s.inferenceTaxPct!))
+          expect(text).toContain(formatUsd(s.development.totalUsd))
+        }
+        expect(requests).toEqual([])
+      } finally {
+        await context.close()
+      }
+    },
+    CHROMIUM_TIMEOUT,
+  )
+
+  it('Markdown: tables hold the database values', () => {
+    const md = exportReport(app.env, 'md', projectId).content
+    const summary = projectSummary(app.env, projectId)
+    for (const s of summary.generations) {
+      const d = s.development
+      expect(md).toContain(
+        `| ${s.generation.name} | ${formatMonths(s.ttdMonths!)}${s.shrink ? ` (${formatNumber(s.shrink.ratio, 2)}× faster)` : ''} | ` +
+          `${formatUsd(d.totalUsd)} | ${formatPct(d.pctOfPretrainingCost!, 2)} | ` +
+          `${formatNumber(d.computePfd)} pf-days (${formatPct(d.pctOfPretrainingCompute!, 2)} of pretraining compute) | ` +
+          `${formatPct(s.regressions.meanPct!, 2)} | ${formatPct(s.inferenceTaxPct!)} |`,
+      )
+    }
+    // Each measurement in its generation's section, row for row.
+    const sections = md.split(/^### /m)
+    const measurements = dbMeasurements(app)
+    expect(measurements).toHaveLength(7)
+    for (const m of measurements) {
+      const section = sections.find((s) => s.startsWith(`Generation `) && s.split('\n')[0].endsWith(m.generation))!
+      expect(section, m.generation).toBeDefined()
+      const r = regressionOf(m)
+      const bench = (x: string) => x.replace(/_/g, '\\_')
+      expect(section).toContain(
+        `| ${bench(m.benchmark)} | ${m.metric} | ${m.direction} is better | ${m.shots ?? '—'} | ` +
+          `${formatNumber(m.baseline!, 4)} ± ${formatNumber(m.baseline_stderr!, 4)} | ` +
+          `${formatNumber(m.aligned!, 4)} ± ${formatNumber(m.aligned_stderr!, 4)} | ` +
+          `${formatPct(r.regressionPct!, 2)}${r.isGain ? ' (gain)' : ''} | ${formatNumber(r.z!, 2)} | ${r.significant ? 'yes' : 'no'} | ${m.source} |`,
+      )
+    }
+    expect(md).toContain('> **Sample data:')
+  })
+
+  it('CSV: one row per measurement, with the database values, parsed back by an RFC 4180 reader', () => {
+    const result = exportReport(app.env, 'csv')
+    expect(result.content.endsWith('\r\n')).toBe(true)
+    const rows = parseCsvObjects(result.content)
+    const measurements = dbMeasurements(app)
+    expect(rows).toHaveLength(measurements.length)
+    for (const m of measurements) {
+      const row = rows.find(
+        (r) => r.generation === m.generation && r.benchmark === m.benchmark && r.metric === m.metric,
+      )!
+      expect(row, `${m.generation} ${m.benchmark}`).toBeDefined()
+      const r = regressionOf(m)
+      expect(row.project).toBe(m.project)
+      expect(row.direction).toBe(m.direction)
+      expect(row.shots).toBe(m.shots == null ? '' : String(m.shots))
+      expect(Number(row.baseline)).toBe(m.baseline)
+      expect(Number(row.aligned)).toBe(m.aligned)
+      expect(Number(row.baseline_stderr)).toBe(m.baseline_stderr)
+      expect(Number(row.aligned_stderr)).toBe(m.aligned_stderr)
+      expect(Number(row.regression_pct)).toBeCloseTo(r.regressionPct!, 9)
+      expect(Number(row.z)).toBeCloseTo(r.z!, 9)
+      expect(Number(row.delta)).toBeCloseTo(r.delta!, 12)
+      expect(row.significant).toBe(String(r.significant))
+      expect(row.source).toBe(m.source)
+      expect(row.sample_data).toBe('true')
+    }
+    // A gain is a negative number, written as a number (no formula guard on numbers).
+    const gains = rows.filter((r) => Number(r.regression_pct) < 0)
+    expect(gains.map((r) => r.benchmark)).toEqual(['truthfulqa_mc', 'truthfulqa_mc'])
+    for (const g of gains) expect(g.regression_pct).toMatch(/^-\d/)
+  })
+})
+
+describe('reports with hostile text and several projects', () => {
+  let app: ReturnType<typeof openTempApp>
+  let browser: Browser
+  let dir: string
+
+  beforeAll(async () => {
+    app = openTempApp()
+    dir = tempDir('atax-reports-')
+    loadSample(app.env)
+    seedHostileProject(app.env)
+    const other = createProject(app.env, projectCreate.parse({ name: 'Another effort' }))
+    createGeneration(
+      app.env,
+      generationCreate.parse({ projectId: other.id, name: 'G1', pretrainedOn: '2024-01-01', deployedOn: '2024-05-01' }),
+    )
+    browser = await launchBrowser()
+  }, CHROMIUM_TIMEOUT)
+
+  afterAll(async () => {
+    await browser?.close()
+    app?.close()
+    if (dir) fs.rmSync(dir, { recursive: true, force: true })
+  })
+
+  it(
+    'HTML: the project named <script>alert(1)</script> reads as typed and nothing of it runs',
+    async () => {
+      const html = exportReport(app.env, 'html').content
+      const { context, requests } = await offlineContext(browser)
+      try {
+        const page = await context.newPage()
+        const dialogs: string[] = []
+        page.on('dialog', (d) => {
+          dialogs.push(d.message())
+          void d.dismiss()
+        })
+        // Without the CSP: the escaping alone must hold.
+        await page.setContent(withoutCsp(html), { waitUntil: 'load' })
+        const found = await page.evaluate(() => ({
+          elements: document.querySelectorAll('script, img, iframe, object, embed, link, u, i, b').length,
+          handlers: Array.from(document.querySelectorAll('*'))
+            .flatMap((el) => Array.from(el.attributes).map((a) => a.name))
+            .filter((n) => n.startsWith('on')),
+          headings: Array.from(document.querySelectorAll('h2')).map((h) => h.firstChild?.textContent ?? ''),
+        }))
+        expect(found.elements).toBe(0)
+        expect(found.handlers).toEqual([])
+        expect(found.headings).toContain(HOSTILE.project)
+        expect(dialogs).toEqual([])
+        expect(requests).toEqual([])
+        const text = await page.locator('body').innerText()
+        for (const t of [HOSTILE.generation, HOSTILE.policy, HOSTILE.importFile]) expect(text).toContain(t)
+      } finally {
+        await context.close()
+      }
+    },
+    CHROMIUM_TIMEOUT,
+  )
+
+  it('CSV: hostile names stay text, formulas are defused, the rows still parse', () => {
+    const rows = parseCsvObjects(exportReport(app.env, 'csv').content)
+    const hostile = rows.filter((r) => r.project === HOSTILE.project)
+    expect(hostile).toHaveLength(2)
+    for (const r of hostile) expect(r.generation).toBe(`'${HOSTILE.generation}`)
+    expect(hostile.map((r) => r.benchmark).sort()).toEqual([`'${HOSTILE.benchmark}`, 'mmlu'])
+    const imported = hostile.find((r) => r.benchmark === 'mmlu')!
+    expect(imported.import_file).toBe(HOSTILE.importFile)
+    expect(imported.source).toBe('import')
+    expect(imported.sample_data).toBe('false')
+    const typed = hostile.find((r) => r.benchmark !== 'mmlu')!
+    expect(typed.metric).toBe(HOSTILE.metric)
+    expect(Number(typed.regression_pct)).toBe(-10) // a gain: a plain negative number
+  })
+
+  it(
+    'PDF: each project starts on a new page',
+    async () => {
+      const html = exportReport(app.env, 'html').content
+      const { context } = await offlineContext(browser)
+      try {
+        const pdf = await htmlToPdfWithPage(await context.newPage(), html)
+        const { text } = pdfText(pdf, dir, 'several')
+        const pages = text.split('\f')
+        const names = ['Another effort', SAMPLE_PROJECT_NAME, HOSTILE.project]
+        for (const name of names) {
+          const first = pages.findIndex((p) => p.includes(name))
+          expect(first, name).toBeGreaterThanOrEqual(0)
+          const firstLine = pages[first].split('\n').find((l) => l.trim())!
+          // The heading opens its page (the report's own title opens the first).
+          expect(
+            first === 0 ? pages[0].includes(`\n${name}`) || pages[0].startsWith(name) : firstLine.startsWith(name),
+            name,
+          ).toBe(true)
+        }
+        expect(new Set(names.map((n) => pages.findIndex((p) => p.includes(n)))).size).toBe(3)
+      } finally {
+        await context.close()
+      }
+    },
+    CHROMIUM_TIMEOUT,
+  )
+})
