@@ -94,7 +94,8 @@ export function rowsWhereIn<T extends SQLiteTable>(
   if (ids.length === 0) return []
   const out: Record<string, unknown>[] = []
   for (let i = 0; i < ids.length; i += 500) {
-    out.push(...(ctx.db.select().from(table as SQLiteTable).where(inArray(column, ids.slice(i, i + 500))).all() as Record<string, unknown>[]))
+    const rows = ctx.db.select().from(table as SQLiteTable).where(inArray(column, ids.slice(i, i + 500))).all()
+    for (const row of rows) out.push(row as Record<string, unknown>)
   }
   return out
 }

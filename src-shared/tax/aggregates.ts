@@ -4,7 +4,7 @@
  */
 import type { Direction } from '../domain/types'
 import { TaxInputError } from './errors'
-import { benchmarkRegression, type BenchmarkRegression, type BenchmarkRegressionInput } from './regression'
+import { regressionFigures, type BenchmarkRegressionInput, type RegressionFigures } from './regression'
 import { requireArray, requireAtLeast, requireDirection, requireFinite, requireObject } from './validation'
 
 export interface RegressionAggregateInput {
@@ -44,10 +44,10 @@ function median(sortedValues: number[]): number {
   return sortedValues.length % 2 === 1 ? sortedValues[middle] : (sortedValues[middle - 1] + sortedValues[middle]) / 2
 }
 
-/** benchmarkRegression, with error paths naming the item (`baseline` → `items[3].baseline`). */
-function regressionOfItem(input: BenchmarkRegressionInput, itemPath: string): BenchmarkRegression {
+/** regressionFigures, with error paths naming the item (`baseline` → `items[3].baseline`). */
+function regressionOfItem(input: BenchmarkRegressionInput, itemPath: string): RegressionFigures {
   try {
-    return benchmarkRegression(input)
+    return regressionFigures(input)
   } catch (error) {
     if (!(error instanceof TaxInputError)) throw error
     throw new TaxInputError(`${itemPath}.${error.message}`, `${itemPath}.${error.path}`, error.value)

@@ -38,14 +38,15 @@ export interface BenchmarkRegression {
   explanation: string
 }
 
+export type RegressionFigures = Omit<BenchmarkRegression, 'explanation'>
+
 /**
- * Higher-is-better: regression% = (Z − Z')/|Z| · 100; lower-is-better flips the
- * sign, so positive is always a tax. With both standard errors,
- * z = (Z' − Z)/√(se² + se'²) and |z| ≥ 1.96 is significant.
+ * The numbers of a benchmark regression, without the explanation: what aggregates
+ * over many thousands of measurements need (building the words costs far more).
  *
  * @throws TaxInputError on non-finite scores, negative or non-finite standard errors
  */
-export function benchmarkRegression(input: BenchmarkRegressionInput): BenchmarkRegression {
+export function regressionFigures(input: BenchmarkRegressionInput): RegressionFigures {
   const fields = requireObject(input, 'input')
   const baseline = requireFinite(fields.baseline, 'baseline')
   const aligned = requireFinite(fields.aligned, 'aligned')
@@ -59,8 +60,28 @@ export function benchmarkRegression(input: BenchmarkRegressionInput): BenchmarkR
   const relative = (worsening / Math.abs(baseline)) * 100
   // A baseline of 0 (or so close to 0 that the ratio overflows) has no relative figure.
   const regressionPct = Number.isFinite(relative) ? relative : null
-  const isGain = worsening < 0
-  const isRegression = worsening > 0
+  let z: number | null = null
+  let significant: boolean | null = null
+  if (baselineStderr !== null && alignedStderr !== null && (baselineStderr > 0 || alignedStderr > 0)) {
+    z = delta / Math.sqrt(baselineStderr ** 2 + alignedStderr ** 2)
+    significant = Math.abs(z) >= SIGNIFICANCE_Z
+  }
+  return { regressionPct, delta, z, significant, isGain: worsening < 0, isRegression: worsening > 0 }
+}
+
+/**
+ * Higher-is-better: regression% = (Z − Z')/|Z| · 100; lower-is-better flips the
+ * sign, so positive is always a tax. With both standard errors,
+ * z = (Z' − Z)/√(se² + se'²) and |z| ≥ 1.96 is significant.
+ *
+ * @throws TaxInputError on non-finite scores, negative or non-finite standard errors
+ */
+export function benchmarkRegression(input: BenchmarkRegressionInput): BenchmarkRegression {
+  const figures = regressionFigures(input)
+  const { regressionPct, delta, z, significant, isGain, isRegression } = figures
+  const { baseline, aligned, direction } = input
+  const baselineStderr = input.baselineStderr ?? null
+  const alignedStderr = input.alignedStderr ?? null
 
   const zText = formatNumber(baseline, 4)
   const alignedText = formatNumber(aligned, 4)
@@ -78,14 +99,9 @@ export function benchmarkRegression(input: BenchmarkRegressionInput): BenchmarkR
         (direction === 'lower' ? ' (lower is better, so the sign is flipped).' : '.'),
     )
   }
-
-  let z: number | null = null
-  let significant: boolean | null = null
-  if (baselineStderr !== null && alignedStderr !== null && (baselineStderr > 0 || alignedStderr > 0)) {
-    z = delta / Math.sqrt(baselineStderr ** 2 + alignedStderr ** 2)
-    significant = Math.abs(z) >= SIGNIFICANCE_Z
+  if (z !== null) {
     sentences.push(
-      `z = (${alignedText} − ${zText}) / √(${formatNumber(baselineStderr, 4)}² + ${formatNumber(alignedStderr, 4)}²) = ${formatNumber(z, 2)}: ` +
+      `z = (${alignedText} − ${zText}) / √(${formatNumber(baselineStderr!, 4)}² + ${formatNumber(alignedStderr!, 4)}²) = ${formatNumber(z, 2)}: ` +
         (significant ? `significant (|z| ≥ ${SIGNIFICANCE_Z}).` : `not significant (|z| < ${SIGNIFICANCE_Z}).`),
     )
   } else if (baselineStderr === 0 && alignedStderr === 0) {
@@ -93,5 +109,5 @@ export function benchmarkRegression(input: BenchmarkRegressionInput): BenchmarkR
   } else {
     sentences.push('Significance unknown: it needs both standard errors.')
   }
-  return { regressionPct, delta, z, significant, isGain, isRegression, explanation: sentences.join(' ') }
+  return { ...figures, explanation: sentences.join(' ') }
 }
