@@ -2,6 +2,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { openApp, type OpenApp } from '../../src-main/app'
 
 export function tempDir(prefix = 'atax-test-'): string {
@@ -23,5 +24,5 @@ export function openTempApp(mode: 'desktop' | 'web' = 'desktop'): OpenApp & { di
   }
 }
 
-export const REPO_ROOT = path.resolve(__dirname, '../..')
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const SHARED_FIXTURES = path.resolve(REPO_ROOT, '../shared/fixtures')
