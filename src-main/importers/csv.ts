@@ -173,13 +173,17 @@ export function scanCsv(
   const delimiter = chooseDelimiter(text)
 
   let columns: Columns | null = null
-  let sink: ((record: CsvRecord, line: number) => void) | null = null
+  let sink: Sink | null = null
   let rowCount = 0
+  let headerLine = 1
   readRecords(text, fileName, delimiter, (record, line, start, end) => {
     if (record.count === 1 && record.isEmpty(0)) return // blank line
     if (sink === null) {
       columns = readHeader(record, fileName, line)
-      const read = cellReaders(fileName, delimiter === SEMICOLON)
+      headerLine = line
+      const read = cellReaders(fileName, delimiter === SEMICOLON, (offset) =>
+        namesAt(text, fileName, delimiter, columns!, offset),
+      )
       if (columns.layout === 'measurements' && visitor.measurement) {
         sink = measurementSink(columns, read, visitor.measurement)
       } else if (columns.layout === 'run' && visitor.result) {
@@ -205,20 +209,22 @@ export function scanCsv(
         raw,
       )
     }
-    sink(record, line)
+    sink(record, line, start)
     rowCount++
     if (onProgress !== undefined && rowCount % PROGRESS_EVERY === 0) onProgress(end / text.length)
   })
 
   if (columns === null) throw importError(fileName, 'file', 'is empty: no header row, no data', '')
-  if (rowCount === 0) throw importError(fileName, 'line 2', 'there are no data rows under the header', '')
+  if (rowCount === 0) {
+    throw importError(fileName, `line ${headerLine + 1}`, 'there are no data rows under the header', '')
+  }
   onProgress?.(1)
   return { layout: (columns as Columns).layout, rowCount }
 }
 
 function chooseDelimiter(text: string): number {
-  let end = text.indexOf('\n')
-  if (end === -1) end = text.length
+  let end = 0
+  while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++
   const header = text.slice(0, end)
   if (header.includes(',')) return COMMA
   if (header.includes(';')) return SEMICOLON
@@ -288,7 +294,11 @@ type CellReaders = ReturnType<typeof cellReaders>
  * Cell readers shared by both layouts; each throws an ImportError naming line, column
  * and value. `decimalComma`: numbers may be written "0,41" (`;`-separated files).
  */
-function cellReaders(fileName: string, decimalComma: boolean) {
+function cellReaders(
+  fileName: string,
+  decimalComma: boolean,
+  namesAt: (offset: number) => [benchmark: string, metric: string],
+) {
   const fail = (line: number, column: string, problem: string, value: string): never => {
     throw importError(fileName, `line ${line}, column "${column}"`, `${describeValue(value)} ${problem}`, value)
   }
@@ -335,24 +345,22 @@ function cellReaders(fileName: string, decimalComma: boolean) {
     let known = knownByMetric.get(metric)
     if (known === undefined) {
       known = knownDirection(metric)
-      knownByMetric.set(metric, known)
+      if (knownByMetric.size < 4096) knownByMetric.set(metric, known) // files hold few metric names
     }
     return known
   }
   /** (benchmark, metric) pairs are unique, as in the database. */
-  const pairs = new PairIndex()
-  const lines: number[] = []
-  const unique = (benchmark: string, metric: string, line: number) => {
-    const earlier = pairs.add(benchmark, metric)
+  const pairs = new PairIndex(namesAt)
+  const unique = (benchmark: string, metric: string, line: number, offset: number) => {
+    const earlier = pairs.add(benchmark, metric, line, offset)
     if (earlier !== -1) {
       throw importError(
         fileName,
         `line ${line}`,
-        `benchmark ${describeValue(benchmark)}, metric ${describeValue(metric)} repeats line ${lines[earlier]}`,
+        `benchmark ${describeValue(benchmark)}, metric ${describeValue(metric)} repeats line ${earlier}`,
         [benchmark, metric],
       )
     }
-    lines.push(line)
   }
   return { number, stderr, shots, name, direction, unique, fail }
 }
@@ -361,7 +369,7 @@ function measurementSink(
   columns: Columns,
   read: CellReaders,
   emit: (row: ParsedMeasurementRow, line: number) => void,
-): (record: CsvRecord, line: number) => void {
+): Sink {
   const { at } = columns
   const iBenchmark = at.benchmark
   const iMetric = at.metric
@@ -381,7 +389,7 @@ function measurementSink(
     baselineStderr: null,
     alignedStderr: null,
   }
-  return (record, line) => {
+  return (record, line, offset) => {
     const benchmark = read.name(record, iBenchmark, line, 'benchmark')
     const metric = read.name(record, iMetric, line, 'metric')
     const baseline = read.number(record, iBaseline, line, 'baseline')
@@ -402,16 +410,12 @@ function measurementSink(
     row.shots = iShots === -1 ? null : read.shots(record, iShots, line)
     row.baselineStderr = iBaselineStderr === -1 ? null : read.stderr(record, iBaselineStderr, line, 'baseline_stderr')
     row.alignedStderr = iAlignedStderr === -1 ? null : read.stderr(record, iAlignedStderr, line, 'aligned_stderr')
-    read.unique(benchmark, metric, line)
+    read.unique(benchmark, metric, line, offset)
     emit(row, line)
   }
 }
 
-function runSink(
-  columns: Columns,
-  read: CellReaders,
-  emit: (row: ParsedResult, line: number) => void,
-): (record: CsvRecord, line: number) => void {
+function runSink(columns: Columns, read: CellReaders, emit: (row: ParsedResult, line: number) => void): Sink {
   const { at } = columns
   const iBenchmark = at.benchmark
   const iMetric = at.metric
@@ -420,7 +424,7 @@ function runSink(
   const iDirection = at.direction
   const iShots = at.shots
   const row: ParsedResult = { benchmark: '', metric: '', value: 0, stderr: null, direction: null, shots: null }
-  return (record, line) => {
+  return (record, line, offset) => {
     const benchmark = read.name(record, iBenchmark, line, 'benchmark')
     const metric = read.name(record, iMetric, line, 'metric')
     const value = read.number(record, iValue, line, 'value')
@@ -431,44 +435,81 @@ function runSink(
     row.stderr = iStderr === -1 ? null : read.stderr(record, iStderr, line, 'stderr')
     row.direction = read.direction(record, iDirection, line, metric)
     row.shots = iShots === -1 ? null : read.shots(record, iShots, line)
-    read.unique(benchmark, metric, line)
+    read.unique(benchmark, metric, line, offset)
     emit(row, line)
   }
 }
 
+type Sink = (record: CsvRecord, line: number, offset: number) => void
+
+/** The trimmed benchmark and metric of the record that starts at `offset`. */
+function namesAt(
+  text: string,
+  fileName: string,
+  delimiter: number,
+  columns: Columns,
+  offset: number,
+): [string, string] {
+  let names: [string, string] = ['', '']
+  readRecords(
+    text,
+    fileName,
+    delimiter,
+    (record) => {
+      names = [record.field(columns.at.benchmark).trim(), record.field(columns.at.metric).trim()]
+      return false
+    },
+    offset,
+  )
+  return names
+}
+
 /**
- * Remembers (benchmark, metric) pairs in insertion order: an open-addressing hash table
- * over typed arrays, so a million pairs cost no per-pair allocation (a Map keyed by
- * concatenated strings was the slowest part of a parse).
+ * Remembers (benchmark, metric) pairs without keeping their strings: an open-addressing
+ * hash table over typed arrays holding each pair's hash, line and record offset. When
+ * hashes match, the earlier record is read again from the text to compare the names.
+ * A million rows thus cost no allocation here (a Map keyed by concatenated names was
+ * the slowest part of a parse, mostly in garbage collection).
  */
 class PairIndex {
   private table = new Int32Array(1024).fill(-1)
-  private benchmarks: string[] = []
-  private metrics: string[] = []
-  private hashes: number[] = []
+  private hashes: Int32Array = new Int32Array(512)
+  private lines: Int32Array = new Int32Array(512)
+  private offsets: Int32Array = new Int32Array(512)
+  private size = 0
 
-  /** Adds a pair and returns -1, or returns the index of the equal pair added before. */
-  add(benchmark: string, metric: string): number {
+  constructor(private readonly namesAt: (offset: number) => [string, string]) {}
+
+  /** Adds a pair and returns -1, or returns the line of the equal pair added before. */
+  add(benchmark: string, metric: string, line: number, offset: number): number {
     const h = pairHash(benchmark, metric)
     const mask = this.table.length - 1
     let slot = h & mask
     for (let at = this.table[slot]; at !== -1; at = this.table[slot]) {
-      if (this.hashes[at] === h && this.benchmarks[at] === benchmark && this.metrics[at] === metric) return at
+      if (this.hashes[at] === h) {
+        const [b, m] = this.namesAt(this.offsets[at])
+        if (b === benchmark && m === metric) return this.lines[at]
+      }
       slot = (slot + 1) & mask
     }
-    const index = this.benchmarks.length
+    const index = this.size++
+    if (index === this.hashes.length) {
+      this.hashes = grown(this.hashes)
+      this.lines = grown(this.lines)
+      this.offsets = grown(this.offsets)
+    }
     this.table[slot] = index
-    this.benchmarks.push(benchmark)
-    this.metrics.push(metric)
-    this.hashes.push(h)
-    if ((index + 1) * 2 > this.table.length) this.grow()
+    this.hashes[index] = h
+    this.lines[index] = line
+    this.offsets[index] = offset
+    if (this.size * 2 > this.table.length) this.rehash()
     return -1
   }
 
-  private grow(): void {
+  private rehash(): void {
     const table = new Int32Array(this.table.length * 2).fill(-1)
     const mask = table.length - 1
-    for (let index = 0; index < this.hashes.length; index++) {
+    for (let index = 0; index < this.size; index++) {
       let slot = this.hashes[index] & mask
       while (table[slot] !== -1) slot = (slot + 1) & mask
       table[slot] = index
@@ -477,11 +518,17 @@ class PairIndex {
   }
 }
 
-/** FNV-1a over both names (with a separator), kept to 30 bits so it stays a small integer. */
-function pairHash(a: string, b: string): number {
+function grown(array: Int32Array): Int32Array {
+  const bigger = new Int32Array(array.length * 2)
+  bigger.set(array)
+  return bigger
+}
+
+/** FNV-1a over both names, with a separator between them. Exported for tests. */
+export function pairHash(a: string, b: string): number {
   let h = 0x811c9dc5
   for (let k = 0; k < a.length; k++) h = Math.imul(h ^ a.charCodeAt(k), 0x01000193)
   h = Math.imul(h ^ 0xffff, 0x01000193)
   for (let k = 0; k < b.length; k++) h = Math.imul(h ^ b.charCodeAt(k), 0x01000193)
-  return h & 0x3fffffff
+  return h
 }

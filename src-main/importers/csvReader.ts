@@ -75,20 +75,22 @@ export class CsvRecord {
 
 /**
  * Calls `onRecord` for every record (blank lines included, as one empty field) with
- * the line it starts on and its start/end offsets in `text`.
+ * the line it starts on and its start/end offsets in `text`; returning false stops.
+ * `from` starts at a record boundary other than the first.
  */
 export function readRecords(
   text: string,
   fileName: string,
   delimiter: number,
-  onRecord: (record: CsvRecord, line: number, start: number, end: number) => void,
+  onRecord: (record: CsvRecord, line: number, start: number, end: number) => boolean | void,
+  from = 0,
 ): void {
   const n = text.length
   const record = new CsvRecord(text)
-  let i = 0
+  let i = from
   let line = 1
   let recordLine = 1
-  let recordStart = 0
+  let recordStart = from
 
   for (;;) {
     // At the start of a field.
@@ -161,7 +163,7 @@ export function readRecords(
     const end = i
     if (c === CR) i += text.charCodeAt(i + 1) === LF ? 2 : 1
     else if (c === LF) i++
-    onRecord(record, recordLine, recordStart, end)
+    if (onRecord(record, recordLine, recordStart, end) === false) return
     record.reset()
     line++
     recordLine = line

@@ -109,9 +109,12 @@ function readTask(ctx: TaskContext, task: string, entry: unknown, section: strin
       throw importError(fileName, location, `${nonFinite} is not a finite number`, nonFinite)
     }
     if (typeof raw !== 'number') {
-      // "metric,filter" keys are scores by construction; bare keys that are not numbers
-      // are descriptive (alias, " ", …) and skipped.
-      if (comma !== -1) throw importError(fileName, location, `must be a number, found ${jsonType(raw)}`, raw)
+      // "metric,filter" keys are scores by construction, and so is a bare key with a
+      // standard error beside it or a known metric name (legacy "acc"); other bare keys
+      // that are not numbers are descriptive (alias, " ", …) and skipped.
+      const isScore =
+        comma !== -1 || `${key}${STDERR_SUFFIX}` in entry || knownDirection(metric) !== null
+      if (isScore) throw importError(fileName, location, `must be a number, found ${jsonType(raw)}`, raw)
       continue
     }
     values.set(pairKey(metric), { metric, filter, value: raw })

@@ -22,7 +22,10 @@ describe('web mode, in Chromium', () => {
 
   it('loads the sample workspace and shows the time-to-deployment timeline', async () => {
     const { page } = session
-    await page.getByRole('button', { name: /sample workspace/i }).first().click()
+    await page
+      .getByRole('button', { name: /sample workspace/i })
+      .first()
+      .click()
     await expect.poll(() => page.getByText('RLHF pipeline (sample)').first().isVisible()).toBe(true)
     await page.getByRole('link', { name: 'Timeline' }).click()
     const chart = page.getByRole('img', { name: /time to deployment/i }).first()

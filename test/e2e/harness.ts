@@ -50,7 +50,10 @@ export async function openSession(
   const app = openTempApp('web')
   options.seed?.(app)
   const server = await startWebServer({ env: app.env, rendererDir })
-  const context = await browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: { width: 1360, height: 900 } })
+  const context = await browser.newContext({
+    colorScheme: options.colorScheme ?? 'light',
+    viewport: { width: 1360, height: 900 },
+  })
   const page = await context.newPage()
   const errors: string[] = []
   page.on('console', (msg) => {

@@ -19,47 +19,67 @@ afterAll(async () => {
   await browser?.close()
 })
 
-async function painted(session: Session, name: RegExp): Promise<void> {
-  const chart = session.page.getByRole('img', { name }).first()
-  await chart.waitFor()
-  await chart.evaluate(
-    (el) =>
-      new Promise<void>((resolve) => {
+/**
+ * Navigates to `hash` inside the page and returns the milliseconds until the
+ * chart labelled `chartLabel` has pixels on it and the table named `tableName`
+ * exists: measured in the page, so Playwright's own latency does not count.
+ */
+async function timeToDraw(session: Session, hash: string, chartLabel: string, tableName: string): Promise<number> {
+  return session.page.evaluate(
+    ({ hash, chartLabel, tableName }) =>
+      new Promise<number>((resolve) => {
+        const started = performance.now()
+        window.location.hash = hash
         const check = () => {
-          const canvas = el as HTMLCanvasElement
-          const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
-          for (let i = 3; i < data.length; i += 64) if (data[i] > 0) return resolve()
+          const canvas = document.querySelector<HTMLCanvasElement>(`canvas[aria-label^="${chartLabel}"]`)
+          const table = document.querySelector(`table[aria-label="${tableName}"]`)
+          if (canvas && table && canvas.width > 0) {
+            const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+            for (let i = 3; i < data.length; i += 64) if (data[i] > 0) return resolve(performance.now() - started)
+          }
           requestAnimationFrame(check)
         }
         check()
       }),
+    { hash, chartLabel, tableName },
   )
+}
+
+/** Waits until the page has loaded its data and is idle. */
+async function settle(session: Session): Promise<void> {
+  await session.page.getByRole('table', { name: 'Generations' }).waitFor()
+  await session.page.waitForLoadState('networkidle')
 }
 
 describe('a large workspace (200 generations, 100,000 measurements)', () => {
   it('draws the Timeline within 1 s of navigation', async () => {
     const { page } = session
-    await page.getByRole('link', { name: 'Large project 1' }).waitFor()
-    const started = Date.now()
-    await page.getByRole('link', { name: 'Timeline' }).click()
-    await painted(session, /Time to deployment by generation/)
-    await page.getByRole('table', { name: 'Time to deployment by generation' }).waitFor()
-    const elapsed = Date.now() - started
+    await settle(session)
+    const elapsed = await timeToDraw(
+      session,
+      '#/timeline',
+      'Time to deployment by generation',
+      'Time to deployment by generation',
+    )
     expect(elapsed).toBeLessThan(1000)
+    await page.getByRole('img', { name: /Pipeline phases of every generation/ }).waitFor()
     // The table is paginated: 100 of 200 rows.
-    expect(await page.getByRole('table', { name: 'Time to deployment by generation' }).getByRole('row').count()).toBe(101)
+    expect(await page.getByRole('table', { name: 'Time to deployment by generation' }).getByRole('row').count()).toBe(
+      101,
+    )
     expect(session.errors).toEqual([])
   })
 
   it('draws Compare within 1 s of navigation', async () => {
     const { page } = session
     await goto(page, '#/projects')
-    await page.getByRole('link', { name: 'Large project 1' }).waitFor()
-    const started = Date.now()
-    await goto(page, '#/compare/1,2,60,120')
-    await painted(session, /Regression by benchmark/)
-    await page.getByRole('table', { name: 'Benchmarks side by side' }).waitFor()
-    const elapsed = Date.now() - started
+    await settle(session)
+    const elapsed = await timeToDraw(
+      session,
+      '#/compare/1,2,60,120',
+      'Regression by benchmark',
+      'Benchmarks side by side',
+    )
     expect(elapsed).toBeLessThan(1000)
     expect(await page.getByRole('table', { name: 'Benchmarks side by side' }).getByRole('row').count()).toBe(101)
     expect(session.errors).toEqual([])

@@ -185,7 +185,9 @@ describe('planning UI, in Chromium', () => {
     await expect.poll(() => card.getByTestId('policy-tax').innerText()).toBe('30%')
     expect(await card.innerText()).toContain('best-of-4 on 10% of tasks')
     // The headline figure follows.
-    await expect.poll(() => page.locator('.stat').filter({ hasText: 'Inference-compute tax' }).innerText()).toContain('30%')
+    await expect
+      .poll(() => page.locator('.stat').filter({ hasText: 'Inference-compute tax' }).innerText())
+      .toContain('30%')
     expect(session.errors).toEqual([])
   })
 
@@ -250,7 +252,10 @@ describe('planning UI, in Chromium', () => {
   it('is usable from the keyboard: quick switcher, focus trapped in dialogs, Escape closes them', async () => {
     session = await openSession(browser, { seed: (app) => seedSample(app) })
     const { page } = session
-    await page.getByRole('link', { name: /RLHF pipeline/ }).first().waitFor()
+    await page
+      .getByRole('link', { name: /RLHF pipeline/ })
+      .first()
+      .waitFor()
 
     // Ctrl+K: the quick switcher over projects and generations.
     await page.keyboard.press('Control+K')
@@ -260,7 +265,10 @@ describe('planning UI, in Chromium', () => {
     await page.keyboard.type('refreshed')
     await page.getByRole('option', { name: /Gen 2 \(175B, refreshed\)/ }).waitFor()
     await page.keyboard.press('Enter')
-    await page.getByRole('heading', { name: /Gen 2 \(175B, refreshed\)/ }).first().waitFor()
+    await page
+      .getByRole('heading', { name: /Gen 2 \(175B, refreshed\)/ })
+      .first()
+      .waitFor()
     expect(await page.evaluate(() => window.location.hash)).toMatch(/^#\/generation\/\d+$/)
 
     // Alt+N opens the new-project dialog; Tab stays inside it; Escape closes it and focus returns.

@@ -65,7 +65,10 @@ describe.each(['light', 'dark'] as const)('every view, %s theme', (scheme) => {
       await page.getByRole('img', { name: /three taxes in money/ }).waitFor()
       await shot('plan')
 
-      await page.getByRole('button', { name: /Import results/ }).first().click()
+      await page
+        .getByRole('button', { name: /Import results/ })
+        .first()
+        .click()
       await page.getByRole('dialog', { name: 'Import evaluation results' }).waitFor()
       await shot('import-dialog', false)
       await page.keyboard.press('Escape')

@@ -8,11 +8,19 @@ import { generationCreate, projectCreate } from '../../src-shared/api/schemas'
 type App = ReturnType<typeof openTempApp>
 
 /** One project with one deployed generation; returns their ids. */
-export function seedProjectWithGeneration(app: App, name = 'Assistant alignment'): { projectId: number; generationId: number } {
+export function seedProjectWithGeneration(
+  app: App,
+  name = 'Assistant alignment',
+): { projectId: number; generationId: number } {
   const project = createProject(app.env, projectCreate.parse({ name }))
   const generation = createGeneration(
     app.env,
-    generationCreate.parse({ projectId: project.id, name: 'Gen 1', pretrainedOn: '2023-01-10', deployedOn: '2023-07-10' }),
+    generationCreate.parse({
+      projectId: project.id,
+      name: 'Gen 1',
+      pretrainedOn: '2023-01-10',
+      deployedOn: '2023-07-10',
+    }),
   )
   return { projectId: project.id, generationId: generation.id }
 }
@@ -36,7 +44,9 @@ export function seedLarge(app: App, generations = 200, measurements = 100_000): 
       `INSERT INTO benchmark_measurements (generation_id, benchmark, metric, direction, baseline, aligned, baseline_stderr, aligned_stderr, source)
        VALUES (?, ?, 'acc', 'higher', ?, ?, 0.01, 0.01, 'pipeline')`,
     )
-    const insertPhase = db.prepare(`INSERT INTO pipeline_phases (generation_id, name, start_on, end_on) VALUES (?, ?, ?, ?)`)
+    const insertPhase = db.prepare(
+      `INSERT INTO pipeline_phases (generation_id, name, start_on, end_on) VALUES (?, ?, ?, ?)`,
+    )
     const projects = 4
     const perProject = Math.ceil(generations / projects)
     const perGeneration = Math.ceil(measurements / generations)
@@ -47,7 +57,14 @@ export function seedLarge(app: App, generations = 200, measurements = 100_000): 
         const start = new Date(Date.UTC(2015, g, 1 + p))
         const end = new Date(start.getTime() + (30 + ((g * 7) % 200)) * 86_400_000)
         const iso = (d: Date) => d.toISOString().slice(0, 10)
-        const { id: generationId } = insertGeneration.get(projectId, g + 1, `Gen ${g + 1}`, iso(start), iso(end), g % 10 === 0 ? 1 : 0) as {
+        const { id: generationId } = insertGeneration.get(
+          projectId,
+          g + 1,
+          `Gen ${g + 1}`,
+          iso(start),
+          iso(end),
+          g % 10 === 0 ? 1 : 0,
+        ) as {
           id: number
         }
         insertPhase.run(generationId, 'SFT', iso(start), iso(new Date(start.getTime() + 20 * 86_400_000)))

@@ -125,3 +125,62 @@ describe('atax', () => {
     expect(fs.existsSync(path.join(dir, 'atax.db'))).toBe(false)
   })
 })
+
+describe('atax import and export', () => {
+  it('imports baseline and aligned lm-eval runs into regressions, recognises a repeat, and exports without overwriting', () => {
+    const db = path.join(dir, 'import.db')
+    const fixtures = path.resolve(REPO_ROOT, '../shared/fixtures/lm-eval')
+    atax(['--db', db, 'project', 'add', 'Evals'])
+    atax(['--db', db, 'gen', 'add', '--project', 'Evals', '--name', 'g1', '--pretrained', '2024-01-01'])
+    const baselineFile = path.join(fixtures, 'truthfulqa_mc-v1-res.json')
+    const base = JSON.parse(fs.readFileSync(baselineFile, 'utf8')).results.truthfulqa_mc
+    const alignedFile = path.join(dir, 'aligned.json')
+    fs.writeFileSync(alignedFile, JSON.stringify({ results: { truthfulqa_mc: { ...base, mc2: base.mc2 + 0.05 } } }))
+
+    const first = atax(['--db', db, '--json', 'import', 'lm-eval', baselineFile, '--project', 'Evals', '--gen', 'g1', '--role', 'baseline'])
+    expect(first.code).toBe(0)
+    expect(JSON.parse(first.stdout)).toMatchObject({ imported: 2, skipped: 0 })
+    const second = atax(['--db', db, '--json', 'import', 'lm-eval', alignedFile, '--project', 'Evals', '--gen', 'g1', '--role', 'aligned'])
+    expect(second.code).toBe(0)
+    const out = JSON.parse(second.stdout)
+    expect(out.imported).toBe(2)
+    expect(out.benchmarks).toEqual(
+      expect.arrayContaining([
+        { benchmark: 'truthfulqa_mc', metric: 'mc2', baseline: base.mc2, aligned: base.mc2 + 0.05 },
+        { benchmark: 'truthfulqa_mc', metric: 'mc1', baseline: base.mc1, aligned: base.mc1 },
+      ]),
+    )
+    const repeat = atax(['--db', db, '--json', 'import', 'lm-eval', baselineFile, '--project', 'Evals', '--gen', 'g1', '--role', 'baseline'])
+    expect(JSON.parse(repeat.stdout)).toMatchObject({ imported: 0, duplicate: true })
+
+    const bad = atax(['--db', db, 'import', 'csv', path.join(dir, 'missing.csv'), '--project', 'Evals', '--gen', 'g1', '--role', 'baseline'])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/missing\.csv: no such file/)
+
+    const report = path.join(dir, 'report.md')
+    expect(atax(['--db', db, 'export', 'md', '--project', 'Evals', '--out', report]).code).toBe(0)
+    expect(fs.readFileSync(report, 'utf8')).toMatch(/truthfulqa\\_mc · mc2/)
+    fs.writeFileSync(report, 'keep me')
+    const refused = atax(['--db', db, 'export', 'md', '--out', report])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/already exists: pass --force/)
+    expect(fs.readFileSync(report, 'utf8')).toBe('keep me')
+    expect(atax(['--db', db, 'export', 'md', '--out', report, '--force']).code).toBe(0)
+    expect(fs.readFileSync(report, 'utf8')).not.toBe('keep me')
+  })
+
+  it('restores a backup so that the next export is identical', () => {
+    const db = path.join(dir, 'roundtrip.db')
+    atax(['--db', db, 'sample'])
+    const backup = path.join(dir, 'backup.json')
+    expect(atax(['--db', db, 'export', 'json', '--out', backup]).code).toBe(0)
+    const other = path.join(dir, 'restored.db')
+    atax(['--db', other, 'project', 'add', 'Will be replaced'])
+    const restored = atax(['--db', other, 'import', 'backup', backup])
+    expect(restored.code).toBe(0)
+    const again = path.join(dir, 'backup2.json')
+    expect(atax(['--db', other, 'export', 'json', '--out', again]).code).toBe(0)
+    const strip = (file: string) => JSON.stringify(JSON.parse(fs.readFileSync(file, 'utf8')).tables)
+    expect(strip(again)).toBe(strip(backup))
+  })
+})

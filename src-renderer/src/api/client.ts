@@ -4,7 +4,13 @@
  * calls go to `POST /api/<name>` with the per-launch token. Stores are the only
  * callers; components never use this module directly.
  */
-import { API_NAMES, type ApiClient, type ApiError, type ApiName, type ApiResponse } from '../../../src-shared/api/contract'
+import {
+  API_NAMES,
+  type ApiClient,
+  type ApiError,
+  type ApiName,
+  type ApiResponse,
+} from '../../../src-shared/api/contract'
 
 export class ApiCallError extends Error {
   constructor(
@@ -31,7 +37,11 @@ declare global {
 }
 
 /** How a request reaches the handlers. Unit tests plug in the real handler table. */
-export type Transport = (name: ApiName, input: unknown, onUploadProgress?: (fraction: number) => void) => Promise<ApiResponse<unknown>>
+export type Transport = (
+  name: ApiName,
+  input: unknown,
+  onUploadProgress?: (fraction: number) => void,
+) => Promise<ApiResponse<unknown>>
 
 const TOKEN_KEY = 'atax-token'
 const hasWindow = typeof window !== 'undefined'

@@ -6,7 +6,10 @@ import { axis, legend, LIGHT, type ChartPalette } from './palette'
 
 export type CompareMetric = 'ttd' | 'development' | 'inference'
 
-const METRICS: Record<CompareMetric, { title: string; value: (s: GenerationSummary) => number | null; show: (x: number) => string }> = {
+const METRICS: Record<
+  CompareMetric,
+  { title: string; value: (s: GenerationSummary) => number | null; show: (x: number) => string }
+> = {
   ttd: { title: 'Time to deployment (months)', value: (s) => s.ttdMonths, show: formatMonths },
   development: { title: 'Development tax (USD)', value: (s) => s.development.totalUsd, show: formatUsd },
   inference: { title: 'Inference-compute tax (%)', value: (s) => s.inferenceTaxPct, show: (x) => formatPct(x) },
@@ -22,7 +25,11 @@ function manyProjects(view: CompareView): boolean {
   return new Set(view.generations.map((g) => g.generation.projectId)).size > 1
 }
 
-export function compareMetricConfig(view: CompareView, metric: CompareMetric, palette: ChartPalette = LIGHT): ChartConfiguration<'bar'> {
+export function compareMetricConfig(
+  view: CompareView,
+  metric: CompareMetric,
+  palette: ChartPalette = LIGHT,
+): ChartConfiguration<'bar'> {
   const spec = METRICS[metric]
   const many = manyProjects(view)
   const values = view.generations.map(spec.value)
@@ -49,7 +56,11 @@ export function compareMetricConfig(view: CompareView, metric: CompareMetric, pa
         tooltip: { callbacks: { label: (item) => (item.raw == null ? 'unknown' : spec.show(Number(item.raw))) } },
       },
       scales: {
-        y: { ...axis(palette), beginAtZero: true, ticks: { color: palette.muted, callback: (v: string | number) => spec.show(Number(v)) } },
+        y: {
+          ...axis(palette),
+          beginAtZero: true,
+          ticks: { color: palette.muted, callback: (v: string | number) => spec.show(Number(v)) },
+        },
         x: { ...axis(palette), grid: { display: false } },
       },
     },
@@ -82,7 +93,9 @@ export function compareBenchmarksConfig(view: CompareView, palette: ChartPalette
           callbacks: {
             label: (item) => {
               const v = item.raw as number | null
-              return v == null ? `${item.dataset.label}: —` : `${item.dataset.label}: ${formatPct(v, 2)}${v < 0 ? ' (gain)' : ''}`
+              return v == null
+                ? `${item.dataset.label}: —`
+                : `${item.dataset.label}: ${formatPct(v, 2)}${v < 0 ? ' (gain)' : ''}`
             },
           },
         },

@@ -19,7 +19,9 @@ export function costChartConfig(costs: CostItem[], palette: ChartPalette = LIGHT
         label: CATEGORY_LABELS[category],
         // Grouping the ledger's own amounts by category for the bars; the totals shown come from the read model.
         data: groups.map((scales) =>
-          costs.filter((c) => c.category === category && c.scalesWithModel === scales).reduce((sum, c) => sum + c.amountUsd, 0),
+          costs
+            .filter((c) => c.category === category && c.scalesWithModel === scales)
+            .reduce((sum, c) => sum + c.amountUsd, 0),
         ),
         backgroundColor: palette.series[COST_CATEGORIES.indexOf(category) % palette.series.length],
         borderRadius: 3,
@@ -35,7 +37,11 @@ export function costChartConfig(costs: CostItem[], palette: ChartPalette = LIGHT
         tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatUsd(Number(item.raw))}` } },
       },
       scales: {
-        x: { ...axis(palette, 'USD'), stacked: true, ticks: { color: palette.muted, callback: (v: string | number) => formatUsd(Number(v)) } },
+        x: {
+          ...axis(palette, 'USD'),
+          stacked: true,
+          ticks: { color: palette.muted, callback: (v: string | number) => formatUsd(Number(v)) },
+        },
         y: { ...axis(palette), stacked: true, grid: { display: false } },
       },
     },

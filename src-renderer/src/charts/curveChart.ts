@@ -74,7 +74,10 @@ export function curveChartConfig(curve: CurveTax, palette: ChartPalette = LIGHT)
           min: kMin,
           max: kMax,
           // Label the powers of two only (1×, 2×, 4×…): best-of-k is usually measured there.
-          ticks: { color: palette.muted, callback: (v: string | number) => (isPowerOfTwo(Number(v)) ? `${formatNumber(Number(v), 2)}×` : '') },
+          ticks: {
+            color: palette.muted,
+            callback: (v: string | number) => (isPowerOfTwo(Number(v)) ? `${formatNumber(Number(v), 2)}×` : ''),
+          },
         },
         y: { ...axis(palette, `${curve.curve.benchmark} score`) },
       },

@@ -33,11 +33,19 @@ function spanTooltip(name: string, start: number, end: number): string {
 }
 
 /** One generation: a row for pretrained → deployed, then a row per phase. */
-export function generationGanttConfig(detail: GenerationDetail, palette: ChartPalette = LIGHT): ChartConfiguration<'bar'> {
+export function generationGanttConfig(
+  detail: GenerationDetail,
+  palette: ChartPalette = LIGHT,
+): ChartConfiguration<'bar'> {
   const g = detail.summary.generation
   const rows: { label: string; start: number; end: number; color: string }[] = []
   if (g.deployedOn) {
-    rows.push({ label: 'Pretrained → deployed', start: dayOf(g.pretrainedOn), end: dayOf(g.deployedOn), color: palette.highlight })
+    rows.push({
+      label: 'Pretrained → deployed',
+      start: dayOf(g.pretrainedOn),
+      end: dayOf(g.deployedOn),
+      color: palette.highlight,
+    })
   }
   detail.phases.forEach((p, i) => {
     rows.push({
@@ -69,9 +77,17 @@ export function generationGanttConfig(detail: GenerationDetail, palette: ChartPa
       animation: false,
       plugins: {
         legend: { display: false },
-        tooltip: { callbacks: { label: (item) => spanTooltip(rows[item.dataIndex].label, rows[item.dataIndex].start, rows[item.dataIndex].end) } },
+        tooltip: {
+          callbacks: {
+            label: (item) =>
+              spanTooltip(rows[item.dataIndex].label, rows[item.dataIndex].start, rows[item.dataIndex].end),
+          },
+        },
       },
-      scales: { x: timeAxis(palette, ...span(rows.flatMap((r) => [r.start, r.end]))), y: { ...axis(palette), grid: { display: false } } },
+      scales: {
+        x: timeAxis(palette, ...span(rows.flatMap((r) => [r.start, r.end]))),
+        y: { ...axis(palette), grid: { display: false } },
+      },
     },
   }
 }
@@ -96,7 +112,8 @@ export function timelinePhasesConfig(view: TimelineView, palette: ChartPalette =
   const rowOf = new Map(gens.map((g, i) => [g.id, i]))
   const phaseNames: string[] = []
   for (const p of view.projects) {
-    for (const phase of p.phases) if (rowOf.has(phase.generationId) && !phaseNames.includes(phase.name)) phaseNames.push(phase.name)
+    for (const phase of p.phases)
+      if (rowOf.has(phase.generationId) && !phaseNames.includes(phase.name)) phaseNames.push(phase.name)
   }
   const datasets: ChartDataset<'bar'>[] = phaseNames.map((name, i) => {
     const data: ([number, number] | null)[] = gens.map(() => null)

@@ -14,7 +14,12 @@ export function moneyChartConfig(money: MoneyView, palette: ChartPalette = LIGHT
     type: 'bar',
     data: {
       labels: ['All three taxes'],
-      datasets: parts.map((p) => ({ label: p.label, data: [p.value as number], backgroundColor: p.color, borderRadius: 3 })),
+      datasets: parts.map((p) => ({
+        label: p.label,
+        data: [p.value as number],
+        backgroundColor: p.color,
+        borderRadius: 3,
+      })),
     },
     options: {
       indexAxis: 'y',
@@ -26,7 +31,11 @@ export function moneyChartConfig(money: MoneyView, palette: ChartPalette = LIGHT
         tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${formatUsd(Number(item.raw))}` } },
       },
       scales: {
-        x: { ...axis(palette), stacked: true, ticks: { color: palette.muted, callback: (v: string | number) => formatUsd(Number(v)) } },
+        x: {
+          ...axis(palette),
+          stacked: true,
+          ticks: { color: palette.muted, callback: (v: string | number) => formatUsd(Number(v)) },
+        },
         y: { ...axis(palette), stacked: true, grid: { display: false } },
       },
     },

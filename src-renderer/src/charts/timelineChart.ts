@@ -31,7 +31,11 @@ export function timelineBars(view: TimelineView): Bar[] {
       if (g.shrink) parts.push(g.shrink.explanation)
       if (g.generation.techniqueChange) parts.push('technique change: the trend restarts here')
       bars.push({
-        label: g.shrink ? [name, shrinkText(g.shrink)] : g.generation.techniqueChange ? [name, 'technique change'] : [name],
+        label: g.shrink
+          ? [name, shrinkText(g.shrink)]
+          : g.generation.techniqueChange
+            ? [name, 'technique change']
+            : [name],
         months: g.ttdMonths,
         techniqueChange: g.generation.techniqueChange,
         tooltip: parts.join(' · '),

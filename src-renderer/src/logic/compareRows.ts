@@ -56,10 +56,37 @@ function show(value: number | null, unit: Unit): string {
 }
 
 const SPECS: RowSpec[] = [
-  { key: 'ordinal', group: 'Generation', label: 'Generation number', unit: 'number', value: (s) => s.generation.ordinal },
-  { key: 'pretrainedOn', group: 'Generation', label: 'Pretrained', unit: 'text', value: () => null, text: (s) => s.generation.pretrainedOn },
-  { key: 'deployedOn', group: 'Generation', label: 'Deployed', unit: 'text', value: () => null, text: (s) => s.generation.deployedOn ?? 'not yet' },
-  { key: 'technique', group: 'Generation', label: 'Technique', unit: 'text', value: () => null, text: (s) => s.generation.technique ?? '—' },
+  {
+    key: 'ordinal',
+    group: 'Generation',
+    label: 'Generation number',
+    unit: 'number',
+    value: (s) => s.generation.ordinal,
+  },
+  {
+    key: 'pretrainedOn',
+    group: 'Generation',
+    label: 'Pretrained',
+    unit: 'text',
+    value: () => null,
+    text: (s) => s.generation.pretrainedOn,
+  },
+  {
+    key: 'deployedOn',
+    group: 'Generation',
+    label: 'Deployed',
+    unit: 'text',
+    value: () => null,
+    text: (s) => s.generation.deployedOn ?? 'not yet',
+  },
+  {
+    key: 'technique',
+    group: 'Generation',
+    label: 'Technique',
+    unit: 'text',
+    value: () => null,
+    text: (s) => s.generation.technique ?? '—',
+  },
   {
     key: 'techniqueChange',
     group: 'Generation',
@@ -68,8 +95,20 @@ const SPECS: RowSpec[] = [
     value: () => null,
     text: (s) => (s.generation.techniqueChange ? 'yes: restarts the trend' : 'no'),
   },
-  { key: 'paramsB', group: 'Generation', label: 'Parameters (billions)', unit: 'number', value: (s) => s.generation.paramsB },
-  { key: 'pretrainCostUsd', group: 'Generation', label: 'Pretraining cost', unit: 'usd', value: (s) => s.generation.pretrainCostUsd },
+  {
+    key: 'paramsB',
+    group: 'Generation',
+    label: 'Parameters (billions)',
+    unit: 'number',
+    value: (s) => s.generation.paramsB,
+  },
+  {
+    key: 'pretrainCostUsd',
+    group: 'Generation',
+    label: 'Pretraining cost',
+    unit: 'usd',
+    value: (s) => s.generation.pretrainCostUsd,
+  },
   {
     key: 'pretrainComputePfd',
     group: 'Generation',
@@ -78,7 +117,14 @@ const SPECS: RowSpec[] = [
     value: (s) => s.generation.pretrainComputePfd,
   },
 
-  { key: 'inferenceTaxPct', group: 'Performance tax', label: 'Inference-compute tax', unit: 'pct', higherIsWorse: true, value: (s) => s.inferenceTaxPct },
+  {
+    key: 'inferenceTaxPct',
+    group: 'Performance tax',
+    label: 'Inference-compute tax',
+    unit: 'pct',
+    higherIsWorse: true,
+    value: (s) => s.inferenceTaxPct,
+  },
   {
     key: 'meanPct',
     group: 'Performance tax',
@@ -97,12 +143,38 @@ const SPECS: RowSpec[] = [
     value: (s) => s.regressions.medianPct,
     text: (s) => regressionText(s.regressions.medianPct),
   },
-  { key: 'paired', group: 'Performance tax', label: 'Benchmarks with both runs', unit: 'number', value: (s) => s.regressions.paired },
-  { key: 'regressions', group: 'Performance tax', label: 'Regressions', unit: 'number', higherIsWorse: true, value: (s) => s.regressions.regressions },
+  {
+    key: 'paired',
+    group: 'Performance tax',
+    label: 'Benchmarks with both runs',
+    unit: 'number',
+    value: (s) => s.regressions.paired,
+  },
+  {
+    key: 'regressions',
+    group: 'Performance tax',
+    label: 'Regressions',
+    unit: 'number',
+    higherIsWorse: true,
+    value: (s) => s.regressions.regressions,
+  },
   { key: 'gains', group: 'Performance tax', label: 'Gains', unit: 'number', value: (s) => s.regressions.gains },
-  { key: 'significant', group: 'Performance tax', label: 'Significant changes', unit: 'number', value: (s) => s.regressions.significant },
+  {
+    key: 'significant',
+    group: 'Performance tax',
+    label: 'Significant changes',
+    unit: 'number',
+    value: (s) => s.regressions.significant,
+  },
 
-  { key: 'devTotal', group: 'Development tax', label: 'Development tax', unit: 'usd', higherIsWorse: true, value: (s) => s.development.totalUsd },
+  {
+    key: 'devTotal',
+    group: 'Development tax',
+    label: 'Development tax',
+    unit: 'usd',
+    higherIsWorse: true,
+    value: (s) => s.development.totalUsd,
+  },
   {
     key: 'devRange',
     group: 'Development tax',
@@ -127,20 +199,39 @@ const SPECS: RowSpec[] = [
     higherIsWorse: true,
     value: (s) => s.development.pctOfPretrainingCompute,
   },
-  { key: 'devFixed', group: 'Development tax', label: 'Fixed', unit: 'usd', higherIsWorse: true, value: (s) => s.development.fixedUsd },
-  { key: 'devScaling', group: 'Development tax', label: 'Scales with the model', unit: 'usd', higherIsWorse: true, value: (s) => s.development.scalingUsd },
-  ...COST_CATEGORIES.map(
-    (category): RowSpec => ({
-      key: `dev:${category}`,
-      group: 'Development tax',
-      label: CATEGORY_LABELS[category],
-      unit: 'usd',
-      higherIsWorse: true,
-      value: (s) => s.development.byCategory[category],
-    }),
-  ),
+  {
+    key: 'devFixed',
+    group: 'Development tax',
+    label: 'Fixed',
+    unit: 'usd',
+    higherIsWorse: true,
+    value: (s) => s.development.fixedUsd,
+  },
+  {
+    key: 'devScaling',
+    group: 'Development tax',
+    label: 'Scales with the model',
+    unit: 'usd',
+    higherIsWorse: true,
+    value: (s) => s.development.scalingUsd,
+  },
+  ...COST_CATEGORIES.map((category): RowSpec => ({
+    key: `dev:${category}`,
+    group: 'Development tax',
+    label: CATEGORY_LABELS[category],
+    unit: 'usd',
+    higherIsWorse: true,
+    value: (s) => s.development.byCategory[category],
+  })),
 
-  { key: 'ttd', group: 'Time to deployment', label: 'Time to deployment', unit: 'months', higherIsWorse: true, value: (s) => s.ttdMonths },
+  {
+    key: 'ttd',
+    group: 'Time to deployment',
+    label: 'Time to deployment',
+    unit: 'months',
+    higherIsWorse: true,
+    value: (s) => s.ttdMonths,
+  },
   {
     key: 'shrink',
     group: 'Time to deployment',
@@ -150,10 +241,38 @@ const SPECS: RowSpec[] = [
     text: (s) => shrinkText(s.shrink),
   },
 
-  { key: 'moneyTotal', group: 'Money', label: 'All three taxes', unit: 'usd', higherIsWorse: true, value: (s) => s.money?.totalUsd ?? null },
-  { key: 'moneyPerf', group: 'Money', label: 'Performance tax', unit: 'usd', higherIsWorse: true, value: (s) => s.money?.performanceUsd ?? null },
-  { key: 'moneyDeploy', group: 'Money', label: 'Time-to-deployment tax', unit: 'usd', higherIsWorse: true, value: (s) => s.money?.deploymentUsd ?? null },
-  { key: 'moneyDev', group: 'Money', label: 'Development tax', unit: 'usd', higherIsWorse: true, value: (s) => s.money?.developmentUsd ?? null },
+  {
+    key: 'moneyTotal',
+    group: 'Money',
+    label: 'All three taxes',
+    unit: 'usd',
+    higherIsWorse: true,
+    value: (s) => s.money?.totalUsd ?? null,
+  },
+  {
+    key: 'moneyPerf',
+    group: 'Money',
+    label: 'Performance tax',
+    unit: 'usd',
+    higherIsWorse: true,
+    value: (s) => s.money?.performanceUsd ?? null,
+  },
+  {
+    key: 'moneyDeploy',
+    group: 'Money',
+    label: 'Time-to-deployment tax',
+    unit: 'usd',
+    higherIsWorse: true,
+    value: (s) => s.money?.deploymentUsd ?? null,
+  },
+  {
+    key: 'moneyDev',
+    group: 'Money',
+    label: 'Development tax',
+    unit: 'usd',
+    higherIsWorse: true,
+    value: (s) => s.money?.developmentUsd ?? null,
+  },
 ]
 
 function cellsFor(values: (number | null)[], texts: string[], unit: Unit, higherIsWorse: boolean): CompareCell[] {
@@ -197,7 +316,16 @@ export function benchmarkCompareRows(view: CompareView): BenchmarkCompareRow[] {
     const texts = b.values.map(regressionText)
     const cells = cellsFor(b.values, texts, 'points', true).map((cell) => ({
       ...cell,
-      tone: cell.delta === null ? (cell.value === null ? 'neutral' : cell.value < 0 ? 'good' : cell.value > 0 ? 'bad' : 'neutral') : cell.tone,
+      tone:
+        cell.delta === null
+          ? cell.value === null
+            ? 'neutral'
+            : cell.value < 0
+              ? 'good'
+              : cell.value > 0
+                ? 'bad'
+                : 'neutral'
+          : cell.tone,
     })) as CompareCell[]
     return { key: b.key, label: b.key, cells, differs: new Set(texts).size > 1 }
   })

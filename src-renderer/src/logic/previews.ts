@@ -2,7 +2,12 @@
  * Live previews of what a form will record, computed by the tax engine as the user
  * types (or why it cannot be computed yet). Pure, tested in Node.
  */
-import { benchmarkRegression, inferenceTaxFromCurve, inferenceTaxFromPolicy, TaxInputError } from '../../../src-shared/tax'
+import {
+  benchmarkRegression,
+  inferenceTaxFromCurve,
+  inferenceTaxFromPolicy,
+  TaxInputError,
+} from '../../../src-shared/tax'
 import { optionalNumber } from '../forms/validate'
 
 export interface PolicyRowText {
@@ -11,11 +16,12 @@ export interface PolicyRowText {
 }
 
 export type PolicyPreview =
-  | { ok: true; taxPct: number; multiplier: number; explanation: string }
-  | { ok: false; reason: string }
+  { ok: true; taxPct: number; multiplier: number; explanation: string } | { ok: false; reason: string }
 
 /** Rows as typed (fraction of tasks in [0, 1], multiplier k) → numbers; empty boxes stay undefined. */
-export function policyRowsFromText(rows: PolicyRowText[]): { fraction: number | undefined; multiplier: number | undefined }[] {
+export function policyRowsFromText(
+  rows: PolicyRowText[],
+): { fraction: number | undefined; multiplier: number | undefined }[] {
   return rows.map((r) => {
     const p = optionalNumber(r.fraction)
     const k = optionalNumber(r.multiplier)
@@ -64,7 +70,13 @@ export function previewRegression(values: RegressionText): RegressionPreview {
       alignedStderr: optionalNumber(values.alignedStderr),
       direction: values.direction,
     })
-    return { ok: true, regressionPct: r.regressionPct, isGain: r.isGain, significant: r.significant, explanation: r.explanation }
+    return {
+      ok: true,
+      regressionPct: r.regressionPct,
+      isGain: r.isGain,
+      significant: r.significant,
+      explanation: r.explanation,
+    }
   } catch (err) {
     if (err instanceof TaxInputError) return { ok: false, reason: err.message }
     throw err
@@ -77,11 +89,14 @@ export interface CurvePointText {
 }
 
 export type CurvePreview =
-  | { ok: true; reached: boolean; taxPct: number | null; explanation: string }
-  | { ok: false; reason: string }
+  { ok: true; reached: boolean; taxPct: number | null; explanation: string } | { ok: false; reason: string }
 
 /** The live tax of a compute curve being typed, from the tax engine (inferenceTaxFromCurve). */
-export function previewCurve(points: CurvePointText[], baselineText: string, direction: 'higher' | 'lower'): CurvePreview {
+export function previewCurve(
+  points: CurvePointText[],
+  baselineText: string,
+  direction: 'higher' | 'lower',
+): CurvePreview {
   const baseline = optionalNumber(baselineText)
   const parsed = points.map((p) => ({ multiplier: optionalNumber(p.multiplier), score: optionalNumber(p.score) }))
   if (baseline === null) return { ok: false, reason: 'enter the baseline score Z' }

@@ -22,7 +22,11 @@ export function readFileBase64(file: Blob, onProgress?: (fraction: number) => vo
 }
 
 /** Saves text: the native save dialog in the desktop app, a download in the browser. */
-export async function saveText(fileName: string, content: string, mimeType: string): Promise<{ saved: boolean; where: string }> {
+export async function saveText(
+  fileName: string,
+  content: string,
+  mimeType: string,
+): Promise<{ saved: boolean; where: string }> {
   if (desktopShell) {
     const result = await desktopShell.saveFile(fileName, content)
     return { saved: result.saved, where: result.path ?? fileName }

@@ -1,6 +1,6 @@
 /** Generations side by side (from any projects): every tax, deltas, benchmarks. */
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { ref, shallowRef } from 'vue'
 import type { CompareView } from '../../../src-shared/api/views'
 import { api } from '../api/client'
 
@@ -8,7 +8,8 @@ export const MAX_COMPARED = 12
 
 export const useCompareStore = defineStore('compare', () => {
   const selected = ref<number[]>([])
-  const view = ref<CompareView | null>(null)
+  // Read models are replaced whole, never edited: shallow refs spare Vue deep proxies of large views.
+  const view = shallowRef<CompareView | null>(null)
   const differencesOnly = ref(false)
   const loading = ref(false)
 

@@ -3,7 +3,7 @@
  * summary of the selected project, and the detail of the open generation page.
  */
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { ref, shallowRef } from 'vue'
 import type { Generation } from '../../../src-shared/domain/types'
 import type { ApiInput } from '../../../src-shared/api/contract'
 import type { GenerationDetail, ProjectSummary } from '../../../src-shared/api/views'
@@ -11,9 +11,10 @@ import { api } from '../api/client'
 import { useTrashStore } from './trash'
 
 export const useGenerationsStore = defineStore('generations', () => {
-  const all = ref<Generation[]>([])
-  const summary = ref<ProjectSummary | null>(null)
-  const detail = ref<GenerationDetail | null>(null)
+  // Read models are replaced whole, never edited: shallow refs spare Vue deep proxies of large views.
+  const all = shallowRef<Generation[]>([])
+  const summary = shallowRef<ProjectSummary | null>(null)
+  const detail = shallowRef<GenerationDetail | null>(null)
   const detailId = ref<number | null>(null)
   const trash = useTrashStore()
 
@@ -79,5 +80,19 @@ export const useGenerationsStore = defineStore('generations', () => {
     return entry
   }
 
-  return { all, summary, detail, detailId, byId, ofProject, loadAll, loadSummary, loadDetail, changed, create, update, remove }
+  return {
+    all,
+    summary,
+    detail,
+    detailId,
+    byId,
+    ofProject,
+    loadAll,
+    loadSummary,
+    loadDetail,
+    changed,
+    create,
+    update,
+    remove,
+  }
 })

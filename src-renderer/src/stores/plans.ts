@@ -3,7 +3,7 @@
  * actual figures checked against them (GenerationSummary.planChecks, .money).
  */
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { ref, shallowRef } from 'vue'
 import type { ApiInput } from '../../../src-shared/api/contract'
 import type { GenerationDetail } from '../../../src-shared/api/views'
 import { api } from '../api/client'
@@ -12,7 +12,7 @@ import { useGenerationsStore } from './generations'
 export const usePlansStore = defineStore('plans', () => {
   const generationId = ref<number | null>(null)
   /** The planned generation with its plan, checks and money (one `generations.get`). */
-  const detail = ref<GenerationDetail | null>(null)
+  const detail = shallowRef<GenerationDetail | null>(null)
   const generations = useGenerationsStore()
 
   async function load(id: number) {

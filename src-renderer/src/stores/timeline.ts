@@ -1,11 +1,12 @@
 /** Time to deployment across generations and projects, with forecasts and pipeline phases. */
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { ref, shallowRef } from 'vue'
 import type { TimelineView } from '../../../src-shared/api/views'
 import { api } from '../api/client'
 
 export const useTimelineStore = defineStore('timeline', () => {
-  const view = ref<TimelineView | null>(null)
+  // Read models are replaced whole, never edited: shallow refs spare Vue deep proxies of large views.
+  const view = shallowRef<TimelineView | null>(null)
   /** Projects shown; empty = all. */
   const projectIds = ref<number[]>([])
   const loading = ref(false)

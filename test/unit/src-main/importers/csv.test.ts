@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { CSV_COLUMNS, parseCsv, scanCsv, type ParsedMeasurementRow } from '../../../../src-main/importers'
+import { pairHash } from '../../../../src-main/importers/csv'
 import { NOT_A_NUMBER, readNumber, readRecords } from '../../../../src-main/importers/csvReader'
 import { expectImportError, own, ownText } from './helpers'
 
@@ -357,6 +358,19 @@ describe('parseCsv: malformed files are refused with file, line, column and valu
       'q.csv',
       'line 4, column "aligned"',
       '"zz"',
+    )
+  })
+
+  it('tells a hash collision from a repeated pair', () => {
+    // Two names whose (benchmark, metric) hashes collide, found by brute force.
+    expect(pairHash('task_332789', 'acc')).toBe(pairHash('task_529192', 'acc'))
+    const text = `${HEADER}\ntask_332789,acc,0.5,0.4\n"task_529192",acc,0.3,0.3\n`
+    expect(measurements(text).map((r) => r.benchmark)).toEqual(['task_332789', 'task_529192'])
+    expectImportError(
+      () => parseCsv(`${text}task_529192,acc,0.1,0.1\n`, 'c.csv'),
+      'c.csv',
+      'line 4',
+      'benchmark "task_529192", metric "acc" repeats line 3',
     )
   })
 

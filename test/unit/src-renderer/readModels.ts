@@ -1,0 +1,21 @@
+/** Real read models for the renderer's unit tests: the sample workspace in a temp SQLite file, read by the services. */
+import { openTempApp } from '../../support/tempDb'
+import { loadSample } from '../../../src-main/services/sample'
+import { compare, generationDetail, timeline } from '../../../src-main/services/summaries'
+import { listGenerations } from '../../../src-main/services/generations'
+
+export function sampleReadModels() {
+  const app = openTempApp()
+  try {
+    const { projectId } = loadSample(app.env)
+    const [gen1, gen2] = listGenerations(app.env, projectId)
+    return {
+      timeline: timeline(app.env),
+      gen1: generationDetail(app.env, gen1.id),
+      gen2: generationDetail(app.env, gen2.id),
+      compare: compare(app.env, [gen1.id, gen2.id]),
+    }
+  } finally {
+    app.close()
+  }
+}
