@@ -72,6 +72,7 @@ export const handlers: Handlers = {
   'policies.list': (env, i) => records.listPolicies(env, i.generationId),
   'policies.create': (env, i) => records.createPolicy(env, i),
   'policies.delete': (env, i) => records.deletePolicy(env, i.id),
+  'policies.update': (env, i) => records.updatePolicy(env, i),
 
   'curves.list': (env, i) => records.listCurves(env, i.generationId),
   'curves.create': (env, i) => records.createCurve(env, i),
@@ -80,10 +81,12 @@ export const handlers: Handlers = {
   'costs.list': (env, i) => records.listCosts(env, i.generationId),
   'costs.create': (env, i) => records.createCost(env, i),
   'costs.delete': (env, i) => records.deleteCost(env, i.id),
+  'costs.update': (env, i) => records.updateCost(env, i),
 
   'phases.list': (env, i) => records.listPhases(env, i.generationId),
   'phases.create': (env, i) => records.createPhase(env, i),
   'phases.delete': (env, i) => records.deletePhase(env, i.id),
+  'phases.update': (env, i) => records.updatePhase(env, i),
 
   'plans.get': (env, i) => records.getPlan(env, i.generationId),
   'plans.save': (env, i) => records.savePlan(env, i),

@@ -10,7 +10,7 @@ import { and, desc, eq } from 'drizzle-orm'
 import type { Direction, ImportRecord } from '../../src-shared/domain/types'
 import type { ImportedBenchmark, ImportResult } from '../../src-shared/api/transfer'
 import * as schema from '../db/schema'
-import { ImportError, parseCsv, parseInspectLog, parseLmEvalResults, type ParsedRun } from '../importers'
+import { ImportError, parseInspectLog, parseLmEvalResults, scanCsv, type ParsedResult } from '../importers'
 import type { ServiceContext } from './context'
 import { getGeneration } from './generations'
 
@@ -51,13 +51,13 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex')
 }
 
+/** Thrown inside the transaction to roll it back when metrics still need a direction. */
+class NeedsDirection extends Error {}
+
 export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult {
   const generation = getGeneration(ctx, req.generationId)
   const hash = sha256(req.bytes)
   const progress = req.onProgress ?? (() => {})
-
-  const rows = parseRows(req, (f) => progress(f * 0.4))
-  const warnings = rows.warnings
 
   const previous = ctx.db
     .select()
@@ -74,23 +74,89 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
     return {
       importId: null,
       imported: 0,
-      skipped: rows.rows.length,
+      skipped: previous.rowCount,
       duplicate: true,
       benchmarks: [],
       unmatched: [],
       needsDirection: [],
       warnings: [
-        ...warnings,
         `${req.fileName} was already imported on ${previous.importedAt.slice(0, 10)} as the ${req.role} run: nothing was written (import again with force to add it anyway)`,
       ],
     }
   }
 
+  // JSON logs are parsed whole (they are small); CSV is streamed row by row into the
+  // transaction, so a million rows never sit in memory as objects.
+  const run = req.format === 'lm-eval' ? parseLmEvalResults(req.bytes, req.fileName) : req.format === 'inspect' ? parseInspectLog(req.bytes, req.fileName) : null
+  const warnings = run?.warnings ?? []
   const directions = req.directions ?? {}
-  const needsDirection = [
-    ...new Set(rows.rows.filter((r) => r.direction === null && !directions[r.metric]).map((r) => r.metric)),
-  ]
-  if (needsDirection.length) {
+  const baselineRole = req.role === 'baseline'
+  const benchmarks: ImportedBenchmark[] = []
+  const unmatched: ImportedBenchmark[] = []
+  const needsDirection = new Set<string>()
+  let imported = 0
+
+  try {
+    const importId = ctx.sqlite.transaction(() => {
+      const record = ctx.db
+        .insert(schema.importRecords)
+        .values({
+          projectId: generation.projectId,
+          generationId: generation.id,
+          fileName: req.fileName,
+          sha256: hash,
+          format: req.format,
+          role: req.role,
+          rowCount: 0,
+        })
+        .returning()
+        .get()
+      const write = rowWriter(ctx, generation.id, record.id, req.fileName)
+      const take = (r: Row, index: number) => {
+        const direction = r.direction ?? directions[r.metric] ?? null
+        if (direction === null) needsDirection.add(r.metric)
+        if (needsDirection.size) return // nothing will be kept: just collect what to ask
+        const stored = write(r, direction, index)
+        const entry = { benchmark: r.benchmark, metric: r.metric, baseline: stored.baseline, aligned: stored.aligned }
+        benchmarks.push(entry)
+        if (entry.baseline === null || entry.aligned === null) unmatched.push(entry)
+        imported++
+      }
+      if (run) {
+        run.results.forEach((r, i) => take(sideOf(r, baselineRole), i))
+        progress(1)
+      } else {
+        let index = 0
+        const row: Row = { benchmark: '', metric: '', direction: null, shots: null, baseline: null, aligned: null, baselineStderr: null, alignedStderr: null }
+        scanCsv(
+          req.bytes,
+          req.fileName,
+          {
+            measurement: (m) => take(m, index++),
+            result: (r) => {
+              row.benchmark = r.benchmark
+              row.metric = r.metric
+              row.direction = r.direction
+              row.shots = r.shots
+              row.baseline = baselineRole ? r.value : null
+              row.aligned = baselineRole ? null : r.value
+              row.baselineStderr = baselineRole ? r.stderr : null
+              row.alignedStderr = baselineRole ? null : r.stderr
+              take(row, index++)
+            },
+          },
+          progress,
+        )
+      }
+      if (needsDirection.size) throw new NeedsDirection()
+      ctx.db.update(schema.importRecords).set({ rowCount: imported }).where(eq(schema.importRecords.id, record.id)).run()
+      return record.id
+    })()
+    progress(1)
+    return { importId, imported, skipped: 0, duplicate: false, benchmarks, unmatched, needsDirection: [], warnings }
+  } catch (err) {
+    if (!(err instanceof NeedsDirection)) throw err
+    const metrics = [...needsDirection]
     return {
       importId: null,
       imported: 0,
@@ -98,97 +164,66 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
       duplicate: false,
       benchmarks: [],
       unmatched: [],
-      needsDirection,
-      warnings: [...warnings, `say whether higher or lower is better for: ${needsDirection.join(', ')}; nothing was written`],
+      needsDirection: metrics,
+      warnings: [...warnings, `say whether higher or lower is better for: ${metrics.join(', ')}; nothing was written`],
     }
   }
+}
 
-  const benchmarks: ImportedBenchmark[] = []
-  const unmatched: ImportedBenchmark[] = []
-  const importId = ctx.sqlite.transaction(() => {
-    const record = ctx.db
-      .insert(schema.importRecords)
-      .values({
-        projectId: generation.projectId,
-        generationId: generation.id,
-        fileName: req.fileName,
-        sha256: hash,
-        format: req.format,
-        role: rows.kind === 'run' ? req.role : null,
-        rowCount: rows.rows.length,
-      })
-      .returning()
-      .get()
-    const total = rows.rows.length
-    const step = Math.max(1, Math.floor(total / 50))
-    const columns = `(generation_id, benchmark, metric, direction, shots, baseline, aligned, baseline_stderr, aligned_stderr, source, import_id)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', ?)`
-    // Raw SQL here: bulk writes of up to millions of rows, measured by `npm run bench`.
-    // Into a generation with no measurements yet nothing can conflict, so plain inserts
-    // (the fastest path); otherwise an upsert fills in the side this run brings.
-    const isEmpty = !ctx.sqlite.prepare('SELECT 1 FROM benchmark_measurements WHERE generation_id = ? LIMIT 1').get(generation.id)
-    if (isEmpty) {
-      const insert = ctx.sqlite.prepare(`INSERT INTO benchmark_measurements ${columns}`)
-      for (let i = 0; i < total; i++) {
-        const r = rows.rows[i]
-        try {
-          insert.run(generation.id, r.benchmark, r.metric, r.direction ?? directions[r.metric], r.shots, r.baseline, r.aligned, r.baselineStderr, r.alignedStderr, record.id)
-        } catch (err) {
-          throw duplicateOrRethrow(err, req.fileName, r, i)
-        }
-        const entry = { benchmark: r.benchmark, metric: r.metric, baseline: r.baseline, aligned: r.aligned }
-        benchmarks.push(entry)
-        if (r.baseline === null || r.aligned === null) unmatched.push(entry)
-        if (i % step === 0) progress(0.4 + (0.6 * i) / total)
-      }
-      return record.id
-    }
-    const upsert = ctx.sqlite.prepare(`
-      INSERT INTO benchmark_measurements ${columns}
-      ON CONFLICT (generation_id, benchmark, metric) DO UPDATE SET
-        direction = excluded.direction,
-        shots = coalesce(excluded.shots, shots),
-        baseline = coalesce(excluded.baseline, baseline),
-        aligned = coalesce(excluded.aligned, aligned),
-        baseline_stderr = CASE WHEN excluded.baseline IS NOT NULL THEN excluded.baseline_stderr ELSE baseline_stderr END,
-        aligned_stderr = CASE WHEN excluded.aligned IS NOT NULL THEN excluded.aligned_stderr ELSE aligned_stderr END,
-        import_id = excluded.import_id
-      RETURNING baseline, aligned`)
-    const seen = new Set<string>()
-    for (let i = 0; i < total; i++) {
-      const r = rows.rows[i]
-      const key = `${r.benchmark}\u0000${r.metric}`
-      if (seen.has(key)) throw duplicateOrRethrow(new Error('UNIQUE constraint failed'), req.fileName, r, i)
-      seen.add(key)
-      const stored = upsert.get(
-        generation.id,
-        r.benchmark,
-        r.metric,
-        r.direction ?? directions[r.metric],
-        r.shots,
-        r.baseline,
-        r.aligned,
-        r.baselineStderr,
-        r.alignedStderr,
-        record.id,
-      ) as { baseline: number | null; aligned: number | null }
-      const entry = { benchmark: r.benchmark, metric: r.metric, baseline: stored.baseline, aligned: stored.aligned }
-      benchmarks.push(entry)
-      if (stored.baseline === null || stored.aligned === null) unmatched.push(entry)
-      if (i % step === 0) progress(0.4 + (0.6 * i) / total)
-    }
-    return record.id
-  })()
-  progress(1)
+function sideOf(r: ParsedResult, baselineRole: boolean): Row {
   return {
-    importId,
-    imported: rows.rows.length,
-    skipped: 0,
-    duplicate: false,
-    benchmarks,
-    unmatched,
-    needsDirection: [],
-    warnings,
+    benchmark: r.benchmark,
+    metric: r.metric,
+    direction: r.direction,
+    shots: r.shots,
+    baseline: baselineRole ? r.value : null,
+    aligned: baselineRole ? null : r.value,
+    baselineStderr: baselineRole ? r.stderr : null,
+    alignedStderr: baselineRole ? null : r.stderr,
+  }
+}
+
+/**
+ * Writes one row and returns both sides as stored. Raw SQL: bulk writes of up to
+ * millions of rows, measured by `npm run bench`. Into a generation with no
+ * measurements yet nothing can conflict, so plain inserts (the fastest path);
+ * otherwise an upsert fills in the side this run brings and keeps the other.
+ */
+function rowWriter(ctx: ServiceContext, generationId: number, importId: number, fileName: string) {
+  const columns = `(generation_id, benchmark, metric, direction, shots, baseline, aligned, baseline_stderr, aligned_stderr, source, import_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', ?)`
+  const isEmpty = !ctx.sqlite.prepare('SELECT 1 FROM benchmark_measurements WHERE generation_id = ? LIMIT 1').get(generationId)
+  if (isEmpty) {
+    const insert = ctx.sqlite.prepare(`INSERT INTO benchmark_measurements ${columns}`)
+    return (r: Row, direction: Direction, index: number) => {
+      try {
+        insert.run(generationId, r.benchmark, r.metric, direction, r.shots, r.baseline, r.aligned, r.baselineStderr, r.alignedStderr, importId)
+      } catch (err) {
+        throw duplicateOrRethrow(err, fileName, r, index)
+      }
+      return { baseline: r.baseline, aligned: r.aligned }
+    }
+  }
+  const upsert = ctx.sqlite.prepare(`
+    INSERT INTO benchmark_measurements ${columns}
+    ON CONFLICT (generation_id, benchmark, metric) DO UPDATE SET
+      direction = excluded.direction,
+      shots = coalesce(excluded.shots, shots),
+      baseline = coalesce(excluded.baseline, baseline),
+      aligned = coalesce(excluded.aligned, aligned),
+      baseline_stderr = CASE WHEN excluded.baseline IS NOT NULL THEN excluded.baseline_stderr ELSE baseline_stderr END,
+      aligned_stderr = CASE WHEN excluded.aligned IS NOT NULL THEN excluded.aligned_stderr ELSE aligned_stderr END,
+      import_id = excluded.import_id
+    RETURNING baseline, aligned`)
+  const seen = new Set<string>()
+  return (r: Row, direction: Direction, index: number) => {
+    const key = `${r.benchmark}\u0000${r.metric}`
+    if (seen.has(key)) throw duplicateOrRethrow(new Error('UNIQUE constraint failed'), fileName, r, index)
+    seen.add(key)
+    return upsert.get(generationId, r.benchmark, r.metric, direction, r.shots, r.baseline, r.aligned, r.baselineStderr, r.alignedStderr, importId) as {
+      baseline: number | null
+      aligned: number | null
+    }
   }
 }
 
@@ -203,36 +238,4 @@ function duplicateOrRethrow(err: unknown, fileName: string, r: Row, index: numbe
     )
   }
   return err as Error
-}
-
-function parseRows(
-  req: ImportRequest,
-  progress: (fraction: number) => void,
-): { kind: 'run' | 'measurements'; rows: Row[]; warnings: string[] } {
-  let run: ParsedRun
-  if (req.format === 'csv') {
-    const parsed = parseCsv(Buffer.from(req.bytes).toString('utf8'), req.fileName, progress)
-    if (parsed.kind === 'measurements') return { kind: 'measurements', rows: parsed.rows, warnings: [] }
-    run = parsed.run
-  } else if (req.format === 'lm-eval') {
-    run = parseLmEvalResults(req.bytes, req.fileName)
-  } else {
-    run = parseInspectLog(req.bytes, req.fileName)
-  }
-  progress(1)
-  const baseline = req.role === 'baseline'
-  return {
-    kind: 'run',
-    warnings: run.warnings,
-    rows: run.results.map((r) => ({
-      benchmark: r.benchmark,
-      metric: r.metric,
-      direction: r.direction,
-      shots: r.shots,
-      baseline: baseline ? r.value : null,
-      aligned: baseline ? null : r.value,
-      baselineStderr: baseline ? r.stderr : null,
-      alignedStderr: baseline ? null : r.stderr,
-    })),
-  }
 }

@@ -234,6 +234,44 @@ export function savePlan(ctx: ServiceContext, input: ApiParsedInput<'plans.save'
     .get()
 }
 
+// ---- edits (the UI's Edit buttons): the whole record is replaced, in one transaction ----
+
+export function updatePolicy(ctx: ServiceContext, input: ApiParsedInput<'policies.update'>): InferencePolicy {
+  const current = getById(ctx, schema.inferencePolicies, input.id, 'policy')
+  return ctx.sqlite.transaction(() => {
+    try {
+      ctx.db
+        .update(schema.inferencePolicies)
+        .set({ name: input.name, rmCost: input.rmCost })
+        .where(eq(schema.inferencePolicies.id, input.id))
+        .run()
+    } catch (err) {
+      explainConstraint(err, `this generation already has a policy named "${input.name}"`)
+    }
+    ctx.db.delete(schema.policyRows).where(eq(schema.policyRows.policyId, input.id)).run()
+    ctx.db
+      .insert(schema.policyRows)
+      .values(input.rows.map((r, position) => ({ policyId: input.id, position, ...r })))
+      .run()
+    return { ...current, name: input.name, rmCost: input.rmCost, rows: input.rows }
+  })()
+}
+
+export function updateCost(ctx: ServiceContext, input: ApiParsedInput<'costs.update'>): CostItem {
+  const { id, ...fields } = input
+  getById(ctx, schema.costItems, id, 'cost item')
+  ctx.db.update(schema.costItems).set(fields).where(eq(schema.costItems.id, id)).run()
+  return getById(ctx, schema.costItems, id, 'cost item')
+}
+
+export function updatePhase(ctx: ServiceContext, input: ApiParsedInput<'phases.update'>): PipelinePhase {
+  const { id, ...fields } = input
+  getById(ctx, schema.pipelinePhases, id, 'phase')
+  ctx.db.update(schema.pipelinePhases).set(fields).where(eq(schema.pipelinePhases.id, id)).run()
+  const row = getById(ctx, schema.pipelinePhases, id, 'phase')
+  return { id: row.id, generationId: row.generationId, name: row.name, startOn: row.startOn, endOn: row.endOn }
+}
+
 // ---- helpers ----
 
 type TableWithId = typeof schema.benchmarkMeasurements | typeof schema.inferencePolicies | typeof schema.computeCurves | typeof schema.costItems | typeof schema.pipelinePhases

@@ -69,6 +69,7 @@ export const contract = {
   'policies.list': op<InferencePolicy[]>()(byGeneration),
   'policies.create': op<InferencePolicy>()(s.policyCreate),
   'policies.delete': op<TrashEntry>()(byId),
+  'policies.update': op<InferencePolicy>()(s.policyUpdate),
 
   'curves.list': op<ComputeCurve[]>()(byGeneration),
   'curves.create': op<ComputeCurve>()(s.curveCreate),
@@ -77,10 +78,12 @@ export const contract = {
   'costs.list': op<CostItem[]>()(byGeneration),
   'costs.create': op<CostItem>()(s.costCreate),
   'costs.delete': op<TrashEntry>()(byId),
+  'costs.update': op<CostItem>()(s.costUpdate),
 
   'phases.list': op<PipelinePhase[]>()(byGeneration),
   'phases.create': op<PipelinePhase>()(s.phaseCreate),
   'phases.delete': op<TrashEntry>()(byId),
+  'phases.update': op<PipelinePhase>()(s.phaseUpdate),
 
   'plans.get': op<Plan | null>()(byGeneration),
   'plans.save': op<Plan>()(s.planSave.strict()),

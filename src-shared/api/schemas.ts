@@ -194,3 +194,36 @@ export type CurveCreate = z.input<typeof curveCreate>
 export type CostCreate = z.input<typeof costCreate>
 export type PhaseCreate = z.input<typeof phaseCreate>
 export type PlanSave = z.input<typeof planSave>
+
+// ---- edits of a generation's records (the UI's Edit buttons): the whole record is sent again ----
+
+export const costUpdate = z
+  .object({ id, ...costFields })
+  .refine(rangeHoldsAmount, {
+    message: 'the low estimate must not exceed the amount, nor the amount the high estimate',
+    path: ['lowUsd'],
+  })
+  .refine((c) => (c.quantity === null) === (c.unit === null || c.unit === ''), {
+    message: 'a quantity needs a unit, and a unit a quantity',
+    path: ['unit'],
+  })
+
+export const phaseUpdate = z
+  .object({ id, name: name('name'), startOn: isoDate, endOn: isoDate })
+  .refine((p) => p.endOn >= p.startOn, { message: 'end must not be before start', path: ['endOn'] })
+
+export const policyUpdate = z
+  .object({
+    id,
+    name: name('name'),
+    rmCost: nonNegative('reward-model cost').default(0),
+    rows: z.array(policyRow).min(1, 'a policy needs at least one row'),
+  })
+  .refine((p) => p.rows.reduce((s, r) => s + r.fraction, 0) <= 1 + 1e-9, {
+    message: 'the fractions of tasks must add up to at most 1',
+    path: ['rows'],
+  })
+
+export type CostUpdate = z.input<typeof costUpdate>
+export type PhaseUpdate = z.input<typeof phaseUpdate>
+export type PolicyUpdate = z.input<typeof policyUpdate>

@@ -70,9 +70,19 @@ describe('import and export, in Chromium', () => {
     await dialog
       .locator('#import-file')
       .setInputFiles({ name: 'big-run.csv', mimeType: 'text/csv', buffer: Buffer.from(bigCsv(20_000)) })
+    // Watch for the progress bar from before the click: a fast import may show it only briefly.
+    await page.evaluate(() => {
+      const seen = ((window as unknown as { progressSeen: string[] }).progressSeen = [] as string[])
+      new MutationObserver(() => {
+        const bar = document.querySelector('[role="progressbar"]')
+        if (bar) seen.push(bar.getAttribute('aria-label') ?? '')
+      }).observe(document.body, { subtree: true, childList: true, attributes: true })
+    })
     await dialog.getByRole('button', { name: 'Import', exact: true }).click()
-    await dialog.getByRole('progressbar').waitFor()
     await dialog.getByText(/Imported 20000 results/).waitFor({ timeout: 60_000 })
+    const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen)
+    expect(seen.length).toBeGreaterThan(0)
+    expect(seen.some((label) => /Reading|Uploading|Processing/.test(label))).toBe(true)
     await dialog.getByRole('button', { name: 'Done' }).click()
     // 20,002 measurements: the table shows 100 rows a page.
     await expect.poll(() => page.getByText(/rows 1–100 of 20,002/).count()).toBe(1)

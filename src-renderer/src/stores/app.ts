@@ -26,9 +26,12 @@ export type Dialog =
   | { kind: 'new-measurement'; generationId?: number }
   | { kind: 'edit-measurement'; generationId: number; measurementId: number }
   | { kind: 'new-policy'; generationId: number }
+  | { kind: 'edit-policy'; generationId: number; policyId: number }
   | { kind: 'new-curve'; generationId: number }
   | { kind: 'new-cost'; generationId: number }
+  | { kind: 'edit-cost'; generationId: number; costId: number }
   | { kind: 'new-phase'; generationId: number }
+  | { kind: 'edit-phase'; generationId: number; phaseId: number }
   | { kind: 'import'; file?: File; generationId?: number }
   | { kind: 'export'; projectId?: number }
   | { kind: 'search' }

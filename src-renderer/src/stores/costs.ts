@@ -15,11 +15,17 @@ export const useCostsStore = defineStore('costs', () => {
     return cost
   }
 
+  async function update(input: ApiInput<'costs.update'>) {
+    const cost = await api['costs.update'](input)
+    await generations.changed(cost.generationId)
+    return cost
+  }
+
   async function remove(id: number, generationId: number) {
     const entry = await api['costs.delete']({ id })
     await generations.changed(generationId)
     return trash.announce(entry, () => generations.changed(generationId))
   }
 
-  return { create, remove }
+  return { create, update, remove }
 })

@@ -15,6 +15,12 @@ export const useInferenceStore = defineStore('inference', () => {
     return policy
   }
 
+  async function updatePolicy(input: ApiInput<'policies.update'>) {
+    const policy = await api['policies.update'](input)
+    await generations.changed(policy.generationId)
+    return policy
+  }
+
   async function removePolicy(id: number, generationId: number) {
     const entry = await api['policies.delete']({ id })
     await generations.changed(generationId)
@@ -33,5 +39,5 @@ export const useInferenceStore = defineStore('inference', () => {
     return trash.announce(entry, () => generations.changed(generationId))
   }
 
-  return { createPolicy, removePolicy, createCurve, removeCurve }
+  return { createPolicy, updatePolicy, removePolicy, createCurve, removeCurve }
 })

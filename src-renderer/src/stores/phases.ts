@@ -15,11 +15,17 @@ export const usePhasesStore = defineStore('phases', () => {
     return phase
   }
 
+  async function update(input: ApiInput<'phases.update'>) {
+    const phase = await api['phases.update'](input)
+    await generations.changed(phase.generationId)
+    return phase
+  }
+
   async function remove(id: number, generationId: number) {
     const entry = await api['phases.delete']({ id })
     await generations.changed(generationId)
     return trash.announce(entry, () => generations.changed(generationId))
   }
 
-  return { create, remove }
+  return { create, update, remove }
 })
