@@ -6,7 +6,7 @@
  * is not imported twice into the same generation and role unless forced.
  */
 import { createHash } from 'node:crypto'
-import { and, desc, eq } from 'drizzle-orm'
+import { and, desc, eq, isNull, or } from 'drizzle-orm'
 import type { Direction, ImportRecord } from '../../src-shared/domain/types'
 import type { ImportedBenchmark, ImportResult } from '../../src-shared/api/transfer'
 import * as schema from '../db/schema'
@@ -66,7 +66,8 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
       and(
         eq(schema.importRecords.generationId, generation.id),
         eq(schema.importRecords.sha256, hash),
-        eq(schema.importRecords.role, req.role),
+        // A CSV holding both runs is recorded without a role: it matches either.
+        or(eq(schema.importRecords.role, req.role), isNull(schema.importRecords.role)),
       ),
     )
     .get()
@@ -127,8 +128,9 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
         progress(1)
       } else {
         let index = 0
+        let layout: 'measurements' | 'run' = 'run'
         const row: Row = { benchmark: '', metric: '', direction: null, shots: null, baseline: null, aligned: null, baselineStderr: null, alignedStderr: null }
-        scanCsv(
+        layout = scanCsv(
           req.bytes,
           req.fileName,
           {
@@ -146,7 +148,10 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
             },
           },
           progress,
-        )
+        ).layout
+        if (layout === 'measurements') {
+          ctx.db.update(schema.importRecords).set({ role: null }).where(eq(schema.importRecords.id, record.id)).run()
+        }
       }
       if (needsDirection.size) throw new NeedsDirection()
       ctx.db.update(schema.importRecords).set({ rowCount: imported }).where(eq(schema.importRecords.id, record.id)).run()
