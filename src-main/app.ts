@@ -19,6 +19,12 @@ export interface OpenApp {
 export function openApp(dbFile: string, mode: 'desktop' | 'web'): OpenApp {
   fs.mkdirSync(path.dirname(path.resolve(dbFile)), { recursive: true })
   const database = openDatabase(dbFile)
-  const env: HandlerEnv = { db: database.db, sqlite: database.sqlite, version: appVersion(), dbFile: database.file, mode }
+  const env: HandlerEnv = {
+    db: database.db,
+    sqlite: database.sqlite,
+    version: appVersion(),
+    dbFile: database.file,
+    mode,
+  }
   return { env, database, close: () => database.close() }
 }

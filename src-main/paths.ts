@@ -24,10 +24,7 @@ export const DB_FILE_NAME = 'atax.db'
  * Electron's userData folder for this app, computed the way Electron does, so the
  * CLI and web mode find the desktop app's own file without loading Electron.
  */
-export function desktopUserDataDir(
-  platform = process.platform,
-  env: NodeJS.ProcessEnv = process.env,
-): string {
+export function desktopUserDataDir(platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
   const home = os.homedir()
   if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), APP_NAME)
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', APP_NAME)

@@ -89,7 +89,11 @@ const commands: Command[] = [
     positionals: 1,
     options: { description: str },
     run: async (c) => {
-      const p = await c.call('projects.create', { name: c.positionals[0], description: opt(c, 'description') ?? '' }, { name: 'NAME', description: '--description' })
+      const p = await c.call(
+        'projects.create',
+        { name: c.positionals[0], description: opt(c, 'description') ?? '' },
+        { name: 'NAME', description: '--description' },
+      )
       c.print(`created project "${p.name}" (#${p.id})`, p)
     },
   },
@@ -103,7 +107,11 @@ const commands: Command[] = [
         list.length
           ? table(
               ['id', 'name', 'status'],
-              list.map((p) => [String(p.id), p.name, [p.isSample ? 'sample' : '', p.archivedAt ? 'archived' : ''].filter(Boolean).join(', ')]),
+              list.map((p) => [
+                String(p.id),
+                p.name,
+                [p.isSample ? 'sample' : '', p.archivedAt ? 'archived' : ''].filter(Boolean).join(', '),
+              ]),
             )
           : 'no projects yet: `atax project add NAME` or `atax sample`',
         list,
@@ -117,8 +125,17 @@ const commands: Command[] = [
     summary: 'add a model generation',
     help: DATE_HELP,
     options: {
-      project: str, name: str, pretrained: str, deployed: str, 'base-model': str, 'params-b': str,
-      'pretrain-compute-pfd': str, 'pretrain-cost-usd': str, technique: str, 'technique-change': flag, notes: str,
+      project: str,
+      name: str,
+      pretrained: str,
+      deployed: str,
+      'base-model': str,
+      'params-b': str,
+      'pretrain-compute-pfd': str,
+      'pretrain-cost-usd': str,
+      technique: str,
+      'technique-change': flag,
+      notes: str,
     },
     run: async (c) => {
       const projectId = await projectIdOf(c)
@@ -155,7 +172,13 @@ const commands: Command[] = [
         rows.length
           ? table(
               ['#', 'name', 'pretrained', 'deployed', 'time to deployment'],
-              rows.map((g) => [String(g.ordinal), g.name, g.pretrainedOn, g.deployedOn ?? '—', g.ttdMonths == null ? 'not deployed' : formatMonths(g.ttdMonths)]),
+              rows.map((g) => [
+                String(g.ordinal),
+                g.name,
+                g.pretrainedOn,
+                g.deployedOn ?? '—',
+                g.ttdMonths == null ? 'not deployed' : formatMonths(g.ttdMonths),
+              ]),
             )
           : 'no generations yet: `atax gen add --project P --name G --pretrained DATE`',
         rows,
@@ -168,8 +191,16 @@ const commands: Command[] = [
       'perf add --project P --gen G --benchmark B --baseline Z --aligned Z2 [--metric M] [--lower-is-better]\n         [--baseline-stderr S] [--aligned-stderr S] [--shots N]',
     summary: 'record a benchmark regression',
     options: {
-      project: str, gen: str, benchmark: str, baseline: str, aligned: str, metric: str, 'lower-is-better': flag,
-      'baseline-stderr': str, 'aligned-stderr': str, shots: str,
+      project: str,
+      gen: str,
+      benchmark: str,
+      baseline: str,
+      aligned: str,
+      metric: str,
+      'lower-is-better': flag,
+      'baseline-stderr': str,
+      'aligned-stderr': str,
+      shots: str,
     },
     run: async (c) => {
       const generationId = await generationIdOf(c)
@@ -188,8 +219,13 @@ const commands: Command[] = [
           source: 'pipeline',
         },
         {
-          benchmark: '--benchmark', metric: '--metric', baseline: '--baseline', aligned: '--aligned',
-          baselineStderr: '--baseline-stderr', alignedStderr: '--aligned-stderr', shots: '--shots',
+          benchmark: '--benchmark',
+          metric: '--metric',
+          baseline: '--baseline',
+          aligned: '--aligned',
+          baselineStderr: '--baseline-stderr',
+          alignedStderr: '--aligned-stderr',
+          shots: '--shots',
         },
       )
       const r = benchmarkRegression({
@@ -204,13 +240,21 @@ const commands: Command[] = [
   },
   {
     words: ['dev', 'add'],
-    usage:
-      `dev add --project P --gen G --category ${COST_CATEGORIES.join('|')}\n        --amount-usd N [--low-usd N] [--high-usd N] [--quantity N --unit U]\n        [--scales-with-model] [--note T] [--date DATE]`,
+    usage: `dev add --project P --gen G --category ${COST_CATEGORIES.join('|')}\n        --amount-usd N [--low-usd N] [--high-usd N] [--quantity N --unit U]\n        [--scales-with-model] [--note T] [--date DATE]`,
     summary: 'record a development cost item',
     help: 'Units are free text; use pf-days for compute so it counts against pretraining compute. ' + DATE_HELP,
     options: {
-      project: str, gen: str, category: str, 'amount-usd': str, 'low-usd': str, 'high-usd': str, quantity: str,
-      unit: str, 'scales-with-model': flag, note: str, date: str,
+      project: str,
+      gen: str,
+      category: str,
+      'amount-usd': str,
+      'low-usd': str,
+      'high-usd': str,
+      quantity: str,
+      unit: str,
+      'scales-with-model': flag,
+      note: str,
+      date: str,
     },
     run: async (c) => {
       const generationId = await generationIdOf(c)
@@ -230,8 +274,14 @@ const commands: Command[] = [
           source: 'pipeline',
         },
         {
-          category: '--category', amountUsd: '--amount-usd', lowUsd: '--low-usd', highUsd: '--high-usd',
-          quantity: '--quantity', unit: '--unit', note: '--note', date: '--date',
+          category: '--category',
+          amountUsd: '--amount-usd',
+          lowUsd: '--low-usd',
+          highUsd: '--high-usd',
+          quantity: '--quantity',
+          unit: '--unit',
+          note: '--note',
+          date: '--date',
         },
       )
       c.print(`recorded ${item.category} ${formatUsd(item.amountUsd)} (#${item.id})`, item)
@@ -259,7 +309,12 @@ const commands: Command[] = [
     summary: `load the sample workspace ("${SAMPLE_PROJECT_NAME}"); running it twice changes nothing`,
     run: async (c) => {
       const r = await c.call('sample.load', {})
-      c.print(r.created ? `loaded "${SAMPLE_PROJECT_NAME}" (#${r.projectId})` : `"${SAMPLE_PROJECT_NAME}" is already there (#${r.projectId}): nothing changed`, r)
+      c.print(
+        r.created
+          ? `loaded "${SAMPLE_PROJECT_NAME}" (#${r.projectId})`
+          : `"${SAMPLE_PROJECT_NAME}" is already there (#${r.projectId}): nothing changed`,
+        r,
+      )
     },
   },
   {
@@ -293,9 +348,16 @@ const commands: Command[] = [
         ['generation', 'time to deploy', 'dev tax', 'dev compute', 'mean regression', 'inference tax'],
         rows.map((r) => [
           r.name,
-          r.ttdMonths == null ? 'not deployed' : formatMonths(r.ttdMonths) + (r.ttdShrinkRatio ? ` (${formatNumber(r.ttdShrinkRatio, 2)}× faster)` : ''),
-          formatUsd(r.devTaxUsd) + (r.devTaxPctOfPretrainingCost == null ? '' : ` (${formatPct(r.devTaxPctOfPretrainingCost, 2)} of pretraining)`),
-          r.devComputePctOfPretraining == null ? `${formatNumber(r.devComputePfd)} pf-days` : `${formatNumber(r.devComputePfd)} pf-days (${formatPct(r.devComputePctOfPretraining, 2)})`,
+          r.ttdMonths == null
+            ? 'not deployed'
+            : formatMonths(r.ttdMonths) + (r.ttdShrinkRatio ? ` (${formatNumber(r.ttdShrinkRatio, 2)}× faster)` : ''),
+          formatUsd(r.devTaxUsd) +
+            (r.devTaxPctOfPretrainingCost == null
+              ? ''
+              : ` (${formatPct(r.devTaxPctOfPretrainingCost, 2)} of pretraining)`),
+          r.devComputePctOfPretraining == null
+            ? `${formatNumber(r.devComputePfd)} pf-days`
+            : `${formatNumber(r.devComputePfd)} pf-days (${formatPct(r.devComputePctOfPretraining, 2)})`,
           r.meanRegressionPct == null ? '—' : formatPct(r.meanRegressionPct, 2),
           r.inferenceTaxPct == null ? '—' : formatPct(r.inferenceTaxPct),
         ]),
@@ -315,11 +377,19 @@ const commands: Command[] = [
         .split(',')
         .map((part, i) => {
           const [p, k, extra] = part.split(':')
-          if (k === undefined || extra !== undefined) throw new UsageError(`--policy: row ${i + 1} "${part}" is not P:K`)
-          return { fraction: parseNumber(p, `--policy row ${i + 1} fraction`), multiplier: parseNumber(k, `--policy row ${i + 1} multiplier`) }
+          if (k === undefined || extra !== undefined)
+            throw new UsageError(`--policy: row ${i + 1} "${part}" is not P:K`)
+          return {
+            fraction: parseNumber(p, `--policy row ${i + 1} fraction`),
+            multiplier: parseNumber(k, `--policy row ${i + 1} multiplier`),
+          }
         })
       const r = inferenceTaxFromPolicy(rows, num(c, 'rm-cost') ?? 0)
-      c.print(`${formatPct(r.taxPct)} more inference compute\n${r.explanation}`, { taxPct: r.taxPct, multiplier: r.multiplier, explanation: r.explanation })
+      c.print(`${formatPct(r.taxPct)} more inference compute\n${r.explanation}`, {
+        taxPct: r.taxPct,
+        multiplier: r.multiplier,
+        explanation: r.explanation,
+      })
     },
   },
   {
@@ -333,7 +403,10 @@ const commands: Command[] = [
       const points = raw.map((part, i) => {
         const [k, s, extra] = part.split(':')
         if (s === undefined || extra !== undefined) throw new UsageError(`--point ${i + 1} "${part}" is not K:S`)
-        return { multiplier: parseNumber(k, `--point ${i + 1} multiplier`), score: parseNumber(s, `--point ${i + 1} score`) }
+        return {
+          multiplier: parseNumber(k, `--point ${i + 1} multiplier`),
+          score: parseNumber(s, `--point ${i + 1} score`),
+        }
       })
       const direction: Direction = c.values['lower-is-better'] ? 'lower' : 'higher'
       const r = inferenceTaxFromCurve(points, reqNum(c, 'baseline'), direction)
@@ -373,7 +446,10 @@ const commands: Command[] = [
       const [format, file] = c.positionals
       const bytes = readInput(file)
       if (format === 'backup') {
-        const r = await c.call('backup.restore', { fileName: path.basename(file), contentBase64: Buffer.from(bytes).toString('base64') })
+        const r = await c.call('backup.restore', {
+          fileName: path.basename(file),
+          contentBase64: Buffer.from(bytes).toString('base64'),
+        })
         c.print(`restored ${r.projects} project(s) from ${file}`, r)
         return
       }
@@ -381,37 +457,46 @@ const commands: Command[] = [
         throw new UsageError(`import: unknown format "${format}" (lm-eval, inspect, csv or backup)`)
       }
       const role = req(c, 'role')
-      if (role !== 'baseline' && role !== 'aligned') throw new UsageError(`--role must be baseline or aligned, not "${role}"`)
+      if (role !== 'baseline' && role !== 'aligned')
+        throw new UsageError(`--role must be baseline or aligned, not "${role}"`)
       const directions: Record<string, Direction> = {}
       for (const d of (c.values.direction as string[] | undefined) ?? []) {
         const [metric, dir] = d.split('=')
-        if (!metric || (dir !== 'higher' && dir !== 'lower')) throw new UsageError(`--direction "${d}" is not METRIC=higher|lower`)
+        if (!metric || (dir !== 'higher' && dir !== 'lower'))
+          throw new UsageError(`--direction "${d}" is not METRIC=higher|lower`)
         directions[metric] = dir
       }
       const generationId = await generationIdOf(c)
       const showProgress = c.io.stderrIsTty && !c.globals.json
       const env = c.app().env
-      if (showProgress) env.onProgress = (f) => c.io.stderr(`\rimporting ${path.basename(file)}: ${Math.round(f * 100)}%`)
-      const r = await c.call(
-        'imports.run',
-        {
-          format,
-          fileName: path.basename(file),
-          contentBase64: Buffer.from(bytes).toString('base64'),
-          generationId,
-          role,
-          force: c.values.force === true,
-          directions,
-        },
-      )
+      if (showProgress)
+        env.onProgress = (f) => c.io.stderr(`\rimporting ${path.basename(file)}: ${Math.round(f * 100)}%`)
+      const r = await c.call('imports.run', {
+        format,
+        fileName: path.basename(file),
+        contentBase64: Buffer.from(bytes).toString('base64'),
+        generationId,
+        role,
+        force: c.values.force === true,
+        directions,
+      })
       if (showProgress) c.io.stderr('\n')
       if (r.needsDirection.length) {
-        throw new DataError(`${file}: the direction of ${r.needsDirection.join(', ')} is unknown: pass --direction METRIC=higher|lower`)
+        throw new DataError(
+          `${file}: the direction of ${r.needsDirection.join(', ')} is unknown: pass --direction METRIC=higher|lower`,
+        )
       }
       const lines = [
-        r.duplicate ? `${file}: already imported, nothing written (use --force to import it again)` : `imported ${r.imported} result(s) from ${file}`,
+        r.duplicate
+          ? `${file}: already imported, nothing written (use --force to import it again)`
+          : `imported ${r.imported} result(s) from ${file}`,
         ...r.warnings.map((w) => `warning: ${w}`),
-        ...(r.unmatched.length ? [`${r.unmatched.length} benchmark(s) have only one side so far:`, ...r.unmatched.slice(0, 20).map((u) => `  ${u.benchmark} · ${u.metric}`)] : []),
+        ...(r.unmatched.length
+          ? [
+              `${r.unmatched.length} benchmark(s) have only one side so far:`,
+              ...r.unmatched.slice(0, 20).map((u) => `  ${u.benchmark} · ${u.metric}`),
+            ]
+          : []),
       ]
       c.print(lines.join('\n'), {
         imported: r.imported,
@@ -432,7 +517,8 @@ const commands: Command[] = [
     options: { project: str, out: str, force: flag },
     run: async (c) => {
       const format = c.positionals[0]
-      if (!['json', 'csv', 'html', 'md'].includes(format)) throw new UsageError(`export: unknown format "${format}" (json, csv, html or md)`)
+      if (!['json', 'csv', 'html', 'md'].includes(format))
+        throw new UsageError(`export: unknown format "${format}" (json, csv, html or md)`)
       const out = opt(c, 'out')
       if (out && fs.existsSync(out) && c.values.force !== true) {
         throw new DataError(`--out ${out} already exists: pass --force to replace it`)
@@ -477,7 +563,9 @@ async function projectIdOf(c: CommandContext): Promise<number> {
   const list = await c.call('projects.list', { includeArchived: true })
   const project = list.find((p) => p.name === name)
   if (!project) {
-    throw new DataError(`--project: no project named "${name}"${list.length ? ` (there are: ${list.map((p) => `"${p.name}"`).join(', ')})` : ''}`)
+    throw new DataError(
+      `--project: no project named "${name}"${list.length ? ` (there are: ${list.map((p) => `"${p.name}"`).join(', ')})` : ''}`,
+    )
   }
   return project.id
 }
@@ -487,7 +575,9 @@ async function generationIdOf(c: CommandContext): Promise<number> {
   const gens = await c.call('generations.list', { projectId })
   const gen = gens.find((g) => g.name === name)
   if (!gen) {
-    throw new DataError(`--gen: project "${opt(c, 'project')}" has no generation named "${name}"${gens.length ? ` (there are: ${gens.map((g) => `"${g.name}"`).join(', ')})` : ''}`)
+    throw new DataError(
+      `--gen: project "${opt(c, 'project')}" has no generation named "${name}"${gens.length ? ` (there are: ${gens.map((g) => `"${g.name}"`).join(', ')})` : ''}`,
+    )
   }
   return gen.id
 }
@@ -495,13 +585,19 @@ function readInput(file: string): Uint8Array {
   try {
     return fs.readFileSync(file)
   } catch (err) {
-    throw new DataError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`)
+    throw new DataError(
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    )
   }
 }
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const line = (cells: string[]) => cells.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd()
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (c ?? '').padEnd(widths[i]))
+      .join('  ')
+      .trimEnd()
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n')
 }
 
@@ -517,7 +613,7 @@ function mainHelp(): string {
     ...commands.map((c) => `  ${c.words.join(' ').padEnd(15)} ${c.summary}`),
     '',
     'global options:',
-    '  --db FILE   the database file (default: $ATAX_DB, else the desktop app\'s own file)',
+    "  --db FILE   the database file (default: $ATAX_DB, else the desktop app's own file)",
     '  --json      print JSON on standard output (numbers unrounded)',
     '  --help      this help; `atax <command> --help` for one command',
     '',
@@ -526,7 +622,9 @@ function mainHelp(): string {
 }
 
 function commandHelp(c: Command): string {
-  return [`usage: atax [--db FILE] [--json] ${c.usage}`, '', c.summary + '.', ...(c.help ? ['', c.help] : [])].join('\n')
+  return [`usage: atax [--db FILE] [--json] ${c.usage}`, '', c.summary + '.', ...(c.help ? ['', c.help] : [])].join(
+    '\n',
+  )
 }
 
 // ---- entry ----
@@ -645,7 +743,13 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       io.stderr(`atax: ${err.message}\nRun \`atax --help\` for usage.\n`)
       return 2
     }
-    if (err instanceof DataError || err instanceof TaxInputError || (err as Error)?.name === 'ImportError' || (err as Error)?.name === 'DatabaseOpenError' || (err as Error)?.name === 'ServiceError') {
+    if (
+      err instanceof DataError ||
+      err instanceof TaxInputError ||
+      (err as Error)?.name === 'ImportError' ||
+      (err as Error)?.name === 'DatabaseOpenError' ||
+      (err as Error)?.name === 'ServiceError'
+    ) {
       io.stderr(`atax: ${(err as Error).message}\n`)
       return 1
     }

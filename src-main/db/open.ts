@@ -104,9 +104,8 @@ function pendingMigrationCount(sqlite: Database.Database, migrationsFolder: stri
     .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
     .get()
   if (!hasTable) return migrations.length
-  const last = sqlite
-    .prepare('SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1')
-    .get() as { created_at: number } | undefined
+  const last = sqlite.prepare('SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1').get() as
+    { created_at: number } | undefined
   const lastMillis = last ? Number(last.created_at) : -Infinity
   return migrations.filter((m) => m.folderMillis > lastMillis).length
 }

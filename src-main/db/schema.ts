@@ -104,13 +104,7 @@ export const benchmarkMeasurements = sqliteTable(
     importId: integer('import_id').references(() => importRecords.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
-  (t) => [
-    uniqueIndex('benchmark_measurements_gen_bench_metric').on(
-      t.generationId,
-      t.benchmark,
-      t.metric,
-    ),
-  ],
+  (t) => [uniqueIndex('benchmark_measurements_gen_bench_metric').on(t.generationId, t.benchmark, t.metric)],
 )
 
 export const inferencePolicies = sqliteTable(

@@ -14,7 +14,10 @@ export function registerApiHandlers(ipcMain: Pick<IpcMain, 'handle'>, env: Handl
     ipcMain.handle(channelOf(name), (event: IpcMainInvokeEvent, input: unknown) => {
       const senderUrl = event.senderFrame?.url ?? ''
       if (!isTrustedUrl(senderUrl, rendererUrl)) {
-        return { ok: false, error: { code: 'invalid-input', message: `request from an untrusted page refused: ${senderUrl}` } }
+        return {
+          ok: false,
+          error: { code: 'invalid-input', message: `request from an untrusted page refused: ${senderUrl}` },
+        }
       }
       return dispatch(env, name, input)
     })

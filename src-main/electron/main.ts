@@ -36,7 +36,9 @@ function createWindow(): BrowserWindow {
     saveWindowState(userData, { ...win.getNormalBounds(), maximized: win.isMaximized() })
   })
   Menu.setApplicationMenu(
-    Menu.buildFromTemplate(menuTemplate((action) => win.webContents.send('menu', action), process.platform === 'darwin')),
+    Menu.buildFromTemplate(
+      menuTemplate((action) => win.webContents.send('menu', action), process.platform === 'darwin'),
+    ),
   )
   void win.loadURL(rendererUrl)
   return win
@@ -54,9 +56,15 @@ function registerShellHandlers() {
   })
   ipcMain.handle('shell:savePdf', async (event, fileName: unknown, html: unknown) => {
     if (!trusted(event) || typeof fileName !== 'string' || typeof html !== 'string') return { saved: false }
-    const result = await dialog.showSaveDialog({ defaultPath: path.basename(fileName), filters: [{ name: 'PDF', extensions: ['pdf'] }] })
+    const result = await dialog.showSaveDialog({
+      defaultPath: path.basename(fileName),
+      filters: [{ name: 'PDF', extensions: ['pdf'] }],
+    })
     if (result.canceled || !result.filePath) return { saved: false }
-    const hidden = new BrowserWindow({ show: false, webPreferences: { sandbox: true, contextIsolation: true, javascript: false } })
+    const hidden = new BrowserWindow({
+      show: false,
+      webPreferences: { sandbox: true, contextIsolation: true, javascript: false },
+    })
     try {
       await hidden.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`)
       const pdf = await hidden.webContents.printToPDF({ printBackground: true, pageSize: 'A4' })

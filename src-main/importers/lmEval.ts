@@ -112,8 +112,7 @@ function readTask(ctx: TaskContext, task: string, entry: unknown, section: strin
       // "metric,filter" keys are scores by construction, and so is a bare key with a
       // standard error beside it or a known metric name (legacy "acc"); other bare keys
       // that are not numbers are descriptive (alias, " ", …) and skipped.
-      const isScore =
-        comma !== -1 || `${key}${STDERR_SUFFIX}` in entry || knownDirection(metric) !== null
+      const isScore = comma !== -1 || `${key}${STDERR_SUFFIX}` in entry || knownDirection(metric) !== null
       if (isScore) throw importError(fileName, location, `must be a number, found ${jsonType(raw)}`, raw)
       continue
     }

@@ -89,7 +89,10 @@ export function restoreBackup(ctx: ServiceContext, text: string, fileName: strin
     ;(tables[table] ?? []).forEach((row, i) => {
       for (const col of Object.keys(row)) {
         if (!known.has(col)) {
-          throw new ServiceError('invalid-data', `${fileName}: tables.${table}[${i}].${col} is not a column of ${table}`)
+          throw new ServiceError(
+            'invalid-data',
+            `${fileName}: tables.${table}[${i}].${col} is not a column of ${table}`,
+          )
         }
       }
     })
@@ -123,7 +126,8 @@ export function restoreBackup(ctx: ServiceContext, text: string, fileName: strin
       })
     }
     const fk = ctx.sqlite.prepare('PRAGMA foreign_key_check').all()
-    if (fk.length) throw new ServiceError('invalid-data', `${fileName}: rows refer to missing parents: ${JSON.stringify(fk[0])}`)
+    if (fk.length)
+      throw new ServiceError('invalid-data', `${fileName}: rows refer to missing parents: ${JSON.stringify(fk[0])}`)
   })()
   return { projects: (tables.projects ?? []).length }
 }

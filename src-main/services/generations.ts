@@ -56,7 +56,11 @@ export function renumberGenerations(ctx: ServiceContext, projectId: number): voi
     .all()
   rows.forEach((row, i) => {
     if (row.ordinal !== i + 1) {
-      ctx.db.update(generations).set({ ordinal: i + 1 }).where(eq(generations.id, row.id)).run()
+      ctx.db
+        .update(generations)
+        .set({ ordinal: i + 1 })
+        .where(eq(generations.id, row.id))
+        .run()
     }
   })
 }
@@ -67,7 +71,11 @@ export function createGeneration(ctx: ServiceContext, input: ApiParsedInput<'gen
   return ctx.sqlite.transaction(() => {
     let created: Generation
     try {
-      created = ctx.db.insert(generations).values({ ...input, ordinal: 0 }).returning().get()
+      created = ctx.db
+        .insert(generations)
+        .values({ ...input, ordinal: 0 })
+        .returning()
+        .get()
     } catch (err) {
       explainConstraint(err, `project "${project.name}" already has a generation named "${input.name}"`)
     }
@@ -114,11 +122,26 @@ function generationSnapshot(ctx: ServiceContext, generation: Generation): Snapsh
   return {
     generations: [generation as unknown as Record<string, unknown>],
     importRecords: rowsWhereIn(ctx, schema.importRecords, schema.importRecords.generationId, ids),
-    benchmarkMeasurements: rowsWhereIn(ctx, schema.benchmarkMeasurements, schema.benchmarkMeasurements.generationId, ids),
+    benchmarkMeasurements: rowsWhereIn(
+      ctx,
+      schema.benchmarkMeasurements,
+      schema.benchmarkMeasurements.generationId,
+      ids,
+    ),
     inferencePolicies: policies,
-    policyRows: rowsWhereIn(ctx, schema.policyRows, schema.policyRows.policyId, policies.map((p) => p.id as number)),
+    policyRows: rowsWhereIn(
+      ctx,
+      schema.policyRows,
+      schema.policyRows.policyId,
+      policies.map((p) => p.id as number),
+    ),
     computeCurves: curves,
-    curvePoints: rowsWhereIn(ctx, schema.curvePoints, schema.curvePoints.curveId, curves.map((c) => c.id as number)),
+    curvePoints: rowsWhereIn(
+      ctx,
+      schema.curvePoints,
+      schema.curvePoints.curveId,
+      curves.map((c) => c.id as number),
+    ),
     costItems: rowsWhereIn(ctx, schema.costItems, schema.costItems.generationId, ids),
     pipelinePhases: rowsWhereIn(ctx, schema.pipelinePhases, schema.pipelinePhases.generationId, ids),
     plans: rowsWhereIn(ctx, schema.plans, schema.plans.generationId, ids),

@@ -88,7 +88,12 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
 
   // JSON logs are parsed whole (they are small); CSV is streamed row by row into the
   // transaction, so a million rows never sit in memory as objects.
-  const run = req.format === 'lm-eval' ? parseLmEvalResults(req.bytes, req.fileName) : req.format === 'inspect' ? parseInspectLog(req.bytes, req.fileName) : null
+  const run =
+    req.format === 'lm-eval'
+      ? parseLmEvalResults(req.bytes, req.fileName)
+      : req.format === 'inspect'
+        ? parseInspectLog(req.bytes, req.fileName)
+        : null
   const warnings = run?.warnings ?? []
   const directions = req.directions ?? {}
   const baselineRole = req.role === 'baseline'
@@ -128,9 +133,17 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
         progress(1)
       } else {
         let index = 0
-        let layout: 'measurements' | 'run' = 'run'
-        const row: Row = { benchmark: '', metric: '', direction: null, shots: null, baseline: null, aligned: null, baselineStderr: null, alignedStderr: null }
-        layout = scanCsv(
+        const row: Row = {
+          benchmark: '',
+          metric: '',
+          direction: null,
+          shots: null,
+          baseline: null,
+          aligned: null,
+          baselineStderr: null,
+          alignedStderr: null,
+        }
+        const { layout } = scanCsv(
           req.bytes,
           req.fileName,
           {
@@ -148,13 +161,17 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
             },
           },
           progress,
-        ).layout
+        )
         if (layout === 'measurements') {
           ctx.db.update(schema.importRecords).set({ role: null }).where(eq(schema.importRecords.id, record.id)).run()
         }
       }
       if (needsDirection.size) throw new NeedsDirection()
-      ctx.db.update(schema.importRecords).set({ rowCount: imported }).where(eq(schema.importRecords.id, record.id)).run()
+      ctx.db
+        .update(schema.importRecords)
+        .set({ rowCount: imported })
+        .where(eq(schema.importRecords.id, record.id))
+        .run()
       return record.id
     })()
     progress(1)
@@ -197,12 +214,25 @@ function sideOf(r: ParsedResult, baselineRole: boolean): Row {
 function rowWriter(ctx: ServiceContext, generationId: number, importId: number, fileName: string) {
   const columns = `(generation_id, benchmark, metric, direction, shots, baseline, aligned, baseline_stderr, aligned_stderr, source, import_id)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', ?)`
-  const isEmpty = !ctx.sqlite.prepare('SELECT 1 FROM benchmark_measurements WHERE generation_id = ? LIMIT 1').get(generationId)
+  const isEmpty = !ctx.sqlite
+    .prepare('SELECT 1 FROM benchmark_measurements WHERE generation_id = ? LIMIT 1')
+    .get(generationId)
   if (isEmpty) {
     const insert = ctx.sqlite.prepare(`INSERT INTO benchmark_measurements ${columns}`)
     return (r: Row, direction: Direction, index: number) => {
       try {
-        insert.run(generationId, r.benchmark, r.metric, direction, r.shots, r.baseline, r.aligned, r.baselineStderr, r.alignedStderr, importId)
+        insert.run(
+          generationId,
+          r.benchmark,
+          r.metric,
+          direction,
+          r.shots,
+          r.baseline,
+          r.aligned,
+          r.baselineStderr,
+          r.alignedStderr,
+          importId,
+        )
       } catch (err) {
         throw duplicateOrRethrow(err, fileName, r, index)
       }
@@ -225,7 +255,18 @@ function rowWriter(ctx: ServiceContext, generationId: number, importId: number, 
     const key = `${r.benchmark}\u0000${r.metric}`
     if (seen.has(key)) throw duplicateOrRethrow(new Error('UNIQUE constraint failed'), fileName, r, index)
     seen.add(key)
-    return upsert.get(generationId, r.benchmark, r.metric, direction, r.shots, r.baseline, r.aligned, r.baselineStderr, r.alignedStderr, importId) as {
+    return upsert.get(
+      generationId,
+      r.benchmark,
+      r.metric,
+      direction,
+      r.shots,
+      r.baseline,
+      r.aligned,
+      r.baselineStderr,
+      r.alignedStderr,
+      importId,
+    ) as {
       baseline: number | null
       aligned: number | null
     }

@@ -62,12 +62,7 @@ export function updateProject(ctx: ServiceContext, input: ApiParsedInput<'projec
 export function deleteProject(ctx: ServiceContext, id: number): Project {
   const current = getProject(ctx, id)
   if (current.deletedAt) return current
-  return ctx.db
-    .update(projects)
-    .set({ deletedAt: nowIso() })
-    .where(eq(projects.id, id))
-    .returning()
-    .get()
+  return ctx.db.update(projects).set({ deletedAt: nowIso() }).where(eq(projects.id, id)).returning().get()
 }
 
 export function restoreProject(ctx: ServiceContext, id: number): Project {

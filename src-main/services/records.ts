@@ -64,8 +64,12 @@ export function updateMeasurement(
 
 export function deleteMeasurement(ctx: ServiceContext, id: number): TrashEntry {
   const row = getById(ctx, schema.benchmarkMeasurements, id, 'measurement')
-  return moveToTrash(ctx, 'measurement', `measurement ${row.benchmark} · ${row.metric}`, { benchmarkMeasurements: [row] }, () =>
-    ctx.db.delete(schema.benchmarkMeasurements).where(eq(schema.benchmarkMeasurements.id, id)).run(),
+  return moveToTrash(
+    ctx,
+    'measurement',
+    `measurement ${row.benchmark} · ${row.metric}`,
+    { benchmarkMeasurements: [row] },
+    () => ctx.db.delete(schema.benchmarkMeasurements).where(eq(schema.benchmarkMeasurements.id, id)).run(),
   )
 }
 
@@ -82,7 +86,12 @@ export function listPolicies(ctx: ServiceContext, generationId: number): Inferen
   const rows = ctx.db
     .select()
     .from(schema.policyRows)
-    .where(inArray(schema.policyRows.policyId, policies.map((p) => p.id)))
+    .where(
+      inArray(
+        schema.policyRows.policyId,
+        policies.map((p) => p.id),
+      ),
+    )
     .orderBy(asc(schema.policyRows.position))
     .all()
   return policies.map((p) => ({
@@ -133,7 +142,12 @@ export function listCurves(ctx: ServiceContext, generationId: number): ComputeCu
   const points = ctx.db
     .select()
     .from(schema.curvePoints)
-    .where(inArray(schema.curvePoints.curveId, curves.map((c) => c.id)))
+    .where(
+      inArray(
+        schema.curvePoints.curveId,
+        curves.map((c) => c.id),
+      ),
+    )
     .orderBy(asc(schema.curvePoints.multiplier))
     .all()
   return curves.map((c) => ({
@@ -152,7 +166,10 @@ export function createCurve(ctx: ServiceContext, input: ApiParsedInput<'curves.c
     } catch (err) {
       explainConstraint(err, `generation "${generation.name}" already has a curve named "${input.name}"`)
     }
-    ctx.db.insert(schema.curvePoints).values(points.map((p) => ({ curveId: curve.id, ...p }))).run()
+    ctx.db
+      .insert(schema.curvePoints)
+      .values(points.map((p) => ({ curveId: curve.id, ...p })))
+      .run()
     return { ...curve, points }
   })()
 }
@@ -274,10 +291,19 @@ export function updatePhase(ctx: ServiceContext, input: ApiParsedInput<'phases.u
 
 // ---- helpers ----
 
-type TableWithId = typeof schema.benchmarkMeasurements | typeof schema.inferencePolicies | typeof schema.computeCurves | typeof schema.costItems | typeof schema.pipelinePhases
+type TableWithId =
+  | typeof schema.benchmarkMeasurements
+  | typeof schema.inferencePolicies
+  | typeof schema.computeCurves
+  | typeof schema.costItems
+  | typeof schema.pipelinePhases
 
 function getById<T extends TableWithId>(ctx: ServiceContext, table: T, id: number, what: string): T['$inferSelect'] {
-  const row = ctx.db.select().from(table as typeof schema.costItems).where(eq(table.id, id)).get()
+  const row = ctx.db
+    .select()
+    .from(table as typeof schema.costItems)
+    .where(eq(table.id, id))
+    .get()
   if (!row) throw notFound(what, id)
   return row as T['$inferSelect']
 }

@@ -9,7 +9,15 @@ import * as schema from '../db/schema'
 import type { ServiceContext } from './context'
 import { createGeneration } from './generations'
 import { createCost, createCurve, createMeasurement, createPhase, createPolicy, savePlan } from './records'
-import { costCreate, curveCreate, generationCreate, measurementCreate, phaseCreate, planSave, policyCreate } from '../../src-shared/api/schemas'
+import {
+  costCreate,
+  curveCreate,
+  generationCreate,
+  measurementCreate,
+  phaseCreate,
+  planSave,
+  policyCreate,
+} from '../../src-shared/api/schemas'
 
 export const SAMPLE_PROJECT_NAME = 'RLHF pipeline (sample)'
 
@@ -63,31 +71,153 @@ export function loadSample(ctx: ServiceContext): { projectId: number; created: b
     )
 
     const costs = [
-      { generationId: gen1.id, category: 'compute', amountUsd: 6_500, quantity: 4.9, unit: 'pf-days', note: 'Supervised fine-tuning' },
-      { generationId: gen1.id, category: 'compute', amountUsd: 80_000, lowUsd: 70_000, highUsd: 95_000, quantity: 60, unit: 'pf-days', note: 'RL with a pretraining mix (PPO-ptx)' },
-      { generationId: gen1.id, category: 'human-feedback', amountUsd: 350_000, lowUsd: 300_000, highUsd: 420_000, quantity: 50_000, unit: 'labels', scalesWithModel: false, note: 'Labeler compensation: demonstrations and comparisons' },
-      { generationId: gen1.id, category: 'researcher-time', amountUsd: 540_000, quantity: 36, unit: 'fte-months', note: 'Alignment researchers and engineers' },
+      {
+        generationId: gen1.id,
+        category: 'compute',
+        amountUsd: 6_500,
+        quantity: 4.9,
+        unit: 'pf-days',
+        note: 'Supervised fine-tuning',
+      },
+      {
+        generationId: gen1.id,
+        category: 'compute',
+        amountUsd: 80_000,
+        lowUsd: 70_000,
+        highUsd: 95_000,
+        quantity: 60,
+        unit: 'pf-days',
+        note: 'RL with a pretraining mix (PPO-ptx)',
+      },
+      {
+        generationId: gen1.id,
+        category: 'human-feedback',
+        amountUsd: 350_000,
+        lowUsd: 300_000,
+        highUsd: 420_000,
+        quantity: 50_000,
+        unit: 'labels',
+        scalesWithModel: false,
+        note: 'Labeler compensation: demonstrations and comparisons',
+      },
+      {
+        generationId: gen1.id,
+        category: 'researcher-time',
+        amountUsd: 540_000,
+        quantity: 36,
+        unit: 'fte-months',
+        note: 'Alignment researchers and engineers',
+      },
       { generationId: gen1.id, category: 'infrastructure', amountUsd: 250_000, note: 'Building the RLHF codebase' },
-      { generationId: gen2.id, category: 'compute', amountUsd: 12_000, quantity: 9, unit: 'pf-days', scalesWithModel: true, note: 'SFT and RL on the new base model' },
-      { generationId: gen2.id, category: 'human-feedback', amountUsd: 90_000, quantity: 12_000, unit: 'labels', note: 'Top-up comparisons' },
-      { generationId: gen2.id, category: 'researcher-time', amountUsd: 180_000, quantity: 12, unit: 'fte-months', note: 'Reusing data and code' },
+      {
+        generationId: gen2.id,
+        category: 'compute',
+        amountUsd: 12_000,
+        quantity: 9,
+        unit: 'pf-days',
+        scalesWithModel: true,
+        note: 'SFT and RL on the new base model',
+      },
+      {
+        generationId: gen2.id,
+        category: 'human-feedback',
+        amountUsd: 90_000,
+        quantity: 12_000,
+        unit: 'labels',
+        note: 'Top-up comparisons',
+      },
+      {
+        generationId: gen2.id,
+        category: 'researcher-time',
+        amountUsd: 180_000,
+        quantity: 12,
+        unit: 'fte-months',
+        note: 'Reusing data and code',
+      },
     ]
     for (const c of costs) createCost(ctx, costCreate.parse({ ...c, date: null }))
 
     const benchmarks = [
-      { generationId: gen1.id, benchmark: 'hellaswag', metric: 'acc', baseline: 0.789, aligned: 0.771, baselineStderr: 0.004, alignedStderr: 0.004, shots: 0 },
-      { generationId: gen1.id, benchmark: 'squad', metric: 'f1', baseline: 0.712, aligned: 0.684, baselineStderr: 0.005, alignedStderr: 0.005, shots: 0 },
-      { generationId: gen1.id, benchmark: 'drop', metric: 'f1', baseline: 0.361, aligned: 0.352, baselineStderr: 0.006, alignedStderr: 0.006, shots: 3 },
-      { generationId: gen1.id, benchmark: 'truthfulqa_mc', metric: 'mc2', baseline: 0.446, aligned: 0.492, baselineStderr: 0.005, alignedStderr: 0.005, shots: 0 },
-      { generationId: gen2.id, benchmark: 'hellaswag', metric: 'acc', baseline: 0.801, aligned: 0.795, baselineStderr: 0.004, alignedStderr: 0.004, shots: 0 },
-      { generationId: gen2.id, benchmark: 'squad', metric: 'f1', baseline: 0.725, aligned: 0.718, baselineStderr: 0.005, alignedStderr: 0.005, shots: 0 },
-      { generationId: gen2.id, benchmark: 'truthfulqa_mc', metric: 'mc2', baseline: 0.452, aligned: 0.511, baselineStderr: 0.005, alignedStderr: 0.005, shots: 0 },
+      {
+        generationId: gen1.id,
+        benchmark: 'hellaswag',
+        metric: 'acc',
+        baseline: 0.789,
+        aligned: 0.771,
+        baselineStderr: 0.004,
+        alignedStderr: 0.004,
+        shots: 0,
+      },
+      {
+        generationId: gen1.id,
+        benchmark: 'squad',
+        metric: 'f1',
+        baseline: 0.712,
+        aligned: 0.684,
+        baselineStderr: 0.005,
+        alignedStderr: 0.005,
+        shots: 0,
+      },
+      {
+        generationId: gen1.id,
+        benchmark: 'drop',
+        metric: 'f1',
+        baseline: 0.361,
+        aligned: 0.352,
+        baselineStderr: 0.006,
+        alignedStderr: 0.006,
+        shots: 3,
+      },
+      {
+        generationId: gen1.id,
+        benchmark: 'truthfulqa_mc',
+        metric: 'mc2',
+        baseline: 0.446,
+        aligned: 0.492,
+        baselineStderr: 0.005,
+        alignedStderr: 0.005,
+        shots: 0,
+      },
+      {
+        generationId: gen2.id,
+        benchmark: 'hellaswag',
+        metric: 'acc',
+        baseline: 0.801,
+        aligned: 0.795,
+        baselineStderr: 0.004,
+        alignedStderr: 0.004,
+        shots: 0,
+      },
+      {
+        generationId: gen2.id,
+        benchmark: 'squad',
+        metric: 'f1',
+        baseline: 0.725,
+        aligned: 0.718,
+        baselineStderr: 0.005,
+        alignedStderr: 0.005,
+        shots: 0,
+      },
+      {
+        generationId: gen2.id,
+        benchmark: 'truthfulqa_mc',
+        metric: 'mc2',
+        baseline: 0.452,
+        aligned: 0.511,
+        baselineStderr: 0.005,
+        alignedStderr: 0.005,
+        shots: 0,
+      },
     ]
     for (const b of benchmarks) createMeasurement(ctx, measurementCreate.parse({ ...b, direction: 'higher' }))
 
     createPolicy(
       ctx,
-      policyCreate.parse({ generationId: gen1.id, name: 'Best-of-4 on hard prompts', rows: [{ fraction: 0.1, multiplier: 4 }] }),
+      policyCreate.parse({
+        generationId: gen1.id,
+        name: 'Best-of-4 on hard prompts',
+        rows: [{ fraction: 0.1, multiplier: 4 }],
+      }),
     )
     createPolicy(
       ctx,

@@ -60,26 +60,30 @@ export function summarizeGenerations(ctx: ServiceContext, gens: Generation[]): G
   // Raw SQL: the only columns the aggregates need, for up to hundreds of thousands of
   // rows (measurably faster than mapping full drizzle rows; see npm run bench).
   const measurements = groupBy(
-    chunked(ids, (chunk) =>
-      ctx.sqlite
-        .prepare(
-          `SELECT generation_id AS generationId, baseline, aligned, baseline_stderr AS baselineStderr,
+    chunked(
+      ids,
+      (chunk) =>
+        ctx.sqlite
+          .prepare(
+            `SELECT generation_id AS generationId, baseline, aligned, baseline_stderr AS baselineStderr,
                   aligned_stderr AS alignedStderr, direction
            FROM benchmark_measurements WHERE generation_id IN (${chunk.map(() => '?').join(',')})`,
-        )
-        .all(...chunk) as {
-        generationId: number
-        baseline: number | null
-        aligned: number | null
-        baselineStderr: number | null
-        alignedStderr: number | null
-        direction: 'higher' | 'lower'
-      }[],
+          )
+          .all(...chunk) as {
+          generationId: number
+          baseline: number | null
+          aligned: number | null
+          baselineStderr: number | null
+          alignedStderr: number | null
+          direction: 'higher' | 'lower'
+        }[],
     ),
     (r) => r.generationId,
   )
   const costs = groupBy(
-    chunked(ids, (chunk) => ctx.db.select().from(schema.costItems).where(inArray(schema.costItems.generationId, chunk)).all()),
+    chunked(ids, (chunk) =>
+      ctx.db.select().from(schema.costItems).where(inArray(schema.costItems.generationId, chunk)).all(),
+    ),
     (r) => r.generationId,
   )
   const policies = chunked(ids, (chunk) =>
@@ -93,16 +97,22 @@ export function summarizeGenerations(ctx: ServiceContext, gens: Generation[]): G
   const firstPolicy = new Map<number, (typeof policies)[number]>()
   for (const p of policies) if (!firstPolicy.has(p.generationId)) firstPolicy.set(p.generationId, p)
   const policyRows = groupBy(
-    chunked([...firstPolicy.values()].map((p) => p.id), (chunk) =>
-      ctx.db.select().from(schema.policyRows).where(inArray(schema.policyRows.policyId, chunk)).orderBy(asc(schema.policyRows.position)).all(),
+    chunked(
+      [...firstPolicy.values()].map((p) => p.id),
+      (chunk) =>
+        ctx.db
+          .select()
+          .from(schema.policyRows)
+          .where(inArray(schema.policyRows.policyId, chunk))
+          .orderBy(asc(schema.policyRows.position))
+          .all(),
     ),
     (r) => r.policyId,
   )
   const plans = new Map(
-    chunked(ids, (chunk) => ctx.db.select().from(schema.plans).where(inArray(schema.plans.generationId, chunk)).all()).map((p) => [
-      p.generationId,
-      p,
-    ]),
+    chunked(ids, (chunk) =>
+      ctx.db.select().from(schema.plans).where(inArray(schema.plans.generationId, chunk)).all(),
+    ).map((p) => [p.generationId, p]),
   )
   const projectNames = new Map<number, string>()
   for (const g of gens) {
@@ -160,7 +170,12 @@ export function summarizeGenerations(ctx: ServiceContext, gens: Generation[]): G
   })
 }
 
-export function planChecks(plan: Plan, ttdMonths: number | null, devUsd: number, perfTaxPct: number | null): PlanCheck[] {
+export function planChecks(
+  plan: Plan,
+  ttdMonths: number | null,
+  devUsd: number,
+  perfTaxPct: number | null,
+): PlanCheck[] {
   const checks: PlanCheck[] = []
   if (plan.targetTtdMonths != null) {
     const ok = ttdMonths == null ? null : ttdMonths <= plan.targetTtdMonths
@@ -251,7 +266,10 @@ export function generationDetail(ctx: ServiceContext, id: number): GenerationDet
       })
       return { measurement, ...r }
     }),
-    policies: listPolicies(ctx, id).map((policy) => ({ policy, ...inferenceTaxFromPolicy(policy.rows, policy.rmCost) })),
+    policies: listPolicies(ctx, id).map((policy) => ({
+      policy,
+      ...inferenceTaxFromPolicy(policy.rows, policy.rmCost),
+    })),
     curves: listCurves(ctx, id).map((curve) => ({
       curve,
       ...inferenceTaxFromCurve(curve.points, curve.baseline, curve.direction),

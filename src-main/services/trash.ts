@@ -48,13 +48,22 @@ export function moveToTrash(
 
 export function listTrash(ctx: ServiceContext): TrashEntry[] {
   return ctx.db
-    .select({ id: schema.trash.id, kind: schema.trash.kind, label: schema.trash.label, deletedAt: schema.trash.deletedAt })
+    .select({
+      id: schema.trash.id,
+      kind: schema.trash.kind,
+      label: schema.trash.label,
+      deletedAt: schema.trash.deletedAt,
+    })
     .from(schema.trash)
     .orderBy(desc(schema.trash.id))
     .all()
 }
 
-export function restoreFromTrash(ctx: ServiceContext, id: number, afterRestore?: (s: Snapshot) => void): { restored: string } {
+export function restoreFromTrash(
+  ctx: ServiceContext,
+  id: number,
+  afterRestore?: (s: Snapshot) => void,
+): { restored: string } {
   const entry = ctx.db.select().from(schema.trash).where(eq(schema.trash.id, id)).get()
   if (!entry) throw notFound('trash entry', id)
   const snapshot = JSON.parse(entry.payload) as Snapshot
@@ -65,7 +74,10 @@ export function restoreFromTrash(ctx: ServiceContext, id: number, afterRestore?:
       try {
         // Chunks keep each statement under SQLite's bound-parameter limit.
         for (let i = 0; i < rows.length; i += 500) {
-          ctx.db.insert(table).values(rows.slice(i, i + 500) as never).run()
+          ctx.db
+            .insert(table)
+            .values(rows.slice(i, i + 500) as never)
+            .run()
         }
       } catch (err) {
         const message = (err as Error).message
@@ -94,7 +106,11 @@ export function rowsWhereIn<T extends SQLiteTable>(
   if (ids.length === 0) return []
   const out: Record<string, unknown>[] = []
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = ctx.db.select().from(table as SQLiteTable).where(inArray(column, ids.slice(i, i + 500))).all()
+    const rows = ctx.db
+      .select()
+      .from(table as SQLiteTable)
+      .where(inArray(column, ids.slice(i, i + 500)))
+      .all()
     for (const row of rows) out.push(row as Record<string, unknown>)
   }
   return out

@@ -42,9 +42,7 @@ export const contract = {
   'app.dismissFirstRun': op<{ ok: true }>()(empty),
   'sample.load': op<{ projectId: number; created: boolean }>()(empty),
 
-  'projects.list': op<Project[]>()(
-    z.object({ includeArchived: z.boolean().default(true) }).strict(),
-  ),
+  'projects.list': op<Project[]>()(z.object({ includeArchived: z.boolean().default(true) }).strict()),
   'projects.create': op<Project>()(s.projectCreate.strict()),
   'projects.update': op<Project>()(s.projectUpdate.strict()),
   'projects.delete': op<Project>()(byId),

@@ -9,14 +9,12 @@ import { COST_CATEGORIES } from '../domain/types'
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 
 /** A real calendar date written YYYY-MM-DD (2021-02-30 is refused). */
-export const isoDate = z
-  .string({ error: 'must be a date written YYYY-MM-DD' })
-  .refine((s) => {
-    if (!ISO_DATE.test(s)) return false
-    const [y, m, d] = s.split('-').map(Number)
-    const date = new Date(Date.UTC(y, m - 1, d))
-    return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
-  }, 'must be a real date written YYYY-MM-DD')
+export const isoDate = z.string({ error: 'must be a date written YYYY-MM-DD' }).refine((s) => {
+  if (!ISO_DATE.test(s)) return false
+  const [y, m, d] = s.split('-').map(Number)
+  const date = new Date(Date.UTC(y, m - 1, d))
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
+}, 'must be a real date written YYYY-MM-DD')
 
 export const id = z.number({ error: 'must be a numeric id' }).int('must be a whole number').positive('must be positive')
 
@@ -65,12 +63,10 @@ const generationFields = {
 const deployedAfterPretrained = (g: { pretrainedOn?: string; deployedOn?: string | null }) =>
   !g.deployedOn || !g.pretrainedOn || g.deployedOn >= g.pretrainedOn
 
-export const generationCreate = z
-  .object({ projectId: id, ...generationFields })
-  .refine(deployedAfterPretrained, {
-    message: 'deployed date must not be before the pretrained date',
-    path: ['deployedOn'],
-  })
+export const generationCreate = z.object({ projectId: id, ...generationFields }).refine(deployedAfterPretrained, {
+  message: 'deployed date must not be before the pretrained date',
+  path: ['deployedOn'],
+})
 
 export const generationUpdate = z.object({
   id,
@@ -112,8 +108,7 @@ export const measurementUpdate = z.object({
 })
 
 export const policyRow = z.object({
-  fraction: finite('fraction')
-    .refine((p) => p >= 0 && p <= 1, 'fraction must be between 0 and 1'),
+  fraction: finite('fraction').refine((p) => p >= 0 && p <= 1, 'fraction must be between 0 and 1'),
   multiplier: finite('multiplier').refine((k) => k >= 1, 'multiplier must be at least 1'),
 })
 

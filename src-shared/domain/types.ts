@@ -9,13 +9,7 @@ export type Direction = 'higher' | 'lower'
 /** Where a measurement came from. */
 export type Source = 'manual' | 'import' | 'pipeline' | 'sample'
 
-export const COST_CATEGORIES = [
-  'researcher-time',
-  'compute',
-  'human-feedback',
-  'infrastructure',
-  'other',
-] as const
+export const COST_CATEGORIES = ['researcher-time', 'compute', 'human-feedback', 'infrastructure', 'other'] as const
 export type CostCategory = (typeof COST_CATEGORIES)[number]
 
 export interface Project {

@@ -38,9 +38,13 @@ function makeCsv(file: string, rows: number): void {
 
 function freshGeneration(file: string) {
   const app = openApp(file, 'desktop')
-  const project = app.env.sqlite.prepare("INSERT INTO projects (name) VALUES ('bench') RETURNING id").get() as { id: number }
+  const project = app.env.sqlite.prepare("INSERT INTO projects (name) VALUES ('bench') RETURNING id").get() as {
+    id: number
+  }
   const gen = app.env.sqlite
-    .prepare("INSERT INTO generations (project_id, ordinal, name, pretrained_on) VALUES (?, 1, 'g', '2024-01-01') RETURNING id")
+    .prepare(
+      "INSERT INTO generations (project_id, ordinal, name, pretrained_on) VALUES (?, 1, 'g', '2024-01-01') RETURNING id",
+    )
     .get(project.id) as { id: number }
   return { app, generationId: gen.id }
 }
@@ -58,7 +62,16 @@ export function runImportBench(rows = 1_000_000): ImportBenchResult {
     for (let i = 0; i < rows; i++) {
       const base = 0.3 + ((i * 7919) % 6000) / 10000
       const aligned = base - 0.02 + ((i * 104729) % 400) / 10000
-      parsedRows.push([`task_${i}`, 'acc', Number(base.toFixed(5)), Number(aligned.toFixed(5)), 0.0041, 0.0043, 'higher', i % 6])
+      parsedRows.push([
+        `task_${i}`,
+        'acc',
+        Number(base.toFixed(5)),
+        Number(aligned.toFixed(5)),
+        0.0041,
+        0.0043,
+        'higher',
+        i % 6,
+      ])
     }
     const insert = limitDb.app.env.sqlite.prepare(
       `INSERT INTO benchmark_measurements (generation_id, benchmark, metric, baseline, aligned, baseline_stderr, aligned_stderr, direction, shots, source)
@@ -83,12 +96,21 @@ export function runImportBench(rows = 1_000_000): ImportBenchResult {
       role: 'baseline',
     })
     const importMs = performance.now() - t1
-    const stored = (importDb.app.env.sqlite.prepare('SELECT count(*) AS n FROM benchmark_measurements').get() as { n: number }).n
+    const stored = (
+      importDb.app.env.sqlite.prepare('SELECT count(*) AS n FROM benchmark_measurements').get() as { n: number }
+    ).n
     importDb.app.close()
     if (result.imported !== rows || stored !== rows) {
       throw new Error(`import bench: expected ${rows} rows, imported ${result.imported}, stored ${stored}`)
     }
-    return { rows, csvBytes, importMs, limitMs, ratio: importMs / limitMs, peakRssMb: process.memoryUsage().rss / 2 ** 20 }
+    return {
+      rows,
+      csvBytes,
+      importMs,
+      limitMs,
+      ratio: importMs / limitMs,
+      peakRssMb: process.memoryUsage().rss / 2 ** 20,
+    }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }

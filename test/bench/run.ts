@@ -27,7 +27,9 @@ if (want('views')) {
   for (const v of r.views) {
     const ok = v.ms <= 1000
     failed ||= !ok
-    console.log(`views: ${v.name} drawn in ${v.ms.toFixed(0)} ms after navigation (${r.generations} generations, ${r.measurements.toLocaleString('en-US')} measurements; target ≤ 1000 ms) ${ok ? 'OK' : 'MISSED'}`)
+    console.log(
+      `views: ${v.name} drawn in ${v.ms.toFixed(0)} ms after navigation (${r.generations} generations, ${r.measurements.toLocaleString('en-US')} measurements; target ≤ 1000 ms) ${ok ? 'OK' : 'MISSED'}`,
+    )
   }
 }
 

@@ -19,7 +19,9 @@ export function seedLargeWorkspace(
     const addCost = sqlite.prepare(
       "INSERT INTO cost_items (generation_id, category, amount_usd, quantity, unit) VALUES (?, 'compute', ?, ?, 'pf-days')",
     )
-    const addPhase = sqlite.prepare('INSERT INTO pipeline_phases (generation_id, name, start_on, end_on) VALUES (?, ?, ?, ?)')
+    const addPhase = sqlite.prepare(
+      'INSERT INTO pipeline_phases (generation_id, name, start_on, end_on) VALUES (?, ?, ?, ?)',
+    )
     for (let p = 0; p < projects; p++) {
       const { id: projectId } = addProject.get(`Project ${String(p + 1).padStart(2, '0')}`) as { id: number }
       for (let g = 0; g < generationsPerProject; g++) {
@@ -27,7 +29,9 @@ export function seedLargeWorkspace(
         const months = Math.max(1, 9 - g * 0.4)
         const pretrained = `${year}-01-15`
         const deployed = `${year}-${String(1 + Math.round(months)).padStart(2, '0')}-15`
-        const { id } = addGen.get(projectId, g + 1, `Gen ${g + 1}`, pretrained, deployed, g % 7 === 0 ? 1 : 0) as { id: number }
+        const { id } = addGen.get(projectId, g + 1, `Gen ${g + 1}`, pretrained, deployed, g % 7 === 0 ? 1 : 0) as {
+          id: number
+        }
         generationIds.push(id)
         for (let m = 0; m < measurementsPerGeneration; m++) {
           const base = 0.4 + ((m * 37) % 50) / 100

@@ -41,7 +41,11 @@ async function timeNavigation(page: import('playwright').Page, hash: string, min
 
 export async function runViewsBench(): Promise<ViewsBenchResult> {
   const app = openTempApp('web')
-  const seeded = seedLargeWorkspace(app.env.sqlite, { projects: 10, generationsPerProject: 20, measurementsPerGeneration: 500 })
+  const seeded = seedLargeWorkspace(app.env.sqlite, {
+    projects: 10,
+    generationsPerProject: 20,
+    measurementsPerGeneration: 500,
+  })
   const server = await startWebServer({ env: app.env, rendererDir: path.join(REPO_ROOT, 'out', 'renderer') })
   const browser = await launchBrowser()
   try {
@@ -49,7 +53,12 @@ export async function runViewsBench(): Promise<ViewsBenchResult> {
     await page.goto(server.url)
     await page.getByRole('link', { name: 'Projects' }).waitFor()
     const views: ViewsBenchResult['views'] = []
-    const compareIds = [seeded.generationIds[0], seeded.generationIds[19], seeded.generationIds[20], seeded.generationIds[199]]
+    const compareIds = [
+      seeded.generationIds[0],
+      seeded.generationIds[19],
+      seeded.generationIds[20],
+      seeded.generationIds[199],
+    ]
     // Three rounds each, between the two views, reporting the slowest: no warm cache flatters it.
     for (const [name, hash] of [
       ['Timeline', '#/timeline'],

@@ -188,6 +188,15 @@ describe('planning UI, in Chromium', () => {
     await expect
       .poll(() => page.locator('.stat').filter({ hasText: 'Inference-compute tax' }).innerText())
       .toContain('30%')
+
+    // Edit the policy: best-of-2 on the same 10% is a 10% tax.
+    await card.getByRole('button', { name: 'Edit policy Best-of-4 on hard prompts' }).click()
+    const editDialog = page.getByRole('dialog', { name: 'Edit inference-compute policy' })
+    expect(await editDialog.getByRole('textbox', { name: 'Row 1: fraction of tasks' }).inputValue()).toBe('0.1')
+    await editDialog.getByRole('textbox', { name: 'Row 1: compute multiplier k' }).fill('2')
+    await expect.poll(() => editDialog.getByTestId('policy-preview').innerText()).toContain('10%')
+    await editDialog.getByRole('button', { name: 'Save policy' }).click()
+    await expect.poll(() => card.getByTestId('policy-tax').innerText()).toBe('10%')
     expect(session.errors).toEqual([])
   })
 

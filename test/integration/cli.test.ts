@@ -40,13 +40,93 @@ describe('atax', () => {
     const db = path.join(dir, 'env.db')
     const env = { ATAX_DB: db }
     expect(atax(['project', 'add', 'Pipeline', '--description', 'from CI'], env).code).toBe(0)
-    expect(atax(['gen', 'add', '--project', 'Pipeline', '--name', 'g1', '--pretrained', '2024-01-10', '--deployed', '2024-07-10', '--params-b', '70', '--technique-change'], env).code).toBe(0)
-    expect(atax(['gen', 'add', '--project', 'Pipeline', '--name', 'g2', '--pretrained', '2024-09-01'], env).code).toBe(0)
-    const perf = atax(['--json', 'perf', 'add', '--project', 'Pipeline', '--gen', 'g1', '--benchmark', 'mmlu', '--baseline', '0.7', '--aligned', '0.68', '--baseline-stderr', '0.004', '--aligned-stderr', '0.004'], env)
+    expect(
+      atax(
+        [
+          'gen',
+          'add',
+          '--project',
+          'Pipeline',
+          '--name',
+          'g1',
+          '--pretrained',
+          '2024-01-10',
+          '--deployed',
+          '2024-07-10',
+          '--params-b',
+          '70',
+          '--technique-change',
+        ],
+        env,
+      ).code,
+    ).toBe(0)
+    expect(atax(['gen', 'add', '--project', 'Pipeline', '--name', 'g2', '--pretrained', '2024-09-01'], env).code).toBe(
+      0,
+    )
+    const perf = atax(
+      [
+        '--json',
+        'perf',
+        'add',
+        '--project',
+        'Pipeline',
+        '--gen',
+        'g1',
+        '--benchmark',
+        'mmlu',
+        '--baseline',
+        '0.7',
+        '--aligned',
+        '0.68',
+        '--baseline-stderr',
+        '0.004',
+        '--aligned-stderr',
+        '0.004',
+      ],
+      env,
+    )
     expect(perf.code).toBe(0)
     expect(JSON.parse(perf.stdout).regressionPct).toBeCloseTo(((0.7 - 0.68) / 0.7) * 100, 10)
-    expect(atax(['dev', 'add', '--project', 'Pipeline', '--gen', 'g1', '--category', 'compute', '--amount-usd', '1000', '--quantity', '2', '--unit', 'pf-days'], env).code).toBe(0)
-    expect(atax(['phase', 'add', '--project', 'Pipeline', '--gen', 'g1', '--name', 'SFT', '--start', '2024-01-10', '--end', '2024-02-01'], env).code).toBe(0)
+    expect(
+      atax(
+        [
+          'dev',
+          'add',
+          '--project',
+          'Pipeline',
+          '--gen',
+          'g1',
+          '--category',
+          'compute',
+          '--amount-usd',
+          '1000',
+          '--quantity',
+          '2',
+          '--unit',
+          'pf-days',
+        ],
+        env,
+      ).code,
+    ).toBe(0)
+    expect(
+      atax(
+        [
+          'phase',
+          'add',
+          '--project',
+          'Pipeline',
+          '--gen',
+          'g1',
+          '--name',
+          'SFT',
+          '--start',
+          '2024-01-10',
+          '--end',
+          '2024-02-01',
+        ],
+        env,
+      ).code,
+    ).toBe(0)
     const list = JSON.parse(atax(['--json', 'gen', 'list', '--project', 'Pipeline'], env).stdout)
     expect(list.map((g: any) => [g.name, g.ttdMonths])).toEqual([
       ['g1', 6],
@@ -73,19 +153,79 @@ describe('atax', () => {
     const badDate = atax(['--db', db, 'gen', 'add', '--project', 'P', '--name', 'X', '--pretrained', '2024-13-01'])
     expect(badDate.code).toBe(1)
     expect(badDate.stderr).toMatch(/--pretrained: must be a real date written YYYY-MM-DD \(got "2024-13-01"\)/)
-    const badNumber = atax(['--db', db, 'perf', 'add', '--project', 'P', '--gen', 'G', '--benchmark', 'b', '--baseline', 'abc', '--aligned', '1'])
+    const badNumber = atax([
+      '--db',
+      db,
+      'perf',
+      'add',
+      '--project',
+      'P',
+      '--gen',
+      'G',
+      '--benchmark',
+      'b',
+      '--baseline',
+      'abc',
+      '--aligned',
+      '1',
+    ])
     expect(badNumber.code).toBe(1)
     expect(badNumber.stderr).toMatch(/--baseline: "abc" is not a number/)
-    const negStderr = atax(['--db', db, 'perf', 'add', '--project', 'P', '--gen', 'G', '--benchmark', 'b', '--baseline', '1', '--aligned', '1', '--aligned-stderr', '-0.1'])
+    const negStderr = atax([
+      '--db',
+      db,
+      'perf',
+      'add',
+      '--project',
+      'P',
+      '--gen',
+      'G',
+      '--benchmark',
+      'b',
+      '--baseline',
+      '1',
+      '--aligned',
+      '1',
+      '--aligned-stderr',
+      '-0.1',
+    ])
     expect(negStderr.code).toBe(1)
     expect(negStderr.stderr).toMatch(/--aligned-stderr: aligned standard error must not be negative/)
     const noProject = atax(['--db', db, 'gen', 'list', '--project', 'Nope'])
     expect(noProject.code).toBe(1)
     expect(noProject.stderr).toMatch(/no project named "Nope"/)
-    const badCategory = atax(['--db', db, 'dev', 'add', '--project', 'P', '--gen', 'G', '--category', 'snacks', '--amount-usd', '5'])
+    const badCategory = atax([
+      '--db',
+      db,
+      'dev',
+      'add',
+      '--project',
+      'P',
+      '--gen',
+      'G',
+      '--category',
+      'snacks',
+      '--amount-usd',
+      '5',
+    ])
     expect(badCategory.code).toBe(1)
     expect(badCategory.stderr).toMatch(/--category: category must be one of/)
-    const badRange = atax(['--db', db, 'phase', 'add', '--project', 'P', '--gen', 'G', '--name', 'x', '--start', '2024-02-01', '--end', '2024-01-01'])
+    const badRange = atax([
+      '--db',
+      db,
+      'phase',
+      'add',
+      '--project',
+      'P',
+      '--gen',
+      'G',
+      '--name',
+      'x',
+      '--start',
+      '2024-02-01',
+      '--end',
+      '2024-01-01',
+    ])
     expect(badRange.code).toBe(1)
     expect(badRange.stderr).toMatch(/--end: end must not be before start/)
 
@@ -106,7 +246,20 @@ describe('atax', () => {
   it('documents every command in --help', () => {
     const help = atax(['--help'])
     expect(help.code).toBe(0)
-    for (const cmd of ['project add', 'project list', 'gen add', 'gen list', 'perf add', 'dev add', 'phase add', 'sample', 'tax inference', 'summary', 'import', 'export']) {
+    for (const cmd of [
+      'project add',
+      'project list',
+      'gen add',
+      'gen list',
+      'perf add',
+      'dev add',
+      'phase add',
+      'sample',
+      'tax inference',
+      'summary',
+      'import',
+      'export',
+    ]) {
       expect(help.stdout).toContain(cmd)
     }
     const genHelp = atax(['gen', 'add', '--help'])
@@ -137,10 +290,36 @@ describe('atax import and export', () => {
     const alignedFile = path.join(dir, 'aligned.json')
     fs.writeFileSync(alignedFile, JSON.stringify({ results: { truthfulqa_mc: { ...base, mc2: base.mc2 + 0.05 } } }))
 
-    const first = atax(['--db', db, '--json', 'import', 'lm-eval', baselineFile, '--project', 'Evals', '--gen', 'g1', '--role', 'baseline'])
+    const first = atax([
+      '--db',
+      db,
+      '--json',
+      'import',
+      'lm-eval',
+      baselineFile,
+      '--project',
+      'Evals',
+      '--gen',
+      'g1',
+      '--role',
+      'baseline',
+    ])
     expect(first.code).toBe(0)
     expect(JSON.parse(first.stdout)).toMatchObject({ imported: 2, skipped: 0 })
-    const second = atax(['--db', db, '--json', 'import', 'lm-eval', alignedFile, '--project', 'Evals', '--gen', 'g1', '--role', 'aligned'])
+    const second = atax([
+      '--db',
+      db,
+      '--json',
+      'import',
+      'lm-eval',
+      alignedFile,
+      '--project',
+      'Evals',
+      '--gen',
+      'g1',
+      '--role',
+      'aligned',
+    ])
     expect(second.code).toBe(0)
     const out = JSON.parse(second.stdout)
     expect(out.imported).toBe(2)
@@ -150,10 +329,35 @@ describe('atax import and export', () => {
         { benchmark: 'truthfulqa_mc', metric: 'mc1', baseline: base.mc1, aligned: base.mc1 },
       ]),
     )
-    const repeat = atax(['--db', db, '--json', 'import', 'lm-eval', baselineFile, '--project', 'Evals', '--gen', 'g1', '--role', 'baseline'])
+    const repeat = atax([
+      '--db',
+      db,
+      '--json',
+      'import',
+      'lm-eval',
+      baselineFile,
+      '--project',
+      'Evals',
+      '--gen',
+      'g1',
+      '--role',
+      'baseline',
+    ])
     expect(JSON.parse(repeat.stdout)).toMatchObject({ imported: 0, duplicate: true })
 
-    const bad = atax(['--db', db, 'import', 'csv', path.join(dir, 'missing.csv'), '--project', 'Evals', '--gen', 'g1', '--role', 'baseline'])
+    const bad = atax([
+      '--db',
+      db,
+      'import',
+      'csv',
+      path.join(dir, 'missing.csv'),
+      '--project',
+      'Evals',
+      '--gen',
+      'g1',
+      '--role',
+      'baseline',
+    ])
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/missing\.csv: no such file/)
 

@@ -23,8 +23,19 @@ describe('openDatabase', () => {
     expect(opened.sqlite.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(opened.sqlite.pragma('foreign_keys', { simple: true })).toBe(1)
     expect(opened.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000)
-    const tables = (opened.sqlite.prepare("SELECT name FROM sqlite_master WHERE type='table'").all() as { name: string }[]).map((t) => t.name)
-    expect(tables).toEqual(expect.arrayContaining(['projects', 'generations', 'benchmark_measurements', 'cost_items', 'plans', 'import_records']))
+    const tables = (
+      opened.sqlite.prepare("SELECT name FROM sqlite_master WHERE type='table'").all() as { name: string }[]
+    ).map((t) => t.name)
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'projects',
+        'generations',
+        'benchmark_measurements',
+        'cost_items',
+        'plans',
+        'import_records',
+      ]),
+    )
     expect(opened.backupFile).toBeNull()
     opened.close()
   })
@@ -60,7 +71,9 @@ describe('openDatabase', () => {
     const cols = (copy.prepare('PRAGMA table_info(projects)').all() as { name: string }[]).map((c) => c.name)
     expect(cols).not.toContain('test_col')
     copy.close()
-    const newCols = (migrated.sqlite.prepare('PRAGMA table_info(projects)').all() as { name: string }[]).map((c) => c.name)
+    const newCols = (migrated.sqlite.prepare('PRAGMA table_info(projects)').all() as { name: string }[]).map(
+      (c) => c.name,
+    )
     expect(newCols).toContain('test_col')
     migrated.close()
   })

@@ -16,10 +16,14 @@ let app: ReturnType<typeof openTempApp>
 let generationId: number
 beforeEach(() => {
   app = openTempApp()
-  const p = app.env.sqlite.prepare("INSERT INTO projects (name) VALUES ('Imports') RETURNING id").get() as { id: number }
+  const p = app.env.sqlite.prepare("INSERT INTO projects (name) VALUES ('Imports') RETURNING id").get() as {
+    id: number
+  }
   generationId = (
     app.env.sqlite
-      .prepare("INSERT INTO generations (project_id, ordinal, name, pretrained_on) VALUES (?, 1, 'g1', '2024-01-01') RETURNING id")
+      .prepare(
+        "INSERT INTO generations (project_id, ordinal, name, pretrained_on) VALUES (?, 1, 'g1', '2024-01-01') RETURNING id",
+      )
       .get(p.id) as { id: number }
   ).id
 })
@@ -27,7 +31,10 @@ afterEach(() => app.close())
 
 const fixture = (rel: string) => fs.readFileSync(path.join(SHARED_FIXTURES, rel))
 const measurements = () =>
-  app.env.sqlite.prepare('SELECT * FROM benchmark_measurements ORDER BY benchmark, metric').all() as Record<string, any>[]
+  app.env.sqlite.prepare('SELECT * FROM benchmark_measurements ORDER BY benchmark, metric').all() as Record<
+    string,
+    any
+  >[]
 const snapshot = () => JSON.stringify(backupData(app.env))
 
 describe('lm-evaluation-harness fixtures', () => {
@@ -74,8 +81,18 @@ describe('lm-evaluation-harness fixtures', () => {
     })
     expect(r.benchmarks).toEqual(
       expect.arrayContaining([
-        { benchmark: 'hellaswag', metric: 'acc', baseline: doc.results.hellaswag.acc, aligned: doc.results.hellaswag.acc - 0.01 },
-        { benchmark: 'hellaswag', metric: 'acc_norm', baseline: doc.results.hellaswag.acc_norm, aligned: doc.results.hellaswag.acc_norm + 0.02 },
+        {
+          benchmark: 'hellaswag',
+          metric: 'acc',
+          baseline: doc.results.hellaswag.acc,
+          aligned: doc.results.hellaswag.acc - 0.01,
+        },
+        {
+          benchmark: 'hellaswag',
+          metric: 'acc_norm',
+          baseline: doc.results.hellaswag.acc_norm,
+          aligned: doc.results.hellaswag.acc_norm + 0.02,
+        },
       ]),
     )
     // The task only the aligned run has is listed, not dropped.
@@ -94,7 +111,13 @@ describe('Inspect AI fixtures', () => {
   it('imports the .json log with the scorer metrics and stderr from the file', () => {
     const bytes = fixture('inspect/no-samples.json')
     const doc = JSON.parse(bytes.toString('utf8'))
-    const r = runImport(app.env, { format: 'inspect', fileName: 'no-samples.json', bytes, generationId, role: 'aligned' })
+    const r = runImport(app.env, {
+      format: 'inspect',
+      fileName: 'no-samples.json',
+      bytes,
+      generationId,
+      role: 'aligned',
+    })
     const score = doc.results.scores[0]
     const stored = measurements()
     expect(stored).toHaveLength(r.imported)
@@ -108,7 +131,13 @@ describe('Inspect AI fixtures', () => {
   it('imports the .eval ZIP log from its header', () => {
     const bytes = fixture('inspect/log_formats.eval')
     const header = JSON.parse(Buffer.from(unzipSync(new Uint8Array(bytes))['header.json']).toString('utf8'))
-    const r = runImport(app.env, { format: 'inspect', fileName: 'log_formats.eval', bytes, generationId, role: 'baseline' })
+    const r = runImport(app.env, {
+      format: 'inspect',
+      fileName: 'log_formats.eval',
+      bytes,
+      generationId,
+      role: 'baseline',
+    })
     const stored = measurements()
     expect(stored).toHaveLength(r.imported)
     expect(r.imported).toBeGreaterThan(0)
@@ -128,11 +157,24 @@ describe('duplicates and malformed files', () => {
     const bytes = fixture('lm-eval/arc_challenge-v2.0-res.json')
     runImport(app.env, { format: 'lm-eval', fileName: 'a.json', bytes, generationId, role: 'baseline' })
     const before = snapshot()
-    const again = runImport(app.env, { format: 'lm-eval', fileName: 'renamed.json', bytes, generationId, role: 'baseline' })
+    const again = runImport(app.env, {
+      format: 'lm-eval',
+      fileName: 'renamed.json',
+      bytes,
+      generationId,
+      role: 'baseline',
+    })
     expect(again.duplicate).toBe(true)
     expect(again.imported).toBe(0)
     expect(snapshot()).toBe(before)
-    const forced = runImport(app.env, { format: 'lm-eval', fileName: 'a.json', bytes, generationId, role: 'baseline', force: true })
+    const forced = runImport(app.env, {
+      format: 'lm-eval',
+      fileName: 'a.json',
+      bytes,
+      generationId,
+      role: 'baseline',
+      force: true,
+    })
     expect(forced.duplicate).toBe(false)
     expect(forced.imported).toBe(2)
     expect(measurements()).toHaveLength(2)
@@ -141,31 +183,75 @@ describe('duplicates and malformed files', () => {
   const lm = fixture('lm-eval/arc_challenge-v2.0-res.json').toString('utf8')
   const insp = fixture('inspect/no-samples.json').toString('utf8')
   const evalZip = (header: unknown) => Buffer.from(zipSync({ 'header.json': strToU8(JSON.stringify(header)) }))
-  const evalHeader = JSON.parse(Buffer.from(unzipSync(new Uint8Array(fixture('inspect/log_formats.eval')))['header.json']).toString('utf8'))
+  const evalHeader = JSON.parse(
+    Buffer.from(unzipSync(new Uint8Array(fixture('inspect/log_formats.eval')))['header.json']).toString('utf8'),
+  )
   const cases: [string, 'lm-eval' | 'inspect' | 'csv', Buffer, RegExp][] = [
     ['lm-eval truncated', 'lm-eval', Buffer.from(lm.slice(0, lm.length / 2)), /bad\.json/],
-    ['lm-eval wrong type', 'lm-eval', Buffer.from(lm.replace(/"acc": [0-9.]+/, '"acc": "high"')), /results\.arc_challenge\.acc.*"high"/],
+    [
+      'lm-eval wrong type',
+      'lm-eval',
+      Buffer.from(lm.replace(/"acc": [0-9.]+/, '"acc": "high"')),
+      /results\.arc_challenge\.acc.*"high"/,
+    ],
     ['lm-eval NaN', 'lm-eval', Buffer.from(lm.replace(/"acc": [0-9.]+/, '"acc": NaN')), /NaN/],
-    ['lm-eval negative stderr', 'lm-eval', Buffer.from(lm.replace(/"acc_stderr": [0-9.]+/, '"acc_stderr": -0.5')), /acc_stderr.*-0\.5/],
+    [
+      'lm-eval negative stderr',
+      'lm-eval',
+      Buffer.from(lm.replace(/"acc_stderr": [0-9.]+/, '"acc_stderr": -0.5')),
+      /acc_stderr.*-0\.5/,
+    ],
     ['lm-eval empty', 'lm-eval', Buffer.from(''), /empty/],
     ['inspect truncated', 'inspect', Buffer.from(insp.slice(0, 500)), /bad\.json/],
-    ['inspect wrong type', 'inspect', Buffer.from(insp.replace('"value": 0.6666666666666666', '"value": "two thirds"')), /"two thirds"/],
+    [
+      'inspect wrong type',
+      'inspect',
+      Buffer.from(insp.replace('"value": 0.6666666666666666', '"value": "two thirds"')),
+      /"two thirds"/,
+    ],
     ['inspect NaN', 'inspect', Buffer.from(insp.replace('"value": 0.6666666666666666', '"value": NaN')), /NaN/],
-    ['inspect negative stderr', 'inspect', Buffer.from(insp.replace('"value": 0.33333333333333337', '"value": -0.3')), /-0\.3/],
+    [
+      'inspect negative stderr',
+      'inspect',
+      Buffer.from(insp.replace('"value": 0.33333333333333337', '"value": -0.3')),
+      /-0\.3/,
+    ],
     ['inspect empty', 'inspect', Buffer.from(''), /empty/],
     ['inspect .eval without results', 'inspect', evalZip({ ...evalHeader, results: undefined }), /results/],
-    ['csv truncated row', 'csv', Buffer.from('benchmark,metric,baseline,aligned\nmmlu,acc,0.7,0.69\narc,acc,0.5\n'), /line 3/],
-    ['csv wrong type', 'csv', Buffer.from('benchmark,metric,baseline,aligned\nmmlu,acc,0.7,abc\n'), /line 2.*aligned.*"abc"/],
+    [
+      'csv truncated row',
+      'csv',
+      Buffer.from('benchmark,metric,baseline,aligned\nmmlu,acc,0.7,0.69\narc,acc,0.5\n'),
+      /line 3/,
+    ],
+    [
+      'csv wrong type',
+      'csv',
+      Buffer.from('benchmark,metric,baseline,aligned\nmmlu,acc,0.7,abc\n'),
+      /line 2.*aligned.*"abc"/,
+    ],
     ['csv NaN', 'csv', Buffer.from('benchmark,metric,baseline,aligned\nmmlu,acc,NaN,0.6\n'), /line 2.*baseline.*NaN/],
-    ['csv negative stderr', 'csv', Buffer.from('benchmark,metric,baseline,aligned,baseline_stderr\nmmlu,acc,0.7,0.6,-0.01\n'), /line 2.*baseline_stderr.*-0\.01/],
+    [
+      'csv negative stderr',
+      'csv',
+      Buffer.from('benchmark,metric,baseline,aligned,baseline_stderr\nmmlu,acc,0.7,0.6,-0.01\n'),
+      /line 2.*baseline_stderr.*-0\.01/,
+    ],
     ['csv empty', 'csv', Buffer.from(''), /empty/],
   ]
 
   it.each(cases)('%s is refused, saying where, and nothing changes', (_name, format, bytes, message) => {
     // Existing data that must survive untouched.
-    runImport(app.env, { format: 'lm-eval', fileName: 'good.json', bytes: fixture('lm-eval/hellaswag-v0-res.json'), generationId, role: 'baseline' })
+    runImport(app.env, {
+      format: 'lm-eval',
+      fileName: 'good.json',
+      bytes: fixture('lm-eval/hellaswag-v0-res.json'),
+      generationId,
+      role: 'baseline',
+    })
     const before = snapshot()
-    const fileName = format === 'csv' ? 'bad.csv' : format === 'inspect' && _name.includes('.eval') ? 'bad.eval' : 'bad.json'
+    const fileName =
+      format === 'csv' ? 'bad.csv' : format === 'inspect' && _name.includes('.eval') ? 'bad.eval' : 'bad.json'
     let error: Error | null = null
     try {
       runImport(app.env, { format, fileName, bytes, generationId, role: 'aligned' })
@@ -197,8 +283,20 @@ describe('duplicates and malformed files', () => {
     const asked = runImport(app.env, { format: 'csv', fileName: 'w.csv', bytes: csv, generationId, role: 'baseline' })
     expect(asked.needsDirection).toEqual(['weirdness'])
     expect(measurements()).toHaveLength(0)
-    const told = runImport(app.env, { format: 'csv', fileName: 'w.csv', bytes: csv, generationId, role: 'baseline', directions: { weirdness: 'lower' } })
+    const told = runImport(app.env, {
+      format: 'csv',
+      fileName: 'w.csv',
+      bytes: csv,
+      generationId,
+      role: 'baseline',
+      directions: { weirdness: 'lower' },
+    })
     expect(told.imported).toBe(1)
-    expect(measurements()[0]).toMatchObject({ benchmark: 'my_eval', metric: 'weirdness', direction: 'lower', baseline: 0.3 })
+    expect(measurements()[0]).toMatchObject({
+      benchmark: 'my_eval',
+      metric: 'weirdness',
+      direction: 'lower',
+      baseline: 0.3,
+    })
   })
 })

@@ -32,7 +32,12 @@ describe('the handler table', () => {
     const p = await ok('projects.create', { name: 'P' })
     const g = await fail('generations.create', { projectId: p.id, name: 'G', pretrainedOn: '2021-02-30' })
     expect(g.issues?.[0].path).toBe('pretrainedOn')
-    const d = await fail('generations.create', { projectId: p.id, name: 'G', pretrainedOn: '2021-05-01', deployedOn: '2021-01-01' })
+    const d = await fail('generations.create', {
+      projectId: p.id,
+      name: 'G',
+      pretrainedOn: '2021-05-01',
+      deployedOn: '2021-01-01',
+    })
     expect(d.issues?.[0]).toMatchObject({ path: 'deployedOn' })
     const extra = await fail('projects.create', { name: 'X', admin: true })
     expect(extra.code).toBe('invalid-input')
@@ -48,8 +53,18 @@ describe('the handler table', () => {
 
   it('numbers generations by pretrained date and computes time to deployment', async () => {
     const p = await ok('projects.create', { name: 'P' })
-    await ok('generations.create', { projectId: p.id, name: 'later', pretrainedOn: '2022-02-01', deployedOn: '2022-05-01' })
-    await ok('generations.create', { projectId: p.id, name: 'first', pretrainedOn: '2021-01-15', deployedOn: '2021-10-15' })
+    await ok('generations.create', {
+      projectId: p.id,
+      name: 'later',
+      pretrainedOn: '2022-02-01',
+      deployedOn: '2022-05-01',
+    })
+    await ok('generations.create', {
+      projectId: p.id,
+      name: 'first',
+      pretrainedOn: '2021-01-15',
+      deployedOn: '2021-10-15',
+    })
     const s = await ok('projects.summary', { projectId: p.id })
     expect(s.generations.map((g: any) => [g.generation.ordinal, g.generation.name])).toEqual([
       [1, 'first'],
@@ -106,7 +121,13 @@ describe('the handler table', () => {
   it('refuses a policy whose fractions add up to more than 1', async () => {
     const p = await ok('projects.create', { name: 'P' })
     const g = await ok('generations.create', { projectId: p.id, name: 'G', pretrainedOn: '2021-01-01' })
-    const e = await fail('policies.create', { generationId: g.id, rows: [{ fraction: 0.7, multiplier: 2 }, { fraction: 0.4, multiplier: 4 }] })
+    const e = await fail('policies.create', {
+      generationId: g.id,
+      rows: [
+        { fraction: 0.7, multiplier: 2 },
+        { fraction: 0.4, multiplier: 4 },
+      ],
+    })
     expect(e.issues?.[0]).toMatchObject({ path: 'rows', message: 'the fractions of tasks must add up to at most 1' })
     expect(count('inference_policies')).toBe(0)
   })

@@ -30,11 +30,25 @@ describe('atax tax inference', () => {
     const r = await run('--json', 'tax', 'inference', '--policy', '0.1:4')
     expect(r.code).toBe(0)
     const expected = inferenceTaxFromPolicy([{ fraction: 0.1, multiplier: 4 }])
-    expect(JSON.parse(r.stdout)).toEqual({ taxPct: expected.taxPct, multiplier: expected.multiplier, explanation: expected.explanation })
+    expect(JSON.parse(r.stdout)).toEqual({
+      taxPct: expected.taxPct,
+      multiplier: expected.multiplier,
+      explanation: expected.explanation,
+    })
     expect(JSON.parse(r.stdout).explanation).toMatch(/^0\.9 × 1 \+ 0\.1 × 4 = 1\.3 → 30% more inference compute/)
     const human = await run('tax', 'inference', '--policy', '0.1:4,0.2:2', '--rm-cost', '0.5')
     expect(human.code).toBe(0)
-    expect(human.stdout).toContain(`${inferenceTaxFromPolicy([{ fraction: 0.1, multiplier: 4 }, { fraction: 0.2, multiplier: 2 }], 0.5).taxPct}`.slice(0, 2))
+    expect(human.stdout).toContain(
+      `${
+        inferenceTaxFromPolicy(
+          [
+            { fraction: 0.1, multiplier: 4 },
+            { fraction: 0.2, multiplier: 2 },
+          ],
+          0.5,
+        ).taxPct
+      }`.slice(0, 2),
+    )
   })
 
   it.each([
@@ -67,13 +81,29 @@ describe('atax tax curve', () => {
     const r = await run('--json', 'tax', 'curve', '--baseline', '0.65', '--point', '1:0.6', '--point', '4:0.7')
     expect(r.code).toBe(0)
     const expected = inferenceTaxFromCurve(points, 0.65, 'higher')
-    expect(JSON.parse(r.stdout)).toEqual({ taxPct: expected.taxPct, multiplier: expected.multiplier, reached: true, explanation: expected.explanation })
+    expect(JSON.parse(r.stdout)).toEqual({
+      taxPct: expected.taxPct,
+      multiplier: expected.multiplier,
+      reached: true,
+      explanation: expected.explanation,
+    })
     expect(JSON.parse(r.stdout).multiplier).toBeCloseTo(2, 12) // halfway in log k between 1 and 4
     const never = await run('--json', 'tax', 'curve', '--baseline', '0.9', '--point', '1:0.6', '--point', '16:0.7')
     expect(never.code).toBe(0)
     expect(JSON.parse(never.stdout)).toMatchObject({ taxPct: null, multiplier: null, reached: false })
     expect(JSON.parse(never.stdout).explanation).toMatch(/not reached within k_max = 16/)
-    const lower = await run('--json', 'tax', 'curve', '--lower-is-better', '--baseline', '2', '--point', '1:3', '--point', '2:2')
+    const lower = await run(
+      '--json',
+      'tax',
+      'curve',
+      '--lower-is-better',
+      '--baseline',
+      '2',
+      '--point',
+      '1:3',
+      '--point',
+      '2:2',
+    )
     expect(JSON.parse(lower.stdout).taxPct).toBeCloseTo(100, 9)
   })
 
@@ -90,10 +120,33 @@ describe('atax tax curve', () => {
 
 describe('atax tax perf', () => {
   it('gives the regression, delta, z and significance', async () => {
-    const r = await run('--json', 'tax', 'perf', '--baseline', '0.8', '--aligned', '0.76', '--baseline-stderr', '0.01', '--aligned-stderr', '0.01')
+    const r = await run(
+      '--json',
+      'tax',
+      'perf',
+      '--baseline',
+      '0.8',
+      '--aligned',
+      '0.76',
+      '--baseline-stderr',
+      '0.01',
+      '--aligned-stderr',
+      '0.01',
+    )
     expect(r.code).toBe(0)
-    const e = benchmarkRegression({ baseline: 0.8, aligned: 0.76, baselineStderr: 0.01, alignedStderr: 0.01, direction: 'higher' })
-    expect(JSON.parse(r.stdout)).toEqual({ regressionPct: e.regressionPct, delta: e.delta, z: e.z, significant: e.significant })
+    const e = benchmarkRegression({
+      baseline: 0.8,
+      aligned: 0.76,
+      baselineStderr: 0.01,
+      alignedStderr: 0.01,
+      direction: 'higher',
+    })
+    expect(JSON.parse(r.stdout)).toEqual({
+      regressionPct: e.regressionPct,
+      delta: e.delta,
+      z: e.z,
+      significant: e.significant,
+    })
     const zero = await run('--json', 'tax', 'perf', '--baseline', '0', '--aligned', '0.1')
     expect(JSON.parse(zero.stdout)).toMatchObject({ regressionPct: null, z: null, significant: null })
     expect(JSON.parse(zero.stdout).delta).toBeCloseTo(0.1, 12)
@@ -116,7 +169,14 @@ describe('atax summary', () => {
     expect(rows.map((g: any) => g.ttdMonths)).toEqual([9, 3])
     expect(rows[0].devComputePctOfPretraining).toBeCloseTo((64.9 / 3640) * 100, 10)
     expect(rows[0].inferenceTaxPct).toBe(30)
-    for (const key of ['name', 'ttdMonths', 'devTaxUsd', 'devComputePctOfPretraining', 'meanRegressionPct', 'inferenceTaxPct']) {
+    for (const key of [
+      'name',
+      'ttdMonths',
+      'devTaxUsd',
+      'devComputePctOfPretraining',
+      'meanRegressionPct',
+      'inferenceTaxPct',
+    ]) {
       expect(rows[0]).toHaveProperty(key)
     }
     const human = await run('--db', db, 'summary', '--project', 'RLHF pipeline (sample)')

@@ -5,6 +5,7 @@
  * SQLite file through the real handler table).
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { API_NAMES } from '../../../../src-shared/api/contract'
@@ -51,7 +52,11 @@ describe('IPC handlers', () => {
     const { registerApiHandlers } = await import('../../../../src-main/electron/ipc')
     const handlers = new Map<string, (event: any, input: unknown) => Promise<any>>()
     const rendererUrl = 'file:///app/out/renderer/index.html'
-    registerApiHandlers({ handle: (channel: string, fn: any) => handlers.set(channel, fn) } as any, app.env, rendererUrl)
+    registerApiHandlers(
+      { handle: (channel: string, fn: any) => handlers.set(channel, fn) } as any,
+      app.env,
+      rendererUrl,
+    )
     expect([...handlers.keys()].sort()).toEqual(API_NAMES.map((n) => `api:${n}`).sort())
 
     const trusted = { senderFrame: { url: rendererUrl } }
@@ -88,7 +93,10 @@ describe('window security', () => {
     const listeners: Record<string, (event: any, url?: string) => void> = {}
     let windowOpen: (() => { action: string }) | null = null
     lockDownContents(
-      { on: (name: string, fn: any) => (listeners[name] = fn), setWindowOpenHandler: (fn: any) => (windowOpen = fn) } as any,
+      {
+        on: (name: string, fn: any) => (listeners[name] = fn),
+        setWindowOpenHandler: (fn: any) => (windowOpen = fn),
+      } as any,
       rendererUrl,
     )
     const prevented = vi.fn()
@@ -126,7 +134,7 @@ describe('menu', () => {
 describe('window state', () => {
   it('remembers size and position, and ignores a damaged file', async () => {
     const { loadWindowState, saveWindowState } = await import('../../../../src-main/electron/windowState')
-    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'atax-ws-'))
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atax-ws-'))
     expect(loadWindowState(dir)).toMatchObject({ width: 1280, height: 840 })
     saveWindowState(dir, { x: 10, y: 20, width: 1000, height: 700, maximized: true })
     expect(loadWindowState(dir)).toEqual({ x: 10, y: 20, width: 1000, height: 700, maximized: true })

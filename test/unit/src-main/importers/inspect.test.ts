@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest'
 import { parseInspectLog, type ParsedResult } from '../../../../src-main/importers'
 import { expectImportError, shared } from './helpers'
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reading test fixtures freely
 type Json = Record<string, any>
 
 const EVAL = 'log_formats.eval'

@@ -5,7 +5,6 @@ import { expectImportError, own, ownText, shared } from './helpers'
 const LEGACY = ['arc_challenge-v2.0-res.json', 'hellaswag-v0-res.json', 'truthfulqa_mc-v1-res.json']
 const V04 = 'lm-eval-v0.4-results.json'
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reading test fixtures freely
 type Json = Record<string, any>
 
 const find = (results: ParsedResult[], benchmark: string, metric: string) =>

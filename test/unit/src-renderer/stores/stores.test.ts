@@ -221,6 +221,24 @@ describe('record stores', () => {
     await usePhasesStore().create({ generationId: g1.id, name: 'SFT', startOn: '2021-02-01', endOn: '2021-03-01' })
     expect(generations.detail!.phases.map((p) => p.name)).toEqual(['SFT'])
 
+    // Edits replace the whole record.
+    const policy = generations.detail!.policies[0].policy
+    await inference.updatePolicy({ id: policy.id, name: 'Best-of-2', rows: [{ fraction: 0.1, multiplier: 2 }] })
+    expect(generations.detail!.policies[0]).toMatchObject({ policy: { name: 'Best-of-2' } })
+    expect(generations.detail!.policies[0].taxPct).toBeCloseTo(10, 10)
+    const cost = generations.detail!.costs[0]
+    await useCostsStore().update({
+      id: cost.id,
+      category: 'human-feedback',
+      amountUsd: 2500,
+      lowUsd: 2000,
+      highUsd: 3000,
+    })
+    expect(generations.detail!.summary.development).toMatchObject({ totalUsd: 2500, lowUsd: 2000, highUsd: 3000 })
+    const phase = generations.detail!.phases[0]
+    await usePhasesStore().update({ id: phase.id, name: 'SFT v2', startOn: '2021-02-01', endOn: '2021-04-01' })
+    expect(generations.detail!.phases[0]).toMatchObject({ name: 'SFT v2', endOn: '2021-04-01' })
+
     // Every delete is undoable.
     const policyId = generations.detail!.policies[0].policy.id
     await inference.removePolicy(policyId, g1.id)
