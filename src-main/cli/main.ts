@@ -488,13 +488,15 @@ const commands: Command[] = [
       }
       const lines = [
         r.duplicate
-          ? `${file}: already imported, nothing written (use --force to import it again)`
+          ? `${file}: already imported into this generation as the ${role} run, nothing written (use --force to import it again)`
           : `imported ${r.imported} result(s) from ${file}`,
-        ...r.warnings.map((w) => `warning: ${w}`),
+        // The service's own words for a duplicate are the line above, in CLI terms.
+        ...(r.duplicate ? [] : r.warnings.map((w) => `warning: ${w}`)),
         ...(r.unmatched.length
           ? [
               `${r.unmatched.length} benchmark(s) have only one side so far:`,
               ...r.unmatched.slice(0, 20).map((u) => `  ${u.benchmark} · ${u.metric}`),
+              ...(r.unmatched.length > 20 ? [`  … and ${r.unmatched.length - 20} more (--json lists them all)`] : []),
             ]
           : []),
       ]
