@@ -14,7 +14,7 @@ import {
   type ApiResponse,
   type ApiResult,
 } from '../src-shared/api/contract'
-import { TaxInputError } from '../src-shared/tax'
+import { benchmarkRegression, inferenceTaxFromCurve, inferenceTaxFromPolicy, TaxInputError } from '../src-shared/tax'
 import type { ServiceContext } from './services/context'
 import { ServiceError } from './services/errors'
 import * as projects from './services/projects'
@@ -116,6 +116,10 @@ export const handlers: Handlers = {
   'backup.export': (env) => exportBackup(env),
   'backup.restore': (env, i) => restoreBackup(env, Buffer.from(i.contentBase64, 'base64').toString('utf8'), i.fileName),
   'reports.export': (env, i) => exportReport(env, i.format, i.projectId),
+
+  'tax.policy': (_env, i) => inferenceTaxFromPolicy(i.rows, i.rmCost),
+  'tax.curve': (_env, i) => inferenceTaxFromCurve(i.points, i.baseline, i.direction),
+  'tax.regression': (_env, i) => benchmarkRegression(i),
 }
 
 /** Validates and runs one request; never throws: every failure becomes an ApiError. */

@@ -19,6 +19,7 @@ import type {
 import * as s from './schemas'
 import type { CompareView, GenerationDetail, ProjectSummary, TimelineView, TrashEntry } from './views'
 import type { ExportResult, ImportResult } from './transfer'
+import type { BenchmarkRegression, CurveTax as CurveTaxResult, PolicyTax as PolicyTaxResult } from '../tax'
 
 /** Declares one operation: its input schema, and (as a type only) its result. */
 function op<Result>() {
@@ -120,6 +121,25 @@ export const contract = {
       .object({
         format: z.enum(['json', 'csv', 'html', 'md']),
         projectId: s.id.optional(),
+      })
+      .strict(),
+  ),
+
+  // The tax engine, for callers that have no copy of it (the renderer imports it directly).
+  'tax.policy': op<PolicyTaxResult>()(
+    z.object({ rows: z.array(s.policyRow).min(1), rmCost: z.number().min(0).default(0) }).strict(),
+  ),
+  'tax.curve': op<CurveTaxResult>()(
+    z.object({ points: z.array(s.curvePoint).min(1), baseline: z.number(), direction: s.direction }).strict(),
+  ),
+  'tax.regression': op<BenchmarkRegression>()(
+    z
+      .object({
+        baseline: z.number(),
+        aligned: z.number(),
+        baselineStderr: z.number().min(0).nullable().default(null),
+        alignedStderr: z.number().min(0).nullable().default(null),
+        direction: s.direction,
       })
       .strict(),
   ),

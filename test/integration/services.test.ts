@@ -133,6 +133,25 @@ describe('the handler table', () => {
   })
 })
 
+describe('the tax engine through the contract', () => {
+  it('answers tax.policy, tax.curve and tax.regression, and refuses bad rows by name', async () => {
+    expect((await ok('tax.policy', { rows: [{ fraction: 0.1, multiplier: 4 }] })).taxPct).toBe(30)
+    const curve = await ok('tax.curve', {
+      points: [
+        { multiplier: 1, score: 0.6 },
+        { multiplier: 4, score: 0.7 },
+      ],
+      baseline: 0.65,
+      direction: 'higher',
+    })
+    expect(curve.multiplier).toBeCloseTo(2, 12)
+    const r = await ok('tax.regression', { baseline: 0.5, aligned: 0.45, direction: 'higher' })
+    expect(r.regressionPct).toBeCloseTo(10, 12)
+    const e = await fail('tax.policy', { rows: [{ fraction: 1.5, multiplier: 2 }] })
+    expect(e.issues?.[0]).toMatchObject({ path: 'rows.0.fraction', message: 'fraction must be between 0 and 1' })
+  })
+})
+
 describe('the sample workspace', () => {
   it('holds the figures of DESIGN.md, and loading it twice changes nothing', async () => {
     const first = await ok('sample.load', {})
