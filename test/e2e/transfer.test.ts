@@ -123,6 +123,34 @@ describe('import and export, in Chromium', () => {
     expect(session.errors).toEqual([])
   })
 
+  it('exports a report as HTML and Markdown downloads, and as PDF through the print dialog', async () => {
+    session = await openSession(browser, { seed: (app) => seedProjectWithGeneration(app, 'Reported project') })
+    const { page } = session
+    await page.getByRole('link', { name: 'Reported project' }).waitFor()
+    await page.keyboard.press('Alt+E')
+    const dialog = page.getByRole('dialog', { name: 'Export' })
+    expect(await dialog.getByRole('combobox', { name: 'Projects' }).inputValue()).toBe('Reported project')
+
+    const [html] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Export report' }).click()])
+    expect(html.suggestedFilename()).toMatch(/\.html$/)
+    expect(fs.readFileSync((await html.path())!, 'utf8')).toContain('Reported project')
+    await page.getByText(/Report saved to your downloads/).waitFor()
+
+    await page.keyboard.press('Alt+E')
+    await dialog.getByRole('radio', { name: /Markdown/ }).check()
+    const [md] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Export report' }).click()])
+    expect(md.suggestedFilename()).toMatch(/\.md$/)
+    expect(fs.readFileSync((await md.path())!, 'utf8')).toContain('Reported project')
+
+    // In the browser, PDF is the HTML report in the print dialog ("Save as PDF").
+    await page.keyboard.press('Alt+E')
+    await dialog.getByRole('radio', { name: /PDF/ }).check()
+    await dialog.getByRole('button', { name: 'Export report' }).click()
+    await page.getByText(/PDF saved to the print dialog/).waitFor()
+    expect(await page.locator('iframe[title="Report to print"]').count()).toBe(1)
+    expect(session.errors).toEqual([])
+  })
+
   it('downloads the backup and restores it after a confirmation', async () => {
     session = await openSession(browser, { seed: (app) => seedProjectWithGeneration(app, 'Backed-up project') })
     const { page } = session
