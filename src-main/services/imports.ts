@@ -10,7 +10,7 @@ import { and, desc, eq, isNull, or } from 'drizzle-orm'
 import type { Direction, ImportRecord } from '../../src-shared/domain/types'
 import type { ImportedBenchmark, ImportResult } from '../../src-shared/api/transfer'
 import * as schema from '../db/schema'
-import { ImportError, parseInspectLog, parseLmEvalResults, scanCsv, type ParsedResult } from '../importers'
+import { ImportError, parseInspectLog, parseLmEvalResults, scanCsv, type ParsedMeasurementRow, type ParsedResult } from '../importers'
 import type { ServiceContext } from './context'
 import { getGeneration } from './generations'
 
@@ -26,17 +26,8 @@ export interface ImportRequest {
   onProgress?: (fraction: number) => void
 }
 
-/** One row to write: a side of a measurement, or (CSV measurement form) both sides. */
-interface Row {
-  benchmark: string
-  metric: string
-  direction: Direction | null
-  shots: number | null
-  baseline: number | null
-  aligned: number | null
-  baselineStderr: number | null
-  alignedStderr: number | null
-}
+/** One row to write: a side of a measurement (the other null), or both sides (CSV measurements layout). */
+type Row = ParsedMeasurementRow
 
 export function listImports(ctx: ServiceContext, projectId: number): ImportRecord[] {
   return ctx.db

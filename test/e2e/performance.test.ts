@@ -61,6 +61,7 @@ describe('a large workspace (200 generations, 100,000 measurements)', () => {
       'Time to deployment by generation',
       'Time to deployment by generation',
     )
+    console.info(`Timeline drawn ${Math.round(elapsed)} ms after navigation`)
     expect(elapsed).toBeLessThan(1000)
     await page.getByRole('img', { name: /Pipeline phases of every generation/ }).waitFor()
     // The table is paginated: 100 of 200 rows.
@@ -80,6 +81,7 @@ describe('a large workspace (200 generations, 100,000 measurements)', () => {
       'Regression by benchmark',
       'Benchmarks side by side',
     )
+    console.info(`Compare drawn ${Math.round(elapsed)} ms after navigation`)
     expect(elapsed).toBeLessThan(1000)
     expect(await page.getByRole('table', { name: 'Benchmarks side by side' }).getByRole('row').count()).toBe(101)
     expect(session.errors).toEqual([])

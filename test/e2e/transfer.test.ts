@@ -131,14 +131,20 @@ describe('import and export, in Chromium', () => {
     const dialog = page.getByRole('dialog', { name: 'Export' })
     expect(await dialog.getByRole('combobox', { name: 'Projects' }).inputValue()).toBe('Reported project')
 
-    const [html] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Export report' }).click()])
+    const [html] = await Promise.all([
+      page.waitForEvent('download'),
+      dialog.getByRole('button', { name: 'Export report' }).click(),
+    ])
     expect(html.suggestedFilename()).toMatch(/\.html$/)
     expect(fs.readFileSync((await html.path())!, 'utf8')).toContain('Reported project')
     await page.getByText(/Report saved to your downloads/).waitFor()
 
     await page.keyboard.press('Alt+E')
     await dialog.getByRole('radio', { name: /Markdown/ }).check()
-    const [md] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Export report' }).click()])
+    const [md] = await Promise.all([
+      page.waitForEvent('download'),
+      dialog.getByRole('button', { name: 'Export report' }).click(),
+    ])
     expect(md.suggestedFilename()).toMatch(/\.md$/)
     expect(fs.readFileSync((await md.path())!, 'utf8')).toContain('Reported project')
 

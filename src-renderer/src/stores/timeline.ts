@@ -20,5 +20,21 @@ export const useTimelineStore = defineStore('timeline', () => {
     }
   }
 
-  return { view, projectIds, loading, load }
+  /**
+   * Shows or hides one project. `allIds` are the projects there are; an empty
+   * selection means all of them, and the last project shown cannot be hidden.
+   */
+  function toggleProject(id: number, allIds: number[]): boolean {
+    const shown = projectIds.value.length ? projectIds.value : allIds
+    const next = shown.includes(id) ? shown.filter((x) => x !== id) : [...shown, id]
+    if (next.length === 0) return false
+    projectIds.value = allIds.every((x) => next.includes(x)) ? [] : allIds.filter((x) => next.includes(x))
+    return true
+  }
+
+  function showAll() {
+    projectIds.value = []
+  }
+
+  return { view, projectIds, loading, load, toggleProject, showAll }
 })

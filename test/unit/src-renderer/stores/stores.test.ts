@@ -282,6 +282,22 @@ describe('timeline and compare stores', () => {
     expect(timeline.view!.projects[0].forecast).not.toBeNull()
   })
 
+  it('shows or hides projects on the timeline, never hiding the last one', () => {
+    const timeline = useTimelineStore()
+    expect(timeline.toggleProject(2, [1, 2, 3])).toBe(true)
+    expect(timeline.projectIds).toEqual([1, 3])
+    expect(timeline.toggleProject(1, [1, 2, 3])).toBe(true)
+    expect(timeline.projectIds).toEqual([3])
+    expect(timeline.toggleProject(3, [1, 2, 3])).toBe(false)
+    expect(timeline.projectIds).toEqual([3])
+    timeline.toggleProject(1, [1, 2, 3])
+    timeline.toggleProject(2, [1, 2, 3])
+    expect(timeline.projectIds).toEqual([]) // all shown again
+    timeline.toggleProject(2, [1, 2, 3])
+    timeline.showAll()
+    expect(timeline.projectIds).toEqual([])
+  })
+
   it('compares at least two and at most twelve generations', async () => {
     const { g1, g2 } = await projectWithTwoGenerations()
     const compare = useCompareStore()
