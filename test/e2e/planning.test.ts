@@ -229,6 +229,31 @@ describe('planning UI, in Chromium', () => {
     expect(session.errors).toEqual([])
   })
 
+  it('plans a generation: targets and money, actual against plan with a warning', async () => {
+    session = await openSession(browser, { seed: (app) => seedSample(app) })
+    const { page } = session
+    await page.getByRole('link', { name: 'Plan' }).click()
+    const checks = page.getByRole('list', { name: 'Plan checks' })
+    await checks.waitFor()
+    expect(await checks.innerText()).toContain('3.0 months is within the target of 3.0 months')
+    const stat = (label: string) =>
+      page.locator('.stat', { has: page.locator('.stat-label', { hasText: new RegExp(`^${label}$`) }) })
+    expect(await stat('Total').innerText()).toContain('$852,000')
+
+    const target = page.getByRole('textbox', { name: 'Target time to deployment (months)' })
+    await target.fill('-1')
+    await page.getByText('target time to deployment (months) must not be negative').waitFor()
+    await target.fill('2')
+    await page.getByRole('textbox', { name: 'Cost of delay per month (USD)' }).fill('300000')
+    await page.getByRole('button', { name: 'Save plan' }).click()
+    const ttd = checks.getByRole('listitem').filter({ hasText: 'Time to deployment' })
+    await expect.poll(() => ttd.innerText()).toContain('warning: over plan')
+    expect(await ttd.innerText()).toContain('3.0 months is over the target of 2.0 months')
+    // The time-to-deployment tax in money follows the new cost of delay: 3 months × $300,000.
+    await expect.poll(() => stat('Time-to-deployment tax').innerText()).toContain('$900,000')
+    expect(session.errors).toEqual([])
+  })
+
   it('deletes a project and undoes it; the trash can be restored from and emptied', async () => {
     session = await openSession(browser, { seed: (app) => seedProjectWithGeneration(app, 'Doomed project') })
     const { page } = session
