@@ -10,7 +10,14 @@ import { and, desc, eq, isNull, or } from 'drizzle-orm'
 import type { Direction, ImportRecord } from '../../src-shared/domain/types'
 import type { ImportedBenchmark, ImportResult } from '../../src-shared/api/transfer'
 import * as schema from '../db/schema'
-import { ImportError, parseInspectLog, parseLmEvalResults, scanCsv, type ParsedMeasurementRow, type ParsedResult } from '../importers'
+import {
+  ImportError,
+  parseInspectLog,
+  parseLmEvalResults,
+  scanCsv,
+  type ParsedMeasurementRow,
+  type ParsedResult,
+} from '../importers'
 import type { ServiceContext } from './context'
 import { getGeneration } from './generations'
 

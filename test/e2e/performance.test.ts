@@ -30,7 +30,10 @@ describe('a large workspace (200 generations, 100,000 measurements)', () => {
     const { page } = session
     await settle(session)
     await goto(page, '#/timeline')
-    await page.getByRole('img', { name: /^Time to deployment by generation/ }).first().waitFor()
+    await page
+      .getByRole('img', { name: /^Time to deployment by generation/ })
+      .first()
+      .waitFor()
     await page.getByRole('img', { name: /Pipeline phases of every generation/ }).waitFor()
     // The table is paginated: 100 of 200 rows.
     expect(await page.getByRole('table', { name: 'Time to deployment by generation' }).getByRole('row').count()).toBe(
@@ -44,7 +47,10 @@ describe('a large workspace (200 generations, 100,000 measurements)', () => {
     await goto(page, '#/projects')
     await settle(session)
     await goto(page, '#/compare/1,2,60,120')
-    await page.getByRole('img', { name: /^Regression by benchmark/ }).first().waitFor()
+    await page
+      .getByRole('img', { name: /^Regression by benchmark/ })
+      .first()
+      .waitFor()
     await page.getByRole('table', { name: 'Benchmarks side by side' }).waitFor()
     expect(await page.getByRole('table', { name: 'Benchmarks side by side' }).getByRole('row').count()).toBe(101)
     expect(session.errors).toEqual([])
