@@ -173,7 +173,7 @@ export function loadSample(ctx: ServiceContext): { projectId: number; created: b
         benchmark: 'truthfulqa_mc',
         metric: 'mc2',
         baseline: 0.446,
-        aligned: 0.492,
+        aligned: 0.471,
         baselineStderr: 0.005,
         alignedStderr: 0.005,
         shots: 0,
