@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config'
 // end-to-end tests (web mode in real Chromium), which run one file at a time.
 export default defineConfig({
   test: {
+    // In CI a JSON report too, from which .ci/run prints one closing 'N passed, N failed' line.
+    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
     projects: [
       {
         test: {

@@ -5,8 +5,7 @@
  */
 import type { WebContents, WebPreferences } from 'electron'
 
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
+export { CONTENT_SECURITY_POLICY } from '../csp'
 
 export function secureWebPreferences(preloadPath: string): WebPreferences {
   return {

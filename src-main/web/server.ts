@@ -9,6 +9,7 @@ import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
+import { CONTENT_SECURITY_POLICY } from '../csp'
 import { dispatch, type HandlerEnv } from '../handlers'
 
 const MIME: Record<string, string> = {
@@ -25,9 +26,6 @@ const MIME: Record<string, string> = {
 export const TOKEN_HEADER = 'x-atax-token'
 /** Imports travel as base64 in the body: large files are allowed, within reason. */
 const MAX_BODY_BYTES = 512 * 1024 * 1024
-
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'"
 
 export interface WebServer {
   server: http.Server

@@ -108,6 +108,16 @@ describe('window security', () => {
     expect(windowOpen!()).toEqual({ action: 'deny' })
   })
 
+  it('carries the same policy in index.html for file:// pages (less frame-ancestors)', async () => {
+    const { CONTENT_SECURITY_POLICY } = await import('../../../../src-main/electron/security')
+    const html = fs.readFileSync(path.join(REPO_ROOT, 'src-renderer/index.html'), 'utf8')
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1]
+    const expected = CONTENT_SECURITY_POLICY.split('; ')
+      .filter((d) => !d.startsWith('frame-ancestors'))
+      .join('; ')
+    expect(meta).toBe(expected)
+  })
+
   it('sends a strict content security policy', async () => {
     const { CONTENT_SECURITY_POLICY } = await import('../../../../src-main/electron/security')
     expect(CONTENT_SECURITY_POLICY).toMatch(/default-src 'self'/)
