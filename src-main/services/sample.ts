@@ -203,7 +203,7 @@ export function loadSample(ctx: ServiceContext): { projectId: number; created: b
         benchmark: 'truthfulqa_mc',
         metric: 'mc2',
         baseline: 0.452,
-        aligned: 0.511,
+        aligned: 0.459,
         baselineStderr: 0.005,
         alignedStderr: 0.005,
         shots: 0,
