@@ -65,6 +65,7 @@ export const handlers: Handlers = {
   'generations.delete': (env, i) => generations.deleteGeneration(env, i.id),
 
   'measurements.list': (env, i) => records.listMeasurements(env, i.generationId),
+  'measurements.page': (env, i) => summaries.measurementsPage(env, i),
   'measurements.create': (env, i) => records.createMeasurement(env, i),
   'measurements.update': (env, i) => records.updateMeasurement(env, i),
   'measurements.delete': (env, i) => records.deleteMeasurement(env, i.id),

@@ -3,8 +3,11 @@
  * engine computed it. RFC 4180: comma separated, CRLF line ends, a field quoted when
  * it holds a comma, quote or line break, quotes doubled. Numbers are written in full
  * (lossless, a dot for decimals); text cells that a spreadsheet would run as a
- * formula are defused with a leading apostrophe. A pure function of the report model.
+ * formula are defused with a leading apostrophe. A pure function of the report model
+ * and of each generation's rows, which the caller reads from the database a page at a
+ * time (a generation can hold a million: the report model carries only a few).
  */
+import type { RegressionRowFigures } from '../../src-shared/api/views'
 import type { ReportModel } from '../../src-shared/report/model'
 
 export const CSV_EXPORT_COLUMNS = [
@@ -59,11 +62,15 @@ function derived(x: number | null): number | null {
   return x == null ? null : Number(x.toPrecision(12))
 }
 
-export function renderCsv(model: ReportModel): string {
+/** Every measurement of a generation, by benchmark then metric, with the engine's figures. */
+export type MeasurementRows = (generationId: number) => Iterable<RegressionRowFigures>
+
+export function renderCsv(model: ReportModel, rowsOf: MeasurementRows): string {
   const lines: string[] = [CSV_EXPORT_COLUMNS.join(',')]
   for (const pr of model.projects) {
+    const importFiles = new Map(pr.provenance.imports.map((r) => [r.id, r.fileName]))
     for (const g of pr.generations) {
-      for (const row of g.performance.measurements) {
+      for (const row of rowsOf(g.generation.id)) {
         const m = row.measurement
         lines.push(
           csvLine([
@@ -82,7 +89,7 @@ export function renderCsv(model: ReportModel): string {
             derived(row.z),
             row.significant,
             m.source,
-            row.importFile,
+            m.importId == null ? null : (importFiles.get(m.importId) ?? null),
             pr.isSample,
           ]),
         )

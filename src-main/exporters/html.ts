@@ -226,12 +226,12 @@ function generationSection(g: GenerationReport): string {
       chart.of > chart.bars.length ? `The ${chart.bars.length} largest changes of ${chart.of}.` : undefined
     out.push(figure(regressionChart(chart.bars, `Benchmark regressions: ${g.generation.name}`), caption))
   }
-  if (g.performance.measurements.length) {
-    const shown = t.measurementsToShow(g.performance.measurements)
+  if (g.performance.measurementCount) {
+    const shown = t.measurementsToShow(g)
     if (shown.omitted) {
       out.push(
         p(
-          `Showing the ${shown.rows.length} largest changes of ${g.performance.measurements.length} measurements; ` +
+          `Showing the ${shown.rows.length} largest changes of ${g.performance.measurementCount} measurements; ` +
             'the CSV export holds every one.',
           'note',
         ),

@@ -7,7 +7,8 @@ import type { ExportResult } from '../../src-shared/api/transfer'
 import type { ReportModel } from '../../src-shared/report/model'
 import { exportBackup } from '../services/backup'
 import type { ServiceContext } from '../services/context'
-import { renderCsv } from './csv'
+import { measurementFigures } from '../services/summaries'
+import { renderCsv, type MeasurementRows } from './csv'
 import { renderHtml } from './html'
 import { renderMarkdown } from './markdown'
 import { buildReport, type BuildReportOptions } from './reportModel'
@@ -40,17 +41,22 @@ export function exportReport(
 ): ExportResult {
   if (format === 'json' && projectId === undefined) return exportBackup(ctx)
   const model = buildReport(ctx, projectId, format === 'csv' ? { comparisons: false, ...options } : options)
-  return { fileName: reportFileName(model, format), mimeType: MIME_TYPES[format], content: render(model, format) }
+  return {
+    fileName: reportFileName(model, format),
+    mimeType: MIME_TYPES[format],
+    content: render(model, format, (generationId) => measurementFigures(ctx, generationId)),
+  }
 }
 
-export function render(model: ReportModel, format: ExportFormat): string {
+/** `rowsOf` gives the CSV every measurement of a generation (the model holds only those its tables show). */
+export function render(model: ReportModel, format: ExportFormat, rowsOf: MeasurementRows): string {
   switch (format) {
     case 'html':
       return renderHtml(model)
     case 'md':
       return renderMarkdown(model)
     case 'csv':
-      return renderCsv(model)
+      return renderCsv(model, rowsOf)
     case 'json':
       return JSON.stringify(model, null, 2) + '\n'
   }

@@ -20,7 +20,8 @@ import type { ServiceContext } from '../services/context'
 import { ServiceError } from '../services/errors'
 import { listImports } from '../services/imports'
 import { getProject } from '../services/projects'
-import { compare, generationDetail, timeline } from '../services/summaries'
+import { compare, generationRecords, measurementSources, measurementsPage, timeline } from '../services/summaries'
+import { MEASUREMENT_TABLE_LIMIT } from './reportText'
 
 export interface BuildReportOptions {
   /** The moment the report is dated; now by default (tests pin it). */
@@ -101,7 +102,7 @@ function projectReport(
       sources: generations.map((g) => ({
         generationId: g.generation.id,
         generationName: g.generation.name,
-        measurements: countBy(g.performance.measurements.map((m) => m.measurement.source)),
+        measurements: measurementSources(ctx, g.generation.id),
         costs: countBy(g.development.items.map((c) => c.source)),
       })),
     },
@@ -113,12 +114,14 @@ function generationReport(
   summary: GenerationSummary,
   importFiles: Map<number, string>,
 ): GenerationReport {
-  const detail = generationDetail(ctx, summary.generation.id)
   const g = summary.generation
+  const detail = generationRecords(ctx, g.id)
+  const shown = shownMeasurements(ctx, g.id)
   return {
     generation: g,
     performance: {
-      measurements: detail.measurements.map((row) => ({
+      measurementCount: shown.total,
+      shownMeasurements: shown.rows.map((row) => ({
         ...row,
         importFile: row.measurement.importId == null ? null : (importFiles.get(row.measurement.importId) ?? null),
       })),
@@ -144,6 +147,13 @@ function generationReport(
     planChecks: summary.planChecks,
     money: summary.money,
   }
+}
+
+/** Every measurement when they fit in a report's table, else the largest changes (the CSV export holds them all). */
+function shownMeasurements(ctx: ServiceContext, generationId: number) {
+  const byName = measurementsPage(ctx, { generationId, offset: 0, limit: MEASUREMENT_TABLE_LIMIT, sort: 'name' })
+  if (byName.total <= MEASUREMENT_TABLE_LIMIT) return byName
+  return measurementsPage(ctx, { generationId, offset: 0, limit: MEASUREMENT_TABLE_LIMIT, sort: 'largest-change' })
 }
 
 function comparison(ctx: ServiceContext, from: GenerationSummary, to: GenerationSummary): GenerationComparison {

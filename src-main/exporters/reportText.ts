@@ -126,11 +126,10 @@ export function aggregatesText(a: GenerationReport['performance']['aggregates'])
   )
 }
 
-/** The rows a report table shows: all of them, or the largest changes when there are too many. */
-export function measurementsToShow(rows: MeasurementReport[]): { rows: MeasurementReport[]; omitted: number } {
-  if (rows.length <= MEASUREMENT_TABLE_LIMIT) return { rows, omitted: 0 }
-  const byChange = [...rows].sort((a, b) => magnitude(b) - magnitude(a))
-  return { rows: byChange.slice(0, MEASUREMENT_TABLE_LIMIT), omitted: rows.length - MEASUREMENT_TABLE_LIMIT }
+/** The rows a report table shows (the model already holds just those), and how many it leaves to the CSV. */
+export function measurementsToShow(g: GenerationReport): { rows: MeasurementReport[]; omitted: number } {
+  const rows = g.performance.shownMeasurements
+  return { rows, omitted: g.performance.measurementCount - rows.length }
 }
 
 function magnitude(row: MeasurementReport): number {
@@ -138,17 +137,20 @@ function magnitude(row: MeasurementReport): number {
 }
 
 export function regressionBars(g: GenerationReport): { bars: RegressionBar[]; of: number } {
-  const withPct = g.performance.measurements.filter((m) => m.regressionPct != null)
+  // The shown rows hold the largest changes, whichever order they are in.
+  const withPct = g.performance.shownMeasurements.filter((m) => m.regressionPct != null)
   const largest = [...withPct].sort((a, b) => magnitude(b) - magnitude(a)).slice(0, REGRESSION_CHART_LIMIT)
   // Chart order: largest tax at the top, down to the largest gain.
   largest.sort((a, b) => b.regressionPct! - a.regressionPct!)
+  const { paired, zeroBaseline } = g.performance.aggregates
   return {
     bars: largest.map((m) => ({
       label: `${m.measurement.benchmark} · ${m.measurement.metric}`,
       pct: m.regressionPct!,
       significant: m.significant,
     })),
-    of: withPct.length,
+    // Every measurement with a regression %, not only the shown ones.
+    of: paired - zeroBaseline,
   }
 }
 

@@ -3,14 +3,18 @@
  * from the tax engine in src-shared/tax. Records are loaded in one query per table for
  * all the generations asked about, never one query per generation.
  */
-import { asc, eq, inArray, isNull } from 'drizzle-orm'
-import type { Generation, Plan } from '../../src-shared/domain/types'
+import { and, asc, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm'
+import type { BenchmarkMeasurement, Direction, Generation, Plan, Source } from '../../src-shared/domain/types'
 import type {
   CompareView,
   GenerationDetail,
   GenerationSummary,
+  MeasurementSort,
+  MeasurementsPage,
   PlanCheck,
   ProjectSummary,
+  RegressionRow,
+  RegressionRowFigures,
   TimelineView,
 } from '../../src-shared/api/views'
 import {
@@ -32,7 +36,7 @@ import * as schema from '../db/schema'
 import type { ServiceContext } from './context'
 import { getGeneration, listGenerations } from './generations'
 import { getProject } from './projects'
-import { getPlan, listCosts, listCurves, listMeasurements, listPhases, listPolicies } from './records'
+import { getPlan, listCosts, listCurves, listPhases, listPolicies } from './records'
 
 function chunked<T>(ids: number[], load: (chunk: number[]) => T[]): T[] {
   const out: T[] = []
@@ -156,6 +160,7 @@ export function summarizeGenerations(ctx: ServiceContext, gens: Generation[]): G
         count: agg.count,
         paired: agg.paired,
         unpaired: agg.unpaired,
+        zeroBaseline: agg.zeroBaseline,
         meanPct: agg.meanPct,
         medianPct: agg.medianPct,
         regressions: agg.regressions,
@@ -238,34 +243,30 @@ function forecastFor(summaries: GenerationSummary[]) {
   )
 }
 
+/** How many of the largest changes a generation's page carries, for its chart. */
+export const LARGEST_CHANGES = 25
+
 export function generationDetail(ctx: ServiceContext, id: number): GenerationDetail {
   const generation = getGeneration(ctx, id)
   const siblings = listGenerations(ctx, generation.projectId)
   const upTo = siblings.filter((g) => g.ordinal <= generation.ordinal)
   const summary = summarizeGenerations(ctx, upTo).at(-1)!
+  // Nulls sort last, so the rows with a regression % among the first 25 are the 25 largest.
+  const largest = measurementsPage(ctx, { generationId: id, offset: 0, limit: LARGEST_CHANGES, sort: 'largest-change' })
   return {
     summary,
-    measurements: listMeasurements(ctx, id).map((measurement) => {
-      if (measurement.baseline == null || measurement.aligned == null) {
-        return {
-          measurement,
-          regressionPct: null,
-          delta: null,
-          z: null,
-          significant: null,
-          isGain: false,
-          explanation: `only the ${measurement.baseline == null ? 'aligned' : 'baseline'} run is recorded`,
-        }
-      }
-      const r = benchmarkRegression({
-        baseline: measurement.baseline,
-        aligned: measurement.aligned,
-        baselineStderr: measurement.baselineStderr,
-        alignedStderr: measurement.alignedStderr,
-        direction: measurement.direction,
-      })
-      return { measurement, ...r }
-    }),
+    measurementCount: largest.total,
+    largestChanges: largest.rows.filter((r) => r.regressionPct !== null),
+    ...generationRecords(ctx, id),
+  }
+}
+
+/** A generation's policies and curves (with their taxes), costs, phases and plan: every record but the measurements. */
+export function generationRecords(
+  ctx: ServiceContext,
+  id: number,
+): Pick<GenerationDetail, 'policies' | 'curves' | 'costs' | 'phases' | 'plan'> {
+  return {
     policies: listPolicies(ctx, id).map((policy) => ({
       policy,
       ...inferenceTaxFromPolicy(policy.rows, policy.rmCost),
@@ -278,6 +279,206 @@ export function generationDetail(ctx: ServiceContext, id: number): GenerationDet
     phases: listPhases(ctx, id),
     plan: getPlan(ctx, id),
   }
+}
+
+// ---- benchmark regressions, a page at a time ----
+
+export interface MeasurementsPageQuery {
+  generationId: number
+  offset: number
+  limit: number
+  /** Part of the benchmark or metric name, in any case (SQLite's LIKE folds ASCII letters); blank matches everything. */
+  filter?: string
+  sort: MeasurementSort
+}
+
+const measurementsTable = schema.benchmarkMeasurements
+
+/** `%` and `_` in what the user typed are literal characters, not LIKE wildcards. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+function matching(generationId: number, filter: string | undefined): SQL {
+  const text = filter?.trim() ?? ''
+  if (!text) return eq(measurementsTable.generationId, generationId)
+  const pattern = likePattern(text)
+  return and(
+    eq(measurementsTable.generationId, generationId),
+    sql`(${measurementsTable.benchmark} LIKE ${pattern} ESCAPE '\\' OR ${measurementsTable.metric} LIKE ${pattern} ESCAPE '\\')`,
+  )!
+}
+
+/**
+ * One page of a generation's regressions: the database filters, counts and (by name)
+ * sorts; by largest change, the engine's figures of every matching row decide the
+ * order, and only the rows of the page get their explanation.
+ */
+export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQuery): MeasurementsPage {
+  const { generationId, offset, limit, sort } = query
+  getGeneration(ctx, generationId)
+  const where = matching(generationId, query.filter)
+  let rows: BenchmarkMeasurement[]
+  let total: number
+  if (sort === 'name') {
+    total = ctx.db.select({ n: count() }).from(measurementsTable).where(where).get()!.n
+    rows = ctx.db
+      .select()
+      .from(measurementsTable)
+      .where(where)
+      .orderBy(asc(measurementsTable.benchmark), asc(measurementsTable.metric))
+      .limit(limit)
+      .offset(offset)
+      .all()
+  } else {
+    // Only what the figures need, in name order (so that equal changes stay in name order).
+    // Built by drizzle, run raw: a million rows come back as arrays, not mapped objects (measurably faster).
+    const figureInputs = ctx.db
+      .select({
+        id: measurementsTable.id,
+        baseline: measurementsTable.baseline,
+        aligned: measurementsTable.aligned,
+        baselineStderr: measurementsTable.baselineStderr,
+        alignedStderr: measurementsTable.alignedStderr,
+        direction: measurementsTable.direction,
+      })
+      .from(measurementsTable)
+      .where(where)
+      .orderBy(asc(measurementsTable.benchmark), asc(measurementsTable.metric))
+      .toSQL()
+    const candidates = ctx.sqlite
+      .prepare(figureInputs.sql)
+      .raw()
+      .all(...figureInputs.params) as [number, number | null, number | null, number | null, number | null, Direction][]
+    total = candidates.length
+    const size = new Float64Array(total)
+    candidates.forEach(([, baseline, aligned, baselineStderr, alignedStderr, direction], i) => {
+      const pct = figuresOf({ baseline, aligned, baselineStderr, alignedStderr, direction })?.regressionPct ?? null
+      size[i] = pct === null ? -1 : Math.abs(pct)
+    })
+    const ids = largestFirst(size, offset, limit).map((i) => candidates[i][0])
+    const byId = new Map<number, BenchmarkMeasurement>()
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const row of ctx.db
+        .select()
+        .from(measurementsTable)
+        .where(inArray(measurementsTable.id, ids.slice(i, i + 500)))
+        .all())
+        byId.set(row.id, row)
+    }
+    rows = ids.map((id) => byId.get(id)!)
+  }
+  return { rows: rows.map(regressionRow), total, offset, limit }
+}
+
+/**
+ * Positions `skip` to `skip + take` of the keys sorted largest first (equal keys in
+ * position order). A native numeric sort finds the smallest key that makes the cut, so
+ * only the rows above it are sorted with a comparator, however many rows there are.
+ */
+function largestFirst(keys: Float64Array, skip: number, take: number): number[] {
+  const end = Math.min(keys.length, skip + take)
+  if (skip >= end) return []
+  const cut = Float64Array.from(keys).sort()[keys.length - end]
+  const above: number[] = []
+  const atCut: number[] = []
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] > cut) above.push(i)
+    else if (keys[i] === cut && atCut.length < end) atCut.push(i)
+  }
+  above.sort((a, b) => keys[b] - keys[a] || a - b)
+  return above.concat(atCut).slice(skip, end)
+}
+
+type FigureInputs = Pick<
+  BenchmarkMeasurement,
+  'baseline' | 'aligned' | 'baselineStderr' | 'alignedStderr' | 'direction'
+>
+
+/** The engine's figures of a measurement with both runs; null with one run only. */
+function figuresOf(x: FigureInputs) {
+  if (x.baseline == null || x.aligned == null) return null
+  return regressionFigures({
+    baseline: x.baseline,
+    aligned: x.aligned,
+    baselineStderr: x.baselineStderr,
+    alignedStderr: x.alignedStderr,
+    direction: x.direction,
+  })
+}
+
+const UNPAIRED = { regressionPct: null, delta: null, z: null, significant: null, isGain: false } as const
+
+/** A measurement with its regression and the working in words. */
+export function regressionRow(measurement: BenchmarkMeasurement): RegressionRow {
+  if (measurement.baseline == null || measurement.aligned == null) {
+    return {
+      measurement,
+      ...UNPAIRED,
+      explanation: `only the ${measurement.baseline == null ? 'aligned' : 'baseline'} run is recorded`,
+    }
+  }
+  const r = benchmarkRegression({
+    baseline: measurement.baseline,
+    aligned: measurement.aligned,
+    baselineStderr: measurement.baselineStderr,
+    alignedStderr: measurement.alignedStderr,
+    direction: measurement.direction,
+  })
+  return { measurement, ...r }
+}
+
+/**
+ * Every measurement of a generation with its figures (no explanation), by benchmark
+ * then metric, read from the database `pageSize` rows at a time: for exports of any
+ * size. Pages (not one open statement) leave the connection free between rows.
+ */
+export function* measurementFigures(
+  ctx: ServiceContext,
+  generationId: number,
+  pageSize = 10_000,
+): Generator<RegressionRowFigures> {
+  let after: { benchmark: string; metric: string } | null = null
+  for (;;) {
+    // A row-value comparison: SQLite seeks to it in the (generation, benchmark, metric) index.
+    const where: SQL = after
+      ? and(
+          eq(measurementsTable.generationId, generationId),
+          sql`(${measurementsTable.benchmark}, ${measurementsTable.metric}) > (${after.benchmark}, ${after.metric})`,
+        )!
+      : eq(measurementsTable.generationId, generationId)
+    const rows = ctx.db
+      .select()
+      .from(measurementsTable)
+      .where(where)
+      .orderBy(asc(measurementsTable.benchmark), asc(measurementsTable.metric))
+      .limit(pageSize)
+      .all()
+    for (const measurement of rows) {
+      const figures = figuresOf(measurement)
+      if (!figures) {
+        yield { measurement, ...UNPAIRED }
+      } else {
+        yield { measurement, ...figures }
+      }
+    }
+    if (rows.length < pageSize) return
+    after = rows[rows.length - 1]
+  }
+}
+
+/** How many measurements of a generation came from each source. */
+export function measurementSources(ctx: ServiceContext, generationId: number): Partial<Record<Source, number>> {
+  const counts: Partial<Record<Source, number>> = {}
+  for (const r of ctx.db
+    .select({ source: measurementsTable.source, n: count() })
+    .from(measurementsTable)
+    .where(eq(measurementsTable.generationId, generationId))
+    .groupBy(measurementsTable.source)
+    .orderBy(asc(measurementsTable.source))
+    .all())
+    counts[r.source] = r.n
+  return counts
 }
 
 export function timeline(ctx: ServiceContext, projectIds?: number[]): TimelineView {

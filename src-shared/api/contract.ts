@@ -17,7 +17,7 @@ import type {
   Project,
 } from '../domain/types'
 import * as s from './schemas'
-import type { CompareView, GenerationDetail, ProjectSummary, TimelineView, TrashEntry } from './views'
+import type { CompareView, GenerationDetail, MeasurementsPage, ProjectSummary, TimelineView, TrashEntry } from './views'
 import type { ExportResult, ImportResult } from './transfer'
 import type { BenchmarkRegression, CurveTax as CurveTaxResult, PolicyTax as PolicyTaxResult } from '../tax'
 
@@ -61,6 +61,24 @@ export const contract = {
   'generations.delete': op<TrashEntry>()(byId),
 
   'measurements.list': op<BenchmarkMeasurement[]>()(byGeneration),
+  /** One page of a generation's regressions, filtered and sorted by the database: never the whole list. */
+  'measurements.page': op<MeasurementsPage>()(
+    z
+      .object({
+        generationId: s.id,
+        offset: z.number().int('offset must be a whole number').min(0, 'offset must not be negative').default(0),
+        limit: z
+          .number()
+          .int('limit must be a whole number')
+          .min(1, 'limit must be at least 1')
+          .max(500, 'limit must be at most 500')
+          .default(100),
+        /** Part of the benchmark or metric name, in any case; % and _ are literal characters. */
+        filter: z.string().max(200, 'filter must be at most 200 characters').optional(),
+        sort: z.enum(['name', 'largest-change'], { error: "sort must be 'name' or 'largest-change'" }).default('name'),
+      })
+      .strict(),
+  ),
   'measurements.create': op<BenchmarkMeasurement>()(s.measurementCreate),
   'measurements.update': op<BenchmarkMeasurement>()(s.measurementUpdate.strict()),
   'measurements.delete': op<TrashEntry>()(byId),

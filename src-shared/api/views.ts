@@ -31,6 +31,21 @@ export interface RegressionRow {
   explanation: string
 }
 
+/** A regression row without its explanation: what bulk exports need (the words cost far more than the figures). */
+export type RegressionRowFigures = Omit<RegressionRow, 'explanation'>
+
+/** The order of a page of measurements: by benchmark then metric, or the largest |regression %| first. */
+export type MeasurementSort = 'name' | 'largest-change'
+
+/** One page of a generation's benchmark regressions (`measurements.page`). */
+export interface MeasurementsPage {
+  rows: RegressionRow[]
+  /** Measurements matching the filter, on every page. */
+  total: number
+  offset: number
+  limit: number
+}
+
 export interface PolicyTax {
   policy: InferencePolicy
   multiplier: number
@@ -91,6 +106,8 @@ export interface GenerationSummary {
     count: number
     paired: number
     unpaired: number
+    /** Paired measurements whose baseline is 0 (or too close to 0): no regression %. */
+    zeroBaseline: number
     meanPct: number | null
     medianPct: number | null
     regressions: number
@@ -118,9 +135,15 @@ export interface Forecast {
   explanation: string
 }
 
+/**
+ * One generation's page. Never every measurement (a generation can hold a million):
+ * the table asks for them a page at a time with `measurements.page`.
+ */
 export interface GenerationDetail {
   summary: GenerationSummary
-  measurements: RegressionRow[]
+  measurementCount: number
+  /** The largest |regression %| first, at most 25 (for the chart); rows without a regression % are left out. */
+  largestChanges: RegressionRow[]
   policies: PolicyTax[]
   curves: CurveTax[]
   costs: CostItem[]

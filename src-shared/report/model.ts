@@ -16,7 +16,8 @@ import type {
 import type { CostItem, Generation, ImportRecord, PipelinePhase, Plan, Project, Source } from '../domain/types'
 
 export const REPORT_FORMAT = 'alignment-tax-planner-report'
-export const REPORT_VERSION = 1
+/** 2: a generation carries its measurement count and the rows its tables show, not every measurement. */
+export const REPORT_VERSION = 2
 
 export interface ReportModel {
   format: typeof REPORT_FORMAT
@@ -53,12 +54,18 @@ export interface MeasurementReport extends RegressionRow {
 export interface GenerationReport {
   generation: Generation
   performance: {
-    /** Every measurement of the generation, by benchmark then metric. */
-    measurements: MeasurementReport[]
+    /** Every measurement of the generation (the CSV export has a row for each). */
+    measurementCount: number
+    /**
+     * The measurements the report's tables show: every one, by benchmark then metric,
+     * up to 200; above that, the 200 largest changes (|regression %|), largest first.
+     */
+    shownMeasurements: MeasurementReport[]
     aggregates: {
       count: number
       paired: number
       unpaired: number
+      zeroBaseline: number
       meanPct: number | null
       medianPct: number | null
       regressions: number

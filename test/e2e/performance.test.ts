@@ -1,6 +1,7 @@
 /**
  * With 200 generations and 100,000 benchmark measurements in the database,
- * Timeline and Compare draw their charts and long tables show 100 rows a page.
+ * Timeline and Compare draw their charts and long tables show 100 rows a page
+ * (a generation's measurements, paged and filtered by the server).
  * How fast is measured by `npm run bench` (test/bench/viewsBench.ts), never here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -56,7 +57,7 @@ describe('a large workspace (200 generations, 100,000 measurements)', () => {
     expect(session.errors).toEqual([])
   })
 
-  it('pages a generation with 500 measurements, 100 rows at a time', async () => {
+  it('pages and filters a generation with 500 measurements, 100 rows at a time', async () => {
     const { page } = session
     await goto(page, '#/generation/1')
     const table = page.getByRole('table', { name: 'Benchmark regressions' })
@@ -64,6 +65,11 @@ describe('a large workspace (200 generations, 100,000 measurements)', () => {
     expect(await table.getByRole('row').count()).toBe(101)
     await page.getByRole('button', { name: 'Next page →' }).first().click()
     await page.getByText(/rows 101–200 of 500/).waitFor()
+    // The filter is applied by the server once typing pauses: task_49 and task_490 … task_499.
+    await page.getByLabel('Filter benchmarks').fill('TASK_49')
+    await page.getByText('11 measurements').waitFor()
+    await expect.poll(() => table.getByRole('row').count()).toBe(12)
+    expect(await page.getByRole('button', { name: 'Next page →' }).count()).toBe(0)
     expect(session.errors).toEqual([])
   })
 })

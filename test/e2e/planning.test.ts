@@ -152,6 +152,15 @@ describe('planning UI, in Chromium', () => {
     await page.getByText('1 regressions · 1 gains').waitFor()
     await page.getByRole('img', { name: /Benchmark regressions of Gen 1/ }).waitFor()
 
+    // Edit opens with the row's values; the table shows the saved change.
+    await table.getByRole('button', { name: 'Edit mmlu acc' }).click()
+    dialog = page.getByRole('dialog', { name: 'Edit measurement' })
+    expect(await dialog.getByRole('textbox', { name: /Baseline score/ }).inputValue()).toBe('0.7')
+    await dialog.getByRole('textbox', { name: /^Aligned score/ }).fill('0.63')
+    await dialog.getByRole('button', { name: 'Save measurement' }).click()
+    await dialog.waitFor({ state: 'detached' })
+    await expect.poll(() => mmlu.innerText()).toContain('+10%')
+
     // Deleting a measurement can be undone.
     await table.getByRole('button', { name: 'Delete mmlu acc' }).click()
     await expect.poll(() => table.getByRole('row').filter({ hasText: 'mmlu' }).count()).toBe(0)

@@ -19,7 +19,7 @@ import { htmlToPdfWithPage } from '../../src-main/exporters/pdf'
 import { createGeneration } from '../../src-main/services/generations'
 import { createProject } from '../../src-main/services/projects'
 import { loadSample, SAMPLE_PROJECT_NAME } from '../../src-main/services/sample'
-import { generationDetail, projectSummary } from '../../src-main/services/summaries'
+import { generationDetail, measurementsPage, projectSummary } from '../../src-main/services/summaries'
 import { launchBrowser } from '../e2e/harness'
 import { openTempApp, tempDir } from '../support/tempDb'
 import { HOSTILE, parseCsvObjects, resourceReferences, seedHostileProject } from '../unit/src-main/exporters/helpers'
@@ -125,7 +125,9 @@ describe('reports of the sample workspace', () => {
       figures.push(s.development.explanation)
       for (const p of detail.policies) figures.push(p.explanation)
       for (const c of detail.curves) figures.push(c.explanation)
-      for (const m of detail.measurements) figures.push(formatPct(m.regressionPct!, 2), m.explanation)
+      const page = measurementsPage(app.env, { generationId: s.generation.id, offset: 0, limit: 500, sort: 'name' })
+      expect(page.total).toBe(detail.measurementCount)
+      for (const m of page.rows) figures.push(formatPct(m.regressionPct!, 2), m.explanation)
     }
     figures.push(summary.forecast!.explanation)
     return figures

@@ -102,6 +102,8 @@ describe('the handler table', () => {
       cp: count('curve_points'),
     }
     const detailBefore = await ok('generations.get', { id: gens[0].id })
+    const measurementsBefore = await ok('measurements.page', { generationId: gens[0].id, limit: 500 })
+    expect(measurementsBefore.total).toBeGreaterThan(0)
     const entry = await ok('generations.delete', { id: gens[0].id })
     expect(count('benchmark_measurements')).toBeLessThan(before.m)
     expect((await ok('generations.list', { projectId })).map((g: any) => g.ordinal)).toEqual([1])
@@ -115,6 +117,7 @@ describe('the handler table', () => {
     }).toEqual(before)
     const detailAfter = await ok('generations.get', { id: gens[0].id })
     expect(detailAfter).toEqual(detailBefore)
+    expect(await ok('measurements.page', { generationId: gens[0].id, limit: 500 })).toEqual(measurementsBefore)
     expect(await ok('trash.list', {})).toEqual([])
   })
 
@@ -169,7 +172,11 @@ describe('the sample workspace', () => {
     expect(g1.development.pctOfPretrainingCompute).toBeCloseTo(((4.9 + 60) / 3640) * 100, 10)
     expect(g1.inferenceTaxPct).toBeCloseTo(30, 10)
     const detail = await ok('generations.get', { id: g1.generation.id })
-    expect(detail.measurements.some((m: any) => m.regressionPct < 0)).toBe(true)
-    expect(detail.measurements.some((m: any) => m.regressionPct > 0)).toBe(true)
+    expect(detail.largestChanges.some((m: any) => m.regressionPct < 0)).toBe(true)
+    expect(detail.largestChanges.some((m: any) => m.regressionPct > 0)).toBe(true)
+    const { rows } = await ok('measurements.page', { generationId: g1.generation.id })
+    expect(rows).toHaveLength(detail.measurementCount)
+    expect(rows.some((m: any) => m.regressionPct < 0)).toBe(true)
+    expect(rows.some((m: any) => m.regressionPct > 0)).toBe(true)
   })
 })

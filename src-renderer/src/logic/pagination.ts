@@ -20,3 +20,16 @@ export function paginate<T>(rows: readonly T[], index: number, size = PAGE_SIZE)
   const to = Math.min(rows.length, from + size)
   return { rows: rows.slice(from, to), index: clamped, pageCount, total: rows.length, from, to }
 }
+
+/** A page the server cut (rows `offset`… of `total`), in the shape the pager shows. */
+export function serverPage<T>(answer: { rows: T[]; total: number; offset: number; limit: number }): Page<T> {
+  const pageCount = Math.max(1, Math.ceil(answer.total / answer.limit))
+  return {
+    rows: answer.rows,
+    index: Math.floor(answer.offset / answer.limit),
+    pageCount,
+    total: answer.total,
+    from: answer.offset,
+    to: answer.offset + answer.rows.length,
+  }
+}

@@ -10,6 +10,7 @@ import type { Direction } from '../../../src-shared/domain/types'
 import { api, callWithUploadProgress } from '../api/client'
 import { savePdf, saveText } from '../platform/files'
 import { useGenerationsStore } from './generations'
+import { useMeasurementsStore } from './measurements'
 import { useProjectsStore } from './projects'
 
 export type ImportPhase = 'idle' | 'reading' | 'uploading' | 'processing' | 'done' | 'failed'
@@ -23,6 +24,7 @@ export const useTransferStore = defineStore('transfer', () => {
   const error = ref<string | null>(null)
   let lastRequest: ImportRequest | null = null
   const generations = useGenerationsStore()
+  const measurements = useMeasurementsStore()
   const projects = useProjectsStore()
 
   function reset() {
@@ -49,7 +51,7 @@ export const useTransferStore = defineStore('transfer', () => {
       })
       result.value = answer
       phase.value = 'done'
-      if (answer.imported > 0) await generations.changed(request.generationId)
+      if (answer.imported > 0) await measurements.changed(request.generationId)
       return answer
     } catch (err) {
       phase.value = 'failed'

@@ -1,13 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { projectCreate } from '../../../../src-shared/api/schemas'
+import { generationCreate, measurementCreate, projectCreate } from '../../../../src-shared/api/schemas'
 import { REPORT_FORMAT } from '../../../../src-shared/report/model'
 import { appVersion } from '../../../../src-main/app'
+import { exportReport } from '../../../../src-main/exporters'
 import { buildReport } from '../../../../src-main/exporters/reportModel'
+import { MEASUREMENT_TABLE_LIMIT } from '../../../../src-main/exporters/reportText'
+import { createGeneration } from '../../../../src-main/services/generations'
+import { createMeasurement } from '../../../../src-main/services/records'
 import { createProject, deleteProject, updateProject } from '../../../../src-main/services/projects'
 import { loadSample } from '../../../../src-main/services/sample'
-import { compare, generationDetail, projectSummary } from '../../../../src-main/services/summaries'
+import { compare, generationDetail, measurementsPage, projectSummary } from '../../../../src-main/services/summaries'
 import { openTempApp } from '../../../support/tempDb'
-import { HOSTILE, seedHostileProject } from './helpers'
+import { HOSTILE, parseCsvObjects, seedHostileProject } from './helpers'
 
 describe('buildReport', () => {
   let app: ReturnType<typeof openTempApp>
@@ -46,7 +50,11 @@ describe('buildReport', () => {
       expect(g.performance.inferenceTaxPct).toBe(s.inferenceTaxPct)
       expect(g.performance.policies).toEqual(detail.policies)
       expect(g.performance.curves).toEqual(detail.curves)
-      expect(g.performance.measurements.map(({ importFile: _, ...row }) => row)).toEqual(detail.measurements)
+      // The sample's generations are small: the tables show every measurement, by name.
+      expect(g.performance.measurementCount).toBe(detail.measurementCount)
+      expect(g.performance.shownMeasurements.map(({ importFile: _, ...row }) => row)).toEqual(
+        measurementsPage(app.env, { generationId: g.generation.id, offset: 0, limit: 500, sort: 'name' }).rows,
+      )
       expect(g.deployment.phases).toEqual(detail.phases)
       expect(g.money).toEqual(s.money)
       expect(g.planChecks).toEqual(s.planChecks)
@@ -102,10 +110,12 @@ describe('buildReport', () => {
         costs: { manual: 1 },
       },
     ])
-    const imported = report.generations[0].performance.measurements.find((m) => m.measurement.benchmark === 'mmlu')!
+    const imported = report.generations[0].performance.shownMeasurements.find(
+      (m) => m.measurement.benchmark === 'mmlu',
+    )!
     expect(imported.importFile).toBe(HOSTILE.importFile)
     expect(imported.regressionPct).toBeCloseTo(((0.62 - 0.6) / 0.62) * 100, 10)
-    const typed = report.generations[0].performance.measurements.find(
+    const typed = report.generations[0].performance.shownMeasurements.find(
       (m) => m.measurement.benchmark === HOSTILE.benchmark,
     )!
     expect(typed.importFile).toBeNull()
@@ -135,6 +145,54 @@ describe('buildReport', () => {
     deleteProject(app.env, trashed.id)
     expect(() => buildReport(app.env, trashed.id)).toThrow(/"Gone" is in the trash/)
     expect(() => buildReport(app.env, 999)).toThrow(/project #999 does not exist/)
+  })
+
+  it('keeps the 200 largest changes for the tables of a large generation; the CSV still has every row', () => {
+    const project = createProject(app.env, projectCreate.parse({ name: 'Large' }))
+    const generation = createGeneration(
+      app.env,
+      generationCreate.parse({ projectId: project.id, name: 'G1', pretrainedOn: '2024-01-01' }),
+    )
+    // 250 measurements: task_000 changes by 0%, task_249 by 24.9% (a gain when odd), and one without its aligned run.
+    for (let i = 0; i < 250; i++) {
+      createMeasurement(
+        app.env,
+        measurementCreate.parse({
+          generationId: generation.id,
+          benchmark: `task_${String(i).padStart(3, '0')}`,
+          metric: 'acc',
+          baseline: 0.5,
+          aligned: i % 2 ? 0.5 + i / 2000 : 0.5 - i / 2000,
+        }),
+      )
+    }
+    app.env.sqlite.prepare('UPDATE benchmark_measurements SET aligned = NULL WHERE benchmark = ?').run('task_249')
+    const [report] = buildReport(app.env, project.id).projects
+    const { performance } = report.generations[0]
+    expect(performance.measurementCount).toBe(250)
+    expect(performance.shownMeasurements).toHaveLength(MEASUREMENT_TABLE_LIMIT)
+    // Largest |regression %| first: task_248 (+24.8%), task_247 (-24.7%, a gain), … down to task_049.
+    expect(performance.shownMeasurements.slice(0, 3).map((m) => m.measurement.benchmark)).toEqual([
+      'task_248',
+      'task_247',
+      'task_246',
+    ])
+    expect(performance.shownMeasurements.at(-1)!.measurement.benchmark).toBe('task_049')
+    expect(performance.shownMeasurements.every((m) => m.explanation.length > 0)).toBe(true)
+    expect(report.provenance.sources[0].measurements).toEqual({ manual: 250 })
+
+    const html = exportReport(app.env, 'html', project.id).content
+    expect(html).toContain('Showing the 200 largest changes of 250 measurements')
+    expect(html).toContain('The 30 largest changes of 249.')
+    const md = exportReport(app.env, 'md', project.id).content
+    expect(md).toContain('Showing the 200 largest changes of 250 measurements')
+    const rows = parseCsvObjects(exportReport(app.env, 'csv', project.id).content)
+    expect(rows.map((r) => r.benchmark)).toEqual(
+      Array.from({ length: 250 }, (_, i) => `task_${String(i).padStart(3, '0')}`),
+    )
+    expect(rows[249]).toMatchObject({ aligned: '', regression_pct: '', delta: '' })
+    expect(Number(rows[248].regression_pct)).toBeCloseTo(24.8, 9)
+    expect(Number(rows[247].regression_pct)).toBeCloseTo(-24.7, 9)
   })
 
   it('reports an empty workspace as no projects', () => {

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import type { MeasurementReport } from '../../../../src-shared/report/model'
+import type { GenerationReport, MeasurementReport } from '../../../../src-shared/report/model'
 import {
   MEASUREMENT_TABLE_LIMIT,
+  REGRESSION_CHART_LIMIT,
   comparedChange,
   comparedValue,
   measurementsToShow,
   policyRowText,
   pointsChange,
+  regressionBars,
   slug,
 } from '../../../../src-main/exporters/reportText'
 
@@ -70,20 +72,40 @@ describe('policyRowText', () => {
   })
 })
 
+/** The performance part of a generation's report, as the model builder leaves it. */
+function generationWith(shown: MeasurementReport[], measurementCount: number, zeroBaseline = 0): GenerationReport {
+  const paired = shown.filter((r) => r.delta != null).length
+  return {
+    performance: {
+      measurementCount,
+      shownMeasurements: shown,
+      aggregates: { count: measurementCount, paired, zeroBaseline },
+    },
+  } as unknown as GenerationReport
+}
+
 describe('measurementsToShow', () => {
   it('shows every row of a normal generation in its order', () => {
     const rows = [row(1, 2), row(2, -5), row(3, null)]
-    expect(measurementsToShow(rows)).toEqual({ rows, omitted: 0 })
+    expect(measurementsToShow(generationWith(rows, 3))).toEqual({ rows, omitted: 0 })
   })
 
-  it('shows the largest changes, either sign, when there are too many rows', () => {
-    const rows = Array.from({ length: MEASUREMENT_TABLE_LIMIT + 50 }, (_, i) => row(i, i % 2 ? i / 10 : -i / 10))
-    const shown = measurementsToShow(rows)
-    expect(shown.omitted).toBe(50)
-    expect(shown.rows).toHaveLength(MEASUREMENT_TABLE_LIMIT)
-    const smallestShown = Math.min(...shown.rows.map((r) => Math.abs(r.regressionPct!)))
-    const hidden = rows.filter((r) => !shown.rows.includes(r))
-    expect(Math.max(...hidden.map((r) => Math.abs(r.regressionPct!)))).toBeLessThanOrEqual(smallestShown)
-    expect(shown.rows.some((r) => r.regressionPct! < 0)).toBe(true)
+  it('says how many rows the largest changes leave to the CSV', () => {
+    const rows = Array.from({ length: MEASUREMENT_TABLE_LIMIT }, (_, i) => row(i, 100 - i / 10))
+    const shown = measurementsToShow(generationWith(rows, 1_000_000))
+    expect(shown.rows).toBe(rows)
+    expect(shown.omitted).toBe(1_000_000 - MEASUREMENT_TABLE_LIMIT)
+  })
+})
+
+describe('regressionBars', () => {
+  it('draws the largest changes, largest tax on top, out of every measurement with a regression %', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => row(i, i % 2 ? i : -i))
+    const { bars, of } = regressionBars(generationWith([...rows, row(99, null)], 500, 3))
+    expect(bars).toHaveLength(REGRESSION_CHART_LIMIT)
+    expect(bars[0]).toMatchObject({ label: 'b39 · acc', pct: 39 })
+    expect(bars.at(-1)).toMatchObject({ label: 'b38 · acc', pct: -38 })
+    expect(Math.min(...bars.map((b) => Math.abs(b.pct)))).toBe(10)
+    expect(of).toBe(40 - 3) // paired (40) less the 3 whose baseline is 0
   })
 })

@@ -11,7 +11,7 @@ const { gen1, gen2 } = sampleReadModels()
 
 describe('regressionChartConfig', () => {
   it('sorts by the size of the change and colours gains apart from taxes', () => {
-    const config = regressionChartConfig(gen1.measurements, LIGHT)
+    const config = regressionChartConfig(gen1.largestChanges, LIGHT)
     expect(config.data.labels![0]).toBe('truthfulqa_mc · mc2')
     const values = config.data.datasets[0].data as number[]
     expect(values[0]).toBeLessThan(0)
@@ -21,7 +21,7 @@ describe('regressionChartConfig', () => {
   })
 
   it('is bounded, and leaves out unpaired measurements', () => {
-    const row = gen1.measurements[0]
+    const row = gen1.largestChanges[0]
     const many: RegressionRow[] = Array.from({ length: 500 }, (_, i) => ({ ...row, regressionPct: i - 250 }))
     many.push({ ...row, regressionPct: null })
     const config = regressionChartConfig(many)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { paginate, PAGE_SIZE } from '../../../../src-renderer/src/logic/pagination'
+import { paginate, PAGE_SIZE, serverPage } from '../../../../src-renderer/src/logic/pagination'
 
 describe('paginate', () => {
   const rows = Array.from({ length: 100_000 }, (_, i) => i)
@@ -20,5 +20,26 @@ describe('paginate', () => {
 
   it('has one empty page for no rows', () => {
     expect(paginate([], 0)).toMatchObject({ rows: [], pageCount: 1, total: 0, from: 0, to: 0 })
+  })
+})
+
+describe('serverPage', () => {
+  it('shows a page the server cut as the pager expects ("rows 101–200 of 500")', () => {
+    const rows = Array.from({ length: 100 }, (_, i) => 100 + i)
+    expect(serverPage({ rows, total: 500, offset: 100, limit: 100 })).toEqual({
+      rows,
+      index: 1,
+      pageCount: 5,
+      total: 500,
+      from: 100,
+      to: 200,
+    })
+    expect(serverPage({ rows: [1], total: 201, offset: 200, limit: 100 })).toMatchObject({
+      index: 2,
+      pageCount: 3,
+      from: 200,
+      to: 201,
+    })
+    expect(serverPage({ rows: [], total: 0, offset: 0, limit: 100 })).toMatchObject({ pageCount: 1, from: 0, to: 0 })
   })
 })

@@ -9,7 +9,7 @@ import { useTransport } from '../../../../src-renderer/src/api/client'
 import { useAppStore } from '../../../../src-renderer/src/stores/app'
 import { useProjectsStore } from '../../../../src-renderer/src/stores/projects'
 import { useGenerationsStore } from '../../../../src-renderer/src/stores/generations'
-import { useMeasurementsStore } from '../../../../src-renderer/src/stores/measurements'
+import { FILTER_DELAY_MS, useMeasurementsStore } from '../../../../src-renderer/src/stores/measurements'
 import { useInferenceStore } from '../../../../src-renderer/src/stores/inference'
 import { useCostsStore } from '../../../../src-renderer/src/stores/costs'
 import { usePhasesStore } from '../../../../src-renderer/src/stores/phases'
@@ -180,6 +180,8 @@ describe('record stores', () => {
     await generations.loadDetail(g1.id)
 
     const measurements = useMeasurementsStore()
+    await measurements.openTable(g1.id)
+    expect(measurements.page).toMatchObject({ rows: [], total: 0 })
     const m = await measurements.create({
       generationId: g1.id,
       benchmark: 'mmlu',
@@ -194,12 +196,14 @@ describe('record stores', () => {
       baseline: 0.4,
       aligned: 0.46,
     })
-    expect(generations.detail!.measurements.map((r) => [r.measurement.benchmark, r.isGain])).toEqual([
+    expect(measurements.page!.rows.map((r) => [r.measurement.benchmark, r.isGain])).toEqual([
       ['mmlu', false],
       ['truthfulqa', true],
     ])
+    expect(generations.detail!.measurementCount).toBe(2)
+    expect(generations.detail!.largestChanges.map((r) => r.measurement.benchmark)).toEqual(['truthfulqa', 'mmlu'])
     await measurements.update({ id: m.id, aligned: 0.7 })
-    expect(generations.detail!.measurements[0].regressionPct).toBe(0)
+    expect(measurements.page!.rows[0].regressionPct).toBe(0)
 
     const inference = useInferenceStore()
     await inference.createPolicy({ generationId: g1.id, name: 'Best-of-4', rows: [{ fraction: 0.1, multiplier: 4 }] })
@@ -246,9 +250,11 @@ describe('record stores', () => {
     await undoLatest()
     expect(generations.detail!.policies.map((p) => p.policy.id)).toEqual([policyId])
     await measurements.remove(m.id, g1.id)
-    expect(generations.detail!.measurements).toHaveLength(1)
+    expect(measurements.page!.rows).toHaveLength(1)
+    expect(generations.detail!.measurementCount).toBe(1)
     await undoLatest()
-    expect(generations.detail!.measurements).toHaveLength(2)
+    expect(measurements.page!.rows).toHaveLength(2)
+    expect(generations.detail!.measurementCount).toBe(2)
   })
 
   it('saves a plan and checks the actual figures against it', async () => {
@@ -266,6 +272,73 @@ describe('record stores', () => {
     const ttd = plans.detail!.summary.planChecks.find((c) => c.what === 'time-to-deployment')!
     expect(ttd).toMatchObject({ ok: false, actual: 3, target: 2 })
     expect(plans.detail!.summary.money!.deploymentUsd).toBe(1500)
+  })
+})
+
+describe('measurements table', () => {
+  /** 201 measurements of Gen 1, imported in one request: two pages of 100 and one of 1. */
+  async function importMany(generationId: number) {
+    const lines = Array.from({ length: 201 }, (_, i) => `task_${String(i).padStart(3, '0')},acc,0.5,${0.5 - i / 1000}`)
+    const csv = ['benchmark,metric,baseline,aligned', ...lines].join('\n') + '\n'
+    await useTransferStore().runImport({
+      format: 'csv',
+      fileName: 'many.csv',
+      contentBase64: Buffer.from(csv).toString('base64'),
+      generationId,
+      role: 'baseline',
+    })
+  }
+
+  it('pages on the server, refreshed by an import, and filters once typing pauses', async () => {
+    const { g1 } = await projectWithTwoGenerations()
+    const generations = useGenerationsStore()
+    await generations.loadDetail(g1.id)
+    const measurements = useMeasurementsStore()
+    await measurements.openTable(g1.id)
+    expect(measurements.page!.total).toBe(0)
+
+    await importMany(g1.id)
+    expect(generations.detail!.measurementCount).toBe(201)
+    expect(measurements.page).toMatchObject({ total: 201, offset: 0, limit: 100 })
+    expect(measurements.page!.rows[0].measurement.benchmark).toBe('task_000')
+    await measurements.goToPage(2)
+    expect(measurements.page!.rows.map((r) => r.measurement.benchmark)).toEqual(['task_200'])
+
+    vi.useFakeTimers()
+    requests.length = 0
+    const typing = [measurements.setFilter('TASK_1'), measurements.setFilter('TASK_15')]
+    expect(measurements.filter).toBe('TASK_15')
+    await vi.advanceTimersByTimeAsync(FILTER_DELAY_MS - 1)
+    expect(requests).toEqual([]) // nothing asked while the user types
+    await vi.advanceTimersByTimeAsync(1)
+    await Promise.all(typing)
+    expect(requests).toEqual(['measurements.page']) // once, for the last text
+    expect(measurements.page).toMatchObject({ total: 10, offset: 0 })
+    expect(measurements.page!.rows[0].measurement.benchmark).toBe('task_150')
+  })
+
+  it('shows the last page there is when a delete empties the one on screen', async () => {
+    const { g1 } = await projectWithTwoGenerations()
+    const measurements = useMeasurementsStore()
+    await measurements.openTable(g1.id)
+    await importMany(g1.id)
+    await measurements.goToPage(2)
+    const [last] = measurements.page!.rows
+    await measurements.remove(last.measurement.id, g1.id)
+    expect(measurements.page).toMatchObject({ total: 200, offset: 100 })
+    expect(measurements.page!.rows).toHaveLength(100)
+    await undoLatest()
+    expect(measurements.page).toMatchObject({ total: 201, offset: 100 })
+  })
+
+  it('leaves the table of another generation alone', async () => {
+    const { g1, g2 } = await projectWithTwoGenerations()
+    const measurements = useMeasurementsStore()
+    await measurements.openTable(g2.id)
+    requests.length = 0
+    await measurements.create({ generationId: g1.id, benchmark: 'mmlu', baseline: 0.7, aligned: 0.65 })
+    expect(requests).not.toContain('measurements.page')
+    expect(measurements.page!.total).toBe(0)
   })
 })
 
@@ -325,6 +398,8 @@ describe('transfer store', () => {
     const { g1 } = await projectWithTwoGenerations()
     const generations = useGenerationsStore()
     await generations.loadDetail(g1.id)
+    const measurements = useMeasurementsStore()
+    await measurements.openTable(g1.id)
     const transfer = useTransferStore()
     const first = await transfer.runImport({
       format: 'csv',
@@ -339,7 +414,8 @@ describe('transfer store', () => {
     const second = await transfer.rerunWithDirections({ weirdness: 'lower' })
     expect(second.imported).toBe(2)
     expect(transfer.result).toEqual(second)
-    expect(generations.detail!.measurements.map((r) => [r.measurement.benchmark, r.measurement.direction])).toEqual([
+    expect(generations.detail!.measurementCount).toBe(2)
+    expect(measurements.page!.rows.map((r) => [r.measurement.benchmark, r.measurement.direction])).toEqual([
       ['mmlu', 'higher'],
       ['weird_eval', 'lower'],
     ])
