@@ -243,14 +243,30 @@ function forecastFor(summaries: GenerationSummary[]) {
   )
 }
 
+/**
+ * One generation's summary. Besides itself only its predecessor in the project is
+ * needed (for the shrink), not every earlier generation and its measurements.
+ */
+export function summarizeGeneration(ctx: ServiceContext, generation: Generation): GenerationSummary {
+  const previous = ctx.db
+    .select()
+    .from(schema.generations)
+    .where(
+      and(
+        eq(schema.generations.projectId, generation.projectId),
+        eq(schema.generations.ordinal, generation.ordinal - 1),
+      ),
+    )
+    .get()
+  return summarizeGenerations(ctx, previous ? [previous, generation] : [generation]).at(-1)!
+}
+
 /** How many of the largest changes a generation's page carries, for its chart. */
 export const LARGEST_CHANGES = 25
 
 export function generationDetail(ctx: ServiceContext, id: number): GenerationDetail {
   const generation = getGeneration(ctx, id)
-  const siblings = listGenerations(ctx, generation.projectId)
-  const upTo = siblings.filter((g) => g.ordinal <= generation.ordinal)
-  const summary = summarizeGenerations(ctx, upTo).at(-1)!
+  const summary = summarizeGeneration(ctx, generation)
   // Nulls sort last, so the rows with a regression % among the first 25 are the 25 largest.
   const largest = measurementsPage(ctx, { generationId: id, offset: 0, limit: LARGEST_CHANGES, sort: 'largest-change' })
   return {
@@ -518,11 +534,7 @@ export function timeline(ctx: ServiceContext, projectIds?: number[]): TimelineVi
 /** Side by side; regression % per benchmark · metric. At most `limit` benchmarks, largest spread first. */
 export function compare(ctx: ServiceContext, generationIds: number[], limit = 500): CompareView {
   const gens = generationIds.map((id) => getGeneration(ctx, id))
-  // Each generation is summarised within its own project so its shrink is against its predecessor.
-  const generations = gens.map((g) => {
-    const upTo = listGenerations(ctx, g.projectId).filter((x) => x.ordinal <= g.ordinal)
-    return summarizeGenerations(ctx, upTo).at(-1)!
-  })
+  const generations = gens.map((g) => summarizeGeneration(ctx, g))
   const byKey = new Map<string, { benchmark: string; metric: string; values: (number | null)[] }>()
   gens.forEach((g, column) => {
     const m = schema.benchmarkMeasurements

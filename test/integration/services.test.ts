@@ -75,6 +75,11 @@ describe('the handler table', () => {
       calendarMonths('2022-02-01', '2022-05-01'),
     ])
     expect(s.generations[1].shrink.ratio).toBeCloseTo(3, 10)
+    // A generation's own page and Compare summarise it the same way (shrink against its predecessor).
+    const detail = await ok('generations.get', { id: s.generations[1].generation.id })
+    expect(detail.summary).toEqual(s.generations[1])
+    const compared = await ok('compare.get', { generationIds: s.generations.map((g: any) => g.generation.id) })
+    expect(compared.generations).toEqual(s.generations)
   })
 
   it('moves a project to the trash, restores it, and empties the trash for good', async () => {
