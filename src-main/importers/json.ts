@@ -21,8 +21,12 @@ const REPLACEMENTS: Record<string, string> = {
   '-Infinity': '"\uE002"      ',
 }
 
-/** The non-finite number a value stands for, when the file had a bare NaN/Infinity there. */
+/**
+ * The non-finite number a value stands for: a bare NaN/Infinity in the file, or a
+ * number too large for a double (`1e999` parses to Infinity).
+ */
 export function nonFiniteValue(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : value
   return typeof value === 'string' && value.length === 1 ? SENTINELS[value] : undefined
 }
 

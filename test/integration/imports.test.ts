@@ -203,6 +203,12 @@ describe('duplicates and malformed files', () => {
       /acc_stderr.*-0\.5/,
     ],
     ['lm-eval empty', 'lm-eval', Buffer.from(''), /empty/],
+    [
+      'lm-eval overflowing number',
+      'lm-eval',
+      Buffer.from(lm.replace(/"acc": [0-9.]+/, '"acc": 1e999')),
+      /results\.arc_challenge\.acc.*Infinity/,
+    ],
     ['inspect truncated', 'inspect', Buffer.from(insp.slice(0, 500)), /bad\.json/],
     [
       'inspect wrong type',
@@ -218,6 +224,12 @@ describe('duplicates and malformed files', () => {
       /-0\.3/,
     ],
     ['inspect empty', 'inspect', Buffer.from(''), /empty/],
+    [
+      'inspect overflowing number',
+      'inspect',
+      Buffer.from(insp.replace('"value": 0.6666666666666666', '"value": -1e999')),
+      /-Infinity/,
+    ],
     ['inspect .eval without results', 'inspect', evalZip({ ...evalHeader, results: undefined }), /results/],
     [
       'csv truncated row',
