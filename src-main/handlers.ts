@@ -156,6 +156,14 @@ export function toApiError(err: unknown): ApiError {
     return { code: 'invalid-data', message: err.message, issues: [{ path: err.path, message: err.message }] }
   }
   if (err instanceof Error && err.name === 'ImportError') return { code: 'invalid-data', message: err.message }
+  const sqliteCode = (err as { code?: unknown })?.code
+  if (sqliteCode === 'SQLITE_BUSY' || sqliteCode === 'SQLITE_LOCKED') {
+    return {
+      code: 'busy',
+      message:
+        'the database is busy: another program (the app, a pipeline) is writing to it; nothing was written, try again',
+    }
+  }
   console.error(err)
   return { code: 'internal', message: `unexpected error: ${(err as Error)?.message ?? String(err)}` }
 }

@@ -3,7 +3,7 @@
  * anyone can compute a tax from the shell. Every database command goes through the
  * handler table (`dispatch`), so it is validated exactly like the UI's requests.
  *
- * Exit codes: 0 success, 1 invalid data (nothing written), 2 usage error.
+ * Exit codes: 0 success, 1 invalid data (nothing written), 2 usage error, 3 database busy (retry).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -36,6 +36,8 @@ export interface Io {
 
 export class UsageError extends Error {}
 export class DataError extends Error {}
+/** Another process holds the write lock: a pipeline should retry, not treat its data as bad. */
+export class BusyError extends Error {}
 
 interface Globals {
   db?: string
@@ -528,7 +530,18 @@ const commands: Command[] = [
       const projectId = opt(c, 'project') ? await projectIdOf(c) : undefined
       const r = await c.call('reports.export', { format: format as 'json', projectId })
       if (out) {
-        fs.writeFileSync(out, r.content)
+        try {
+          fs.writeFileSync(out, r.content)
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code
+          const why =
+            code === 'ENOENT'
+              ? 'its folder does not exist'
+              : code === 'EISDIR'
+                ? 'it is a folder'
+                : (err as Error).message
+          throw new DataError(`--out ${out}: cannot write the file: ${why}`)
+        }
         c.io.stderr(`wrote ${out}\n`)
       } else {
         c.io.stdout(r.content.endsWith('\n') ? r.content : r.content + '\n')
@@ -619,7 +632,7 @@ function mainHelp(): string {
     '  --json      print JSON on standard output (numbers unrounded)',
     '  --help      this help; `atax <command> --help` for one command',
     '',
-    'exit codes: 0 success, 1 invalid data (nothing written), 2 usage error',
+    'exit codes: 0 success, 1 invalid data (nothing written), 2 usage error, 3 database busy (nothing written, retry)',
   ].join('\n')
 }
 
@@ -641,8 +654,11 @@ function splitGlobals(argv: string[]): { globals: Globals; rest: string[] } {
     else if (a === '--db') {
       if (i + 1 >= argv.length || argv[i + 1].startsWith('--')) throw new UsageError('--db needs a FILE')
       globals.db = argv[++i]
-    } else if (a.startsWith('--db=')) globals.db = a.slice(5)
-    else rest.push(a)
+      if (globals.db === '') throw new UsageError('--db needs a FILE, not an empty string')
+    } else if (a.startsWith('--db=')) {
+      globals.db = a.slice(5)
+      if (globals.db === '') throw new UsageError('--db needs a FILE, not an empty string')
+    } else rest.push(a)
   }
   return { globals, rest }
 }
@@ -734,6 +750,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
               .join('\n'),
           )
         }
+        if (error.code === 'busy') throw new BusyError(error.message)
         throw new DataError(error.message)
       },
       print: (human, json) => io.stdout((globals.json ? JSON.stringify(json, null, 2) : human) + '\n'),
@@ -744,6 +761,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     if (err instanceof UsageError) {
       io.stderr(`atax: ${err.message}\nRun \`atax --help\` for usage.\n`)
       return 2
+    }
+    if (err instanceof BusyError) {
+      io.stderr(`atax: ${err.message}\n`)
+      return 3
     }
     if (
       err instanceof DataError ||

@@ -13,6 +13,9 @@ import { findAppRoot } from '../paths'
 
 export type Db = BetterSQLite3Database<typeof schema>
 
+/** How long a write waits for another process's lock before giving up ('busy'). */
+export const BUSY_TIMEOUT_MS = 20_000
+
 export interface OpenedDatabase {
   file: string
   sqlite: Database.Database
@@ -57,7 +60,8 @@ export function openDatabase(
   try {
     // Reading the schema is what reveals a file that is not SQLite at all.
     sqlite.pragma('schema_version')
-    sqlite.pragma('busy_timeout = 5000')
+    // Long enough to wait out another process's large import (a million rows take ~10 s).
+    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
     if (!options.readonly) sqlite.pragma('journal_mode = WAL')
     sqlite.pragma('foreign_keys = ON')
     sqlite.pragma('synchronous = NORMAL')

@@ -237,7 +237,8 @@ function forecastFor(summaries: GenerationSummary[]) {
   return forecastNextDeployment(
     summaries.map((s) => ({
       ordinal: s.generation.ordinal,
-      ttdMonths: s.ttdMonths,
+      // A same-day deployment (0 months) has no logarithm: it sits out of the trend fit.
+      ttdMonths: s.ttdMonths !== null && s.ttdMonths > 0 ? s.ttdMonths : null,
       techniqueChange: s.generation.techniqueChange,
     })),
   )

@@ -81,7 +81,10 @@ export async function startWebServer(options: {
       } catch {
         return send(res, 400, { ok: false, error: { code: 'invalid-input', message: 'the body is not JSON' } })
       }
-      const name = decodeURIComponent(url.pathname.slice('/api/'.length))
+      const name = safeDecode(url.pathname.slice('/api/'.length))
+      if (name === null) {
+        return send(res, 400, { ok: false, error: { code: 'invalid-input', message: 'malformed request name' } })
+      }
       const response = await dispatch(options.env, name, input)
       const status = response.ok ? 200 : statusFor(response.error.code)
       return send(res, status, response)
@@ -94,7 +97,12 @@ export async function startWebServer(options: {
   }
 
   function serveStatic(pathname: string, res: http.ServerResponse) {
-    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '')
+    const decoded = safeDecode(pathname)
+    if (decoded === null) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('malformed path')
+      return
+    }
+    const relative = pathname === '/' ? 'index.html' : decoded.replace(/^\/+/, '')
     const file = path.resolve(rendererDir, relative)
     if (!file.startsWith(rendererDir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
@@ -124,6 +132,14 @@ export async function startWebServer(options: {
   }
 }
 
+function safeDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return null
+  }
+}
+
 function statusFor(code: string): number {
   switch (code) {
     case 'invalid-input':
@@ -134,6 +150,8 @@ function statusFor(code: string): number {
       return 404
     case 'conflict':
       return 409
+    case 'busy':
+      return 503
     default:
       return 500
   }

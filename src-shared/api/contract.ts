@@ -181,7 +181,8 @@ export function isApiName(name: unknown): name is ApiName {
 export type ApiResponse<T> = { ok: true; value: T } | { ok: false; error: ApiError }
 
 export interface ApiError {
-  code: 'invalid-input' | 'not-found' | 'conflict' | 'invalid-data' | 'unknown-request' | 'internal'
+  /** 'busy': another process holds the database's write lock past the busy timeout; retry. */
+  code: 'invalid-input' | 'not-found' | 'conflict' | 'invalid-data' | 'unknown-request' | 'busy' | 'internal'
   message: string
   /** For invalid input: each problem with the field it concerns. */
   issues?: { path: string; message: string }[]

@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DatabaseOpenError, defaultMigrationsFolder, openDatabase } from '../../src-main/db/open'
+import { BUSY_TIMEOUT_MS, DatabaseOpenError, defaultMigrationsFolder, openDatabase } from '../../src-main/db/open'
 import { tempDir } from '../support/tempDb'
 
 const dirs: string[] = []
@@ -22,7 +22,7 @@ describe('openDatabase', () => {
     const opened = openDatabase(file)
     expect(opened.sqlite.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(opened.sqlite.pragma('foreign_keys', { simple: true })).toBe(1)
-    expect(opened.sqlite.pragma('busy_timeout', { simple: true })).toBe(5000)
+    expect(opened.sqlite.pragma('busy_timeout', { simple: true })).toBe(BUSY_TIMEOUT_MS)
     const tables = (
       opened.sqlite.prepare("SELECT name FROM sqlite_master WHERE type='table'").all() as { name: string }[]
     ).map((t) => t.name)

@@ -1,4 +1,5 @@
 /** The handler table on a real SQLite file: validation, services, undo, the sample workspace. */
+import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { dispatch } from '../../src-main/handlers'
 import type { ApiName } from '../../src-shared/api/contract'
@@ -45,6 +46,21 @@ describe('the handler table', () => {
     expect(count('projects')).toBe(1)
   })
 
+  it('says the database is busy when another process holds the write lock, and writes nothing', async () => {
+    const other = new Database(app.file)
+    other.prepare('BEGIN IMMEDIATE').run()
+    app.env.sqlite.pragma('busy_timeout = 0') // do not wait the real 20 s in a test
+    try {
+      const e = await fail('projects.create', { name: 'Blocked' })
+      expect(e.code).toBe('busy')
+      expect(e.message).toMatch(/database is busy.*try again/)
+    } finally {
+      other.prepare('ROLLBACK').run()
+      other.close()
+    }
+    expect(count('projects')).toBe(0)
+  })
+
   it('keeps project names unique and says so', async () => {
     await ok('projects.create', { name: 'Same' })
     const e = await fail('projects.create', { name: 'Same' })
@@ -80,6 +96,17 @@ describe('the handler table', () => {
     expect(detail.summary).toEqual(s.generations[1])
     const compared = await ok('compare.get', { generationIds: s.generations.map((g: any) => g.generation.id) })
     expect(compared.generations).toEqual(s.generations)
+  })
+
+  it('keeps summaries and the timeline working for a generation deployed the day it was pretrained', async () => {
+    const p = await ok('projects.create', { name: 'Same day' })
+    await ok('generations.create', { projectId: p.id, name: 'a', pretrainedOn: '2021-01-15', deployedOn: '2021-10-15' })
+    await ok('generations.create', { projectId: p.id, name: 'b', pretrainedOn: '2022-01-15', deployedOn: '2022-01-15' })
+    const s = await ok('projects.summary', { projectId: p.id })
+    expect(s.generations.map((g: any) => g.ttdMonths)).toEqual([9, 0])
+    expect(s.generations[1].shrink).toBeNull()
+    expect(s.forecast).toBeNull()
+    expect((await ok('timeline.get', {})).projects).toHaveLength(1)
   })
 
   it('moves a project to the trash, restores it, and empties the trash for good', async () => {

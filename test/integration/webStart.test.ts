@@ -73,5 +73,12 @@ describe('npm run web', () => {
         .on('error', reject),
     )
     expect(status).toBe(421)
+    expect((await fetch(`http://127.0.0.1:${port}/%E0%A4%A`)).status).toBe(400)
+    const badName = await fetch(`http://127.0.0.1:${port}/api/%ZZ`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'x-atax-token': token },
+    })
+    expect(badName.status).toBe(400)
   })
 })

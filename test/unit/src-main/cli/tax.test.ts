@@ -184,3 +184,25 @@ describe('atax summary', () => {
     expect(human.stdout).toMatch(/3\.0 months \(3× faster\)/)
   })
 })
+
+describe('atax global options and output files', () => {
+  it('refuses an empty --db instead of falling back to the desktop file', async () => {
+    const r = await run('--db', '', 'project', 'list')
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/--db needs a FILE, not an empty string/)
+    expect((await run('--db=', 'project', 'list')).code).toBe(2)
+  })
+
+  it('says why --out cannot be written, in one line', async () => {
+    const db = path.join(dir, 'out.db')
+    await run('--db', db, 'sample')
+    const missing = await run('--db', db, 'export', 'md', '--out', path.join(dir, 'no', 'such', 'r.md'))
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toBe(
+      `atax: --out ${path.join(dir, 'no', 'such', 'r.md')}: cannot write the file: its folder does not exist\n`,
+    )
+    const folder = await run('--db', db, 'export', 'md', '--out', dir, '--force')
+    expect(folder.code).toBe(1)
+    expect(folder.stderr).toMatch(/cannot write the file: it is a folder/)
+  })
+})
