@@ -65,13 +65,18 @@ function registerShellHandlers() {
       show: false,
       webPreferences: { sandbox: true, contextIsolation: true, javascript: false },
     })
+    // From a temporary file, not a data: URL, which Chromium caps at 2 MB (a large report exceeds it).
+    const tmpDir = fs.mkdtempSync(path.join(app.getPath('temp'), 'atax-report-'))
+    const tmpFile = path.join(tmpDir, 'report.html')
     try {
-      await hidden.loadURL(`data:text/html;charset=utf-8,${encodeURIComponent(html)}`)
+      fs.writeFileSync(tmpFile, html)
+      await hidden.loadFile(tmpFile)
       const pdf = await hidden.webContents.printToPDF({ printBackground: true, pageSize: 'A4' })
       fs.writeFileSync(result.filePath, pdf)
       return { saved: true, path: result.filePath }
     } finally {
       hidden.destroy()
+      fs.rmSync(tmpDir, { recursive: true, force: true })
     }
   })
 }

@@ -12,8 +12,10 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/
 export const isoDate = z.string({ error: 'must be a date written YYYY-MM-DD' }).refine((s) => {
   if (!ISO_DATE.test(s)) return false
   const [y, m, d] = s.split('-').map(Number)
-  const date = new Date(Date.UTC(y, m - 1, d))
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
+  // Plain calendar arithmetic: Date.UTC would read years 0–99 as 1900–1999.
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+  return days !== undefined && d >= 1 && d <= days
 }, 'must be a real date written YYYY-MM-DD')
 
 export const id = z.number({ error: 'must be a numeric id' }).int('must be a whole number').positive('must be positive')
