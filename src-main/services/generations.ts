@@ -36,6 +36,16 @@ export function getGeneration(ctx: ServiceContext, id: number): Generation {
   return row
 }
 
+/** A generation that may be written to: its project must not be in the trash. */
+export function getWritableGeneration(ctx: ServiceContext, id: number): Generation {
+  const generation = getGeneration(ctx, id)
+  const project = getProject(ctx, generation.projectId)
+  if (project.deletedAt) {
+    throw new ServiceError('conflict', `project "${project.name}" is in the trash: restore it before changing it`)
+  }
+  return generation
+}
+
 export function findGenerationByName(ctx: ServiceContext, projectId: number, name: string): Generation {
   const row = ctx.db
     .select()
@@ -85,7 +95,7 @@ export function createGeneration(ctx: ServiceContext, input: ApiParsedInput<'gen
 }
 
 export function updateGeneration(ctx: ServiceContext, input: ApiParsedInput<'generations.update'>): Generation {
-  const current = getGeneration(ctx, input.id)
+  const current = getWritableGeneration(ctx, input.id)
   const { id, ...changes } = input
   const next = { ...current, ...stripUndefined(changes) }
   if (next.deployedOn && next.deployedOn < next.pretrainedOn) {

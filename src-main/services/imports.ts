@@ -19,7 +19,7 @@ import {
   type ParsedResult,
 } from '../importers'
 import type { ServiceContext } from './context'
-import { getGeneration } from './generations'
+import { getWritableGeneration } from './generations'
 
 export interface ImportRequest {
   format: 'lm-eval' | 'inspect' | 'csv'
@@ -53,7 +53,7 @@ export function sha256(bytes: Uint8Array): string {
 class NeedsDirection extends Error {}
 
 export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult {
-  const generation = getGeneration(ctx, req.generationId)
+  const generation = getWritableGeneration(ctx, req.generationId)
   const hash = sha256(req.bytes)
   const progress = req.onProgress ?? (() => {})
 

@@ -16,7 +16,7 @@ import type { TrashEntry } from '../../src-shared/api/views'
 import * as schema from '../db/schema'
 import { nowIso, type ServiceContext } from './context'
 import { explainConstraint, notFound } from './errors'
-import { getGeneration } from './generations'
+import { getWritableGeneration } from './generations'
 import { moveToTrash } from './trash'
 
 // ---- benchmark measurements ----
@@ -34,7 +34,7 @@ export function createMeasurement(
   ctx: ServiceContext,
   input: ApiParsedInput<'measurements.create'>,
 ): BenchmarkMeasurement {
-  const generation = getGeneration(ctx, input.generationId)
+  const generation = getWritableGeneration(ctx, input.generationId)
   try {
     return ctx.db.insert(schema.benchmarkMeasurements).values(input).returning().get()
   } catch (err) {
@@ -101,7 +101,7 @@ export function listPolicies(ctx: ServiceContext, generationId: number): Inferen
 }
 
 export function createPolicy(ctx: ServiceContext, input: ApiParsedInput<'policies.create'>): InferencePolicy {
-  const generation = getGeneration(ctx, input.generationId)
+  const generation = getWritableGeneration(ctx, input.generationId)
   return ctx.sqlite.transaction(() => {
     let policy: typeof schema.inferencePolicies.$inferSelect
     try {
@@ -157,7 +157,7 @@ export function listCurves(ctx: ServiceContext, generationId: number): ComputeCu
 }
 
 export function createCurve(ctx: ServiceContext, input: ApiParsedInput<'curves.create'>): ComputeCurve {
-  const generation = getGeneration(ctx, input.generationId)
+  const generation = getWritableGeneration(ctx, input.generationId)
   return ctx.sqlite.transaction(() => {
     const { points, ...fields } = input
     let curve: typeof schema.computeCurves.$inferSelect
@@ -194,7 +194,7 @@ export function listCosts(ctx: ServiceContext, generationId: number): CostItem[]
 }
 
 export function createCost(ctx: ServiceContext, input: ApiParsedInput<'costs.create'>): CostItem {
-  getGeneration(ctx, input.generationId)
+  getWritableGeneration(ctx, input.generationId)
   return ctx.db.insert(schema.costItems).values(input).returning().get()
 }
 
@@ -223,7 +223,7 @@ export function listPhases(ctx: ServiceContext, generationId: number): PipelineP
 }
 
 export function createPhase(ctx: ServiceContext, input: ApiParsedInput<'phases.create'>): PipelinePhase {
-  getGeneration(ctx, input.generationId)
+  getWritableGeneration(ctx, input.generationId)
   const row = ctx.db.insert(schema.pipelinePhases).values(input).returning().get()
   return { id: row.id, generationId: row.generationId, name: row.name, startOn: row.startOn, endOn: row.endOn }
 }
@@ -242,7 +242,7 @@ export function getPlan(ctx: ServiceContext, generationId: number): Plan | null 
 }
 
 export function savePlan(ctx: ServiceContext, input: ApiParsedInput<'plans.save'>): Plan {
-  getGeneration(ctx, input.generationId)
+  getWritableGeneration(ctx, input.generationId)
   return ctx.db
     .insert(schema.plans)
     .values(input)

@@ -123,6 +123,19 @@ describe('the handler table', () => {
     expect(count('generations')).toBe(0)
   })
 
+  it('refuses writes into a project that is in the trash', async () => {
+    const p = await ok('projects.create', { name: 'Binned' })
+    const g = await ok('generations.create', { projectId: p.id, name: 'G', pretrainedOn: '2021-01-01' })
+    await ok('projects.delete', { id: p.id })
+    const e = await fail('measurements.create', { generationId: g.id, benchmark: 'b', baseline: 1, aligned: 1 })
+    expect(e).toMatchObject({
+      code: 'conflict',
+      message: 'project "Binned" is in the trash: restore it before changing it',
+    })
+    expect((await fail('generations.update', { id: g.id, name: 'H' })).code).toBe('conflict')
+    expect(count('benchmark_measurements')).toBe(0)
+  })
+
   it('undoes the deletion of a generation with everything in it, ids included', async () => {
     const { projectId } = await ok('sample.load', {})
     const gens = await ok('generations.list', { projectId })
