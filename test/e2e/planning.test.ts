@@ -337,7 +337,7 @@ describe('planning UI, in Chromium', () => {
   it('keeps the renderer away from Node', async () => {
     session = await openSession(browser)
     const { page } = session
-    await page.getByRole('heading', { name: 'Projects' }).waitFor()
+    await page.getByRole('heading', { name: 'Projects', exact: true }).waitFor()
     const globals = await page.evaluate(() => ({
       require: typeof (globalThis as Record<string, unknown>).require,
       process: typeof (globalThis as Record<string, unknown>).process,
