@@ -290,20 +290,23 @@ describe('atax import and export', () => {
     const alignedFile = path.join(dir, 'aligned.json')
     fs.writeFileSync(alignedFile, JSON.stringify({ results: { truthfulqa_mc: { ...base, mc2: base.mc2 + 0.05 } } }))
 
-    const first = atax([
-      '--db',
-      db,
-      '--json',
-      'import',
-      'lm-eval',
-      baselineFile,
-      '--project',
-      'Evals',
-      '--gen',
-      'g1',
-      '--role',
-      'baseline',
-    ])
+    // The same command twice: the second run must be recognised as a repeat.
+    const importBaseline = () =>
+      atax([
+        '--db',
+        db,
+        '--json',
+        'import',
+        'lm-eval',
+        baselineFile,
+        '--project',
+        'Evals',
+        '--gen',
+        'g1',
+        '--role',
+        'baseline',
+      ])
+    const first = importBaseline()
     expect(first.code).toBe(0)
     expect(JSON.parse(first.stdout)).toMatchObject({ imported: 2, skipped: 0 })
     const second = atax([
@@ -329,20 +332,7 @@ describe('atax import and export', () => {
         { benchmark: 'truthfulqa_mc', metric: 'mc1', baseline: base.mc1, aligned: base.mc1 },
       ]),
     )
-    const repeat = atax([
-      '--db',
-      db,
-      '--json',
-      'import',
-      'lm-eval',
-      baselineFile,
-      '--project',
-      'Evals',
-      '--gen',
-      'g1',
-      '--role',
-      'baseline',
-    ])
+    const repeat = importBaseline()
     expect(JSON.parse(repeat.stdout)).toMatchObject({ imported: 0, duplicate: true })
 
     const bad = atax([
