@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from 'drizzle-orm'
+import { asc, eq, isNull } from 'drizzle-orm'
 import type { Generation } from '../../src-shared/domain/types'
 import type { ApiParsedInput } from '../../src-shared/api/contract'
 import type { TrashEntry } from '../../src-shared/api/views'
@@ -46,15 +46,6 @@ export function getWritableGeneration(ctx: ServiceContext, id: number): Generati
   return generation
 }
 
-export function findGenerationByName(ctx: ServiceContext, projectId: number, name: string): Generation {
-  const row = ctx.db
-    .select()
-    .from(generations)
-    .where(and(eq(generations.projectId, projectId), eq(generations.name, name)))
-    .get()
-  if (!row) throw notFound('generation', name)
-  return row
-}
 
 /** Generations are numbered by pretrained date (then creation), so order follows the calendar. */
 export function renumberGenerations(ctx: ServiceContext, projectId: number): void {

@@ -18,17 +18,6 @@ export function getProject(ctx: ServiceContext, id: number): Project {
   return row
 }
 
-/** Finds a live project by its name (the CLI names projects, the UI uses ids). */
-export function findProjectByName(ctx: ServiceContext, name: string): Project {
-  const row = ctx.db
-    .select()
-    .from(projects)
-    .where(and(eq(projects.name, name), isNull(projects.deletedAt)))
-    .get()
-  if (!row) throw notFound('project', name)
-  return row
-}
-
 export function createProject(ctx: ServiceContext, input: ApiParsedInput<'projects.create'>): Project {
   try {
     return ctx.db.insert(projects).values(input).returning().get()
