@@ -46,7 +46,6 @@ export function getWritableGeneration(ctx: ServiceContext, id: number): Generati
   return generation
 }
 
-
 /** Generations are numbered by pretrained date (then creation), so order follows the calendar. */
 export function renumberGenerations(ctx: ServiceContext, projectId: number): void {
   const rows = ctx.db

@@ -37,15 +37,7 @@ import type { ServiceContext } from './context'
 import { getGeneration, listGenerations } from './generations'
 import { getProject } from './projects'
 import { getPlan, listCosts, listCurves, listPhases, listPolicies } from './records'
-
-function chunked<T>(ids: number[], load: (chunk: number[]) => T[]): T[] {
-  const out: T[] = []
-  for (let i = 0; i < ids.length; i += 500) {
-    // A loop, not push(...rows): a spread of 100k+ rows overflows the stack.
-    for (const row of load(ids.slice(i, i + 500))) out.push(row)
-  }
-  return out
-}
+import { chunked } from './chunked'
 
 function groupBy<T>(rows: T[], key: (row: T) => number): Map<number, T[]> {
   const map = new Map<number, T[]>()

@@ -8,6 +8,7 @@ import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { TrashEntry } from '../../src-shared/api/views'
 import * as schema from '../db/schema'
 import type { ServiceContext } from './context'
+import { chunked } from './chunked'
 import { notFound, ServiceError } from './errors'
 
 /** Tables whose rows may be in a snapshot, in the order they can be re-inserted. */
@@ -103,15 +104,13 @@ export function rowsWhereIn<T extends SQLiteTable>(
   column: Parameters<typeof inArray>[0],
   ids: number[],
 ): Record<string, unknown>[] {
-  if (ids.length === 0) return []
-  const out: Record<string, unknown>[] = []
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = ctx.db
-      .select()
-      .from(table as SQLiteTable)
-      .where(inArray(column, ids.slice(i, i + 500)))
-      .all()
-    for (const row of rows) out.push(row as Record<string, unknown>)
-  }
-  return out
+  return chunked(
+    ids,
+    (chunk) =>
+      ctx.db
+        .select()
+        .from(table as SQLiteTable)
+        .where(inArray(column, chunk))
+        .all() as Record<string, unknown>[],
+  )
 }
