@@ -40,26 +40,15 @@ export class ImportError extends Error {
   }
 }
 
+// One way to show a value in an error message, shared with the tax engine.
+export { describeValue } from '../../src-shared/tax/validation'
+
 /**
  * Builds an ImportError whose message reads `file: location: problem`.
  * `problem` should quote the value already (use `describeValue`).
  */
 export function importError(file: string, location: string, problem: string, value?: unknown): ImportError {
   return new ImportError(`${file}: ${location}: ${problem}`, file, location, value)
-}
-
-/** A short, quoted rendering of a value for error messages ("abc", 12, NaN, an object…). */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing'
-  if (typeof value === 'number') return String(value)
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)
-  let text: string
-  try {
-    text = JSON.stringify(value) ?? String(value)
-  } catch {
-    text = String(value)
-  }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text
 }
 
 /** Decodes UTF-8 bytes (a BOM is dropped), refusing bytes that are not text. */

@@ -8,18 +8,22 @@
 import type { Direction } from '../domain/types'
 import { TaxInputError } from './errors'
 
-/** How a received value is shown in an error message: numbers as-is, strings quoted. */
+/**
+ * How a received value is shown in an error message (the tax engine's and the
+ * importers'): numbers as-is, strings quoted, anything long cut short, a missing
+ * value as "nothing".
+ */
 export function describeValue(value: unknown): string {
+  const cut = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}...` : text)
+  if (value === undefined) return 'nothing'
   if (typeof value === 'number') return Object.is(value, -0) ? '0' : String(value)
-  if (typeof value === 'string') return JSON.stringify(value)
-  if (value === undefined) return 'undefined'
+  if (typeof value === 'string') return JSON.stringify(cut(value))
   if (typeof value === 'bigint') return `${value}n`
   if (typeof value === 'function' || typeof value === 'symbol') return String(typeof value)
   try {
-    const json = JSON.stringify(value)
-    return json.length > 80 ? `${json.slice(0, 77)}...` : json
+    return cut(JSON.stringify(value) ?? String(value))
   } catch {
-    return String(value)
+    return cut(String(value))
   }
 }
 
