@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright'
 import { startWebServer, type WebServer } from '../../src-main/web/server'
 import { openTempApp, REPO_ROOT } from '../support/tempDb'
@@ -88,4 +89,24 @@ export async function goto(page: Page, hash: string): Promise<void> {
   await page.evaluate((h) => {
     window.location.hash = h
   }, hash)
+}
+
+/**
+ * One browser for a test file and a fresh session (a new database) per test, closed
+ * after it. Call at the top of the file; `open` replaces openSession(browser, …).
+ */
+export function browserPerFile(): { open: (options?: Parameters<typeof openSession>[1]) => Promise<Session> } {
+  let browser: Browser
+  let session: Session | null = null
+  beforeAll(async () => {
+    browser = await launchBrowser()
+  })
+  afterEach(async () => {
+    await session?.close()
+    session = null
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+  return { open: async (options) => (session = await openSession(browser, options)) }
 }

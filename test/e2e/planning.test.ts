@@ -4,24 +4,14 @@
  * inference policy's tax, comparing generations, delete with undo. One browser
  * for the file; no console errors in any flow.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright'
-import { goto, launchBrowser, openSession, type Session } from './harness'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright'
+import { goto, browserPerFile, type Session } from './harness'
 import { seedProjectWithGeneration, seedSample } from './seed'
 
-let browser: Browser
-let session: Session | null = null
-
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterEach(async () => {
-  await session?.close()
-  session = null
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const e2e = browserPerFile()
+/** The current test's session (closed by browserPerFile after each test). */
+let session: Session
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText()
 
@@ -32,7 +22,7 @@ async function generationRow(page: Page, name: string): Promise<string> {
 
 describe('planning UI, in Chromium', () => {
   it('creates a project, adds two generations with dates, and sees time to deployment and the timeline update', async () => {
-    session = await openSession(browser)
+    session = await e2e.open()
     const { page } = session
 
     // First run: start empty, which opens the new-project dialog.
@@ -103,7 +93,7 @@ describe('planning UI, in Chromium', () => {
 
   it('records a benchmark regression and a negative one (a gain), shown differently', async () => {
     let ids = { projectId: 0, generationId: 0 }
-    session = await openSession(browser, { seed: (app) => (ids = seedProjectWithGeneration(app)) })
+    session = await e2e.open({ seed: (app) => (ids = seedProjectWithGeneration(app)) })
     const { page } = session
     await goto(page, `#/generation/${ids.generationId}`)
     await page.getByRole('heading', { name: 'Performance tax' }).waitFor()
@@ -171,7 +161,7 @@ describe('planning UI, in Chromium', () => {
 
   it('adds a best-of-4-on-10% policy and sees 30%, with the explanation', async () => {
     let ids = { projectId: 0, generationId: 0 }
-    session = await openSession(browser, { seed: (app) => (ids = seedProjectWithGeneration(app)) })
+    session = await e2e.open({ seed: (app) => (ids = seedProjectWithGeneration(app)) })
     const { page } = session
     await goto(page, `#/generation/${ids.generationId}`)
     await page.getByRole('button', { name: '+ New policy' }).click()
@@ -210,7 +200,7 @@ describe('planning UI, in Chromium', () => {
   })
 
   it('compares two generations, with differences only', async () => {
-    session = await openSession(browser, { seed: (app) => seedSample(app) })
+    session = await e2e.open({ seed: (app) => seedSample(app) })
     const { page } = session
     await page.getByRole('link', { name: 'Compare' }).click()
     await page.getByRole('heading', { name: 'Choose generations to compare' }).waitFor()
@@ -239,7 +229,7 @@ describe('planning UI, in Chromium', () => {
   })
 
   it('plans a generation: targets and money, actual against plan with a warning', async () => {
-    session = await openSession(browser, { seed: (app) => seedSample(app) })
+    session = await e2e.open({ seed: (app) => seedSample(app) })
     const { page } = session
     await page.getByRole('link', { name: 'Plan' }).click()
     const checks = page.getByRole('list', { name: 'Plan checks' })
@@ -264,7 +254,7 @@ describe('planning UI, in Chromium', () => {
   })
 
   it('deletes a project and undoes it; the trash can be restored from and emptied', async () => {
-    session = await openSession(browser, { seed: (app) => seedProjectWithGeneration(app, 'Doomed project') })
+    session = await e2e.open({ seed: (app) => seedProjectWithGeneration(app, 'Doomed project') })
     const { page } = session
     const list = page.getByRole('list', { name: 'Projects', exact: true })
     await list.getByRole('link', { name: 'Doomed project' }).waitFor()
@@ -293,7 +283,7 @@ describe('planning UI, in Chromium', () => {
   })
 
   it('is usable from the keyboard: quick switcher, focus trapped in dialogs, Escape closes them', async () => {
-    session = await openSession(browser, { seed: (app) => seedSample(app) })
+    session = await e2e.open({ seed: (app) => seedSample(app) })
     const { page } = session
     await page
       .getByRole('link', { name: /RLHF pipeline/ })
@@ -335,7 +325,7 @@ describe('planning UI, in Chromium', () => {
   })
 
   it('keeps the renderer away from Node', async () => {
-    session = await openSession(browser)
+    session = await e2e.open()
     const { page } = session
     await page.getByRole('heading', { name: 'Projects', exact: true }).waitFor()
     const globals = await page.evaluate(() => ({

@@ -5,24 +5,14 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright'
-import { goto, launchBrowser, openSession, screenshot, type Session } from './harness'
+import { describe, expect, it } from 'vitest'
+import { goto, browserPerFile, screenshot, type Session } from './harness'
 import { seedProjectWithGeneration } from './seed'
 import { SHARED_FIXTURES } from '../support/tempDb'
 
-let browser: Browser
-let session: Session | null = null
-beforeAll(async () => {
-  browser = await launchBrowser()
-})
-afterEach(async () => {
-  await session?.close()
-  session = null
-})
-afterAll(async () => {
-  await browser?.close()
-})
+const e2e = browserPerFile()
+/** The current test's session (closed by browserPerFile after each test). */
+let session: Session
 
 const UNKNOWN_METRIC_CSV = 'benchmark,metric,baseline,aligned\nmmlu,acc,0.70,0.65\nweird_eval,weirdness,0.50,0.40\n'
 
@@ -37,7 +27,7 @@ function bigCsv(rows: number): string {
 describe('import and export, in Chromium', () => {
   it('imports a CSV: asks a direction, then shows progress on a large file', async () => {
     let ids = { projectId: 0, generationId: 0 }
-    session = await openSession(browser, { seed: (app) => (ids = seedProjectWithGeneration(app)) })
+    session = await e2e.open({ seed: (app) => (ids = seedProjectWithGeneration(app)) })
     const { page } = session
     await goto(page, `#/generation/${ids.generationId}`)
     await page.getByRole('heading', { name: 'Performance tax' }).waitFor()
@@ -92,7 +82,7 @@ describe('import and export, in Chromium', () => {
 
   it('opens a file dropped onto the window, lists unmatched benchmarks, and imports a duplicate only when asked', async () => {
     let ids = { projectId: 0, generationId: 0 }
-    session = await openSession(browser, { seed: (app) => (ids = seedProjectWithGeneration(app)) })
+    session = await e2e.open({ seed: (app) => (ids = seedProjectWithGeneration(app)) })
     const { page } = session
     await goto(page, `#/generation/${ids.generationId}`)
     await page.getByRole('heading', { name: 'Performance tax' }).waitFor()
@@ -124,7 +114,7 @@ describe('import and export, in Chromium', () => {
   })
 
   it('exports a report as HTML and Markdown downloads, and as PDF through the print dialog', async () => {
-    session = await openSession(browser, { seed: (app) => seedProjectWithGeneration(app, 'Reported project') })
+    session = await e2e.open({ seed: (app) => seedProjectWithGeneration(app, 'Reported project') })
     const { page } = session
     await page.getByRole('link', { name: 'Reported project' }).waitFor()
     await page.keyboard.press('Alt+E')
@@ -158,7 +148,7 @@ describe('import and export, in Chromium', () => {
   })
 
   it('downloads the backup and restores it after a confirmation', async () => {
-    session = await openSession(browser, { seed: (app) => seedProjectWithGeneration(app, 'Backed-up project') })
+    session = await e2e.open({ seed: (app) => seedProjectWithGeneration(app, 'Backed-up project') })
     const { page } = session
     await page.getByRole('link', { name: 'Backed-up project' }).waitFor()
 
