@@ -112,6 +112,7 @@ export const handlers: Handlers = {
       role: i.role,
       force: i.force,
       directions: i.directions,
+      list: i.list,
       onProgress: env.onProgress,
     }),
   'backup.export': (env) => exportBackup(env),

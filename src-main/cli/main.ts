@@ -481,6 +481,8 @@ const commands: Command[] = [
         role,
         force: c.values.force === true,
         directions,
+        // --json promises every benchmark; the human output only counts and samples them.
+        list: c.globals.json ? 'full' : 'summary',
       })
       if (showProgress) c.io.stderr('\n')
       if (r.needsDirection.length) {
@@ -494,11 +496,11 @@ const commands: Command[] = [
           : `imported ${r.imported} result(s) from ${file}`,
         // The service's own words for a duplicate are the line above, in CLI terms.
         ...(r.duplicate ? [] : r.warnings.map((w) => `warning: ${w}`)),
-        ...(r.unmatched.length
+        ...(r.unmatchedCount
           ? [
-              `${r.unmatched.length} benchmark(s) have only one side so far:`,
+              `${r.unmatchedCount} benchmark(s) have only one side so far:`,
               ...r.unmatched.slice(0, 20).map((u) => `  ${u.benchmark} · ${u.metric}`),
-              ...(r.unmatched.length > 20 ? [`  … and ${r.unmatched.length - 20} more (--json lists them all)`] : []),
+              ...(r.unmatchedCount > 20 ? [`  … and ${r.unmatchedCount - 20} more (--json lists them all)`] : []),
             ]
           : []),
       ]

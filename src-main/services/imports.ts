@@ -29,6 +29,8 @@ export interface ImportRequest {
   role: 'baseline' | 'aligned'
   force?: boolean
   directions?: Record<string, Direction>
+  /** 'full' (default) lists every benchmark written; 'summary' none, and the first unmatched only. */
+  list?: 'full' | 'summary'
   /** Called with a fraction in [0, 1] while parsing and writing. */
   onProgress?: (fraction: number) => void
 }
@@ -48,6 +50,9 @@ export function listImports(ctx: ServiceContext, projectId: number): ImportRecor
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex')
 }
+
+/** How many unmatched benchmarks a summary lists. */
+export const UNMATCHED_IN_SUMMARY = 100
 
 /** Thrown inside the transaction to roll it back when metrics still need a direction. */
 class NeedsDirection extends Error {}
@@ -77,6 +82,7 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
       duplicate: true,
       benchmarks: [],
       unmatched: [],
+      unmatchedCount: 0,
       needsDirection: [],
       warnings: [
         `${req.fileName} was already imported on ${previous.importedAt.slice(0, 10)} as the ${req.role} run: nothing was written (import again with force to add it anyway)`,
@@ -97,6 +103,8 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
   const baselineRole = req.role === 'baseline'
   const benchmarks: ImportedBenchmark[] = []
   const unmatched: ImportedBenchmark[] = []
+  let unmatchedCount = 0
+  const listAll = (req.list ?? 'full') === 'full'
   const needsDirection = new Set<string>()
   let imported = 0
 
@@ -122,8 +130,11 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
         if (needsDirection.size) return // nothing will be kept: just collect what to ask
         const stored = write(r, direction, index)
         const entry = { benchmark: r.benchmark, metric: r.metric, baseline: stored.baseline, aligned: stored.aligned }
-        benchmarks.push(entry)
-        if (entry.baseline === null || entry.aligned === null) unmatched.push(entry)
+        if (listAll) benchmarks.push(entry)
+        if (entry.baseline === null || entry.aligned === null) {
+          if (listAll || unmatchedCount < UNMATCHED_IN_SUMMARY) unmatched.push(entry)
+          unmatchedCount++
+        }
         imported++
       }
       if (run) {
@@ -173,7 +184,17 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
       return record.id
     })()
     progress(1)
-    return { importId, imported, skipped: 0, duplicate: false, benchmarks, unmatched, needsDirection: [], warnings }
+    return {
+      importId,
+      imported,
+      skipped: 0,
+      duplicate: false,
+      benchmarks,
+      unmatched,
+      unmatchedCount,
+      needsDirection: [],
+      warnings,
+    }
   } catch (err) {
     if (!(err instanceof NeedsDirection)) throw err
     const metrics = [...needsDirection]
@@ -184,6 +205,7 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
       duplicate: false,
       benchmarks: [],
       unmatched: [],
+      unmatchedCount: 0,
       needsDirection: metrics,
       warnings: [...warnings, `say whether higher or lower is better for: ${metrics.join(', ')}; nothing was written`],
     }

@@ -127,6 +127,12 @@ export const contract = {
         force: z.boolean().default(false),
         /** Directions for metrics the file and the known table leave open. */
         directions: z.record(z.string(), s.direction).default({}),
+        /**
+         * 'full' lists every imported benchmark and every unmatched one (the CLI's --json);
+         * 'summary' (the app) lists none and the first 100 unmatched: an import can hold a
+         * million rows, and the window shows counts.
+         */
+        list: z.enum(['full', 'summary']).default('summary'),
       })
       .strict(),
   ),

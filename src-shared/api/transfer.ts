@@ -16,6 +16,8 @@ export interface ImportResult {
   benchmarks: ImportedBenchmark[]
   /** Benchmarks with only one side so far: listed, never dropped silently. */
   unmatched: ImportedBenchmark[]
+  /** How many benchmarks have one side only (`unmatched` may list fewer). */
+  unmatchedCount: number
   /** Metrics whose direction neither the file nor the known table gives. */
   needsDirection: string[]
   warnings: string[]

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { unzipSync, zipSync, strToU8 } from 'fflate'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { dispatch } from '../../src-main/handlers'
-import { runImport } from '../../src-main/services/imports'
+import { runImport, UNMATCHED_IN_SUMMARY } from '../../src-main/services/imports'
 import { backupData } from '../../src-main/services/backup'
 import { openTempApp, SHARED_FIXTURES } from '../support/tempDb'
 
@@ -150,6 +150,38 @@ describe('Inspect AI fixtures', () => {
         expect(row!.baseline).toBe(metric.value)
       }
     }
+  })
+})
+
+describe('what an import answers', () => {
+  it("lists every benchmark for 'full', and only counts and the first unmatched for the app's 'summary'", async () => {
+    const csv = (n: number, from: number) =>
+      Buffer.from(
+        'benchmark,metric,value\n' + Array.from({ length: n }, (_, i) => `task_${from + i},acc,0.5`).join('\n') + '\n',
+      ).toString('base64')
+    const answer = await dispatch(app.env, 'imports.run', {
+      format: 'csv',
+      fileName: 'many.csv',
+      contentBase64: csv(300, 0),
+      generationId,
+      role: 'baseline',
+    })
+    if (!answer.ok) throw new Error(answer.error.message)
+    const summary = answer.value as any
+    expect(summary).toMatchObject({ imported: 300, unmatchedCount: 300, benchmarks: [] })
+    expect(summary.unmatched).toHaveLength(UNMATCHED_IN_SUMMARY)
+    const full = await dispatch(app.env, 'imports.run', {
+      format: 'csv',
+      fileName: 'more.csv',
+      contentBase64: csv(150, 300),
+      generationId,
+      role: 'baseline',
+      list: 'full',
+    })
+    if (!full.ok) throw new Error(full.error.message)
+    expect((full.value as any).benchmarks).toHaveLength(150)
+    expect((full.value as any).unmatched).toHaveLength(150)
+    expect(measurements()).toHaveLength(450)
   })
 })
 
