@@ -4,7 +4,7 @@
  * with Electron's printToPDF (src-main/electron/main.ts). The report needs nothing
  * from the network, so every request from the page is refused while printing.
  */
-import type { Page } from 'playwright'
+import type { Page } from 'playwright-core'
 
 export async function htmlToPdfWithPage(page: Page, html: string): Promise<Buffer> {
   const refuse = (route: { abort: () => Promise<void> }) => route.abort()
