@@ -20,10 +20,8 @@ import {
   inferenceTaxFromPolicy,
   TaxInputError,
 } from '../../src-shared/tax'
-import { openApp, type OpenApp } from '../app'
-import { dispatch } from '../handlers'
+import type { OpenApp } from '../app'
 import { resolveDbFile } from '../paths'
-import { SAMPLE_PROJECT_NAME } from '../services/sample'
 
 export interface Io {
   stdout: (text: string) => void
@@ -308,9 +306,10 @@ const commands: Command[] = [
   {
     words: ['sample'],
     usage: 'sample',
-    summary: `load the sample workspace ("${SAMPLE_PROJECT_NAME}"); running it twice changes nothing`,
+    summary: 'load the sample workspace; running it twice changes nothing',
     run: async (c) => {
       const r = await c.call('sample.load', {})
+      const { SAMPLE_PROJECT_NAME } = await import('../services/sample')
       c.print(
         r.created
           ? `loaded "${SAMPLE_PROJECT_NAME}" (#${r.projectId})`
@@ -515,6 +514,28 @@ const commands: Command[] = [
     },
   },
   {
+    words: ['web'],
+    usage: 'web [--port N]',
+    summary: 'serve the app to a browser on 127.0.0.1 (web mode); prints its address with a token',
+    help: 'Without --port, a free port is chosen. Runs until Ctrl+C.',
+    options: { port: str },
+    run: async (c) => {
+      const text = opt(c, 'port')
+      const port = text === undefined ? 0 : Number(text)
+      if (!/^\d+$/.test(text ?? '0') || port > 65535)
+        throw new UsageError(`--port: "${text}" is not a port number (0-65535)`)
+      const { startWebMode } = await import('../web/start')
+      try {
+        await startWebMode({ db: c.globals.db, port, env: c.io.env, stdout: c.io.stdout, stderr: c.io.stderr })
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code
+        if (code === 'EADDRINUSE' || code === 'EACCES')
+          throw new DataError(`--port ${port}: ${code === 'EADDRINUSE' ? 'already in use' : 'not allowed'}`)
+        throw err
+      }
+    },
+  },
+  {
     words: ['export'],
     usage: 'export json|csv|html|md [--project P] [--out FILE] [--force]',
     summary: 'export a report (HTML, Markdown), the data (CSV) or a full backup (JSON)',
@@ -683,6 +704,15 @@ function findCommand(rest: string[]): Command | undefined {
     .sort((a, b) => b.words.length - a.words.length)[0]
 }
 
+/**
+ * The database layer (drizzle, the services, better-sqlite3), loaded only by commands
+ * that use it, so that `atax tax …` and `--help` start in a few tens of milliseconds.
+ */
+async function loadStore() {
+  const [{ openApp }, { dispatch }] = await Promise.all([import('../app'), import('../handlers')])
+  return { openApp, dispatch }
+}
+
 export async function runCli(argv: string[], io: Io): Promise<number> {
   let app: OpenApp | null = null
   try {
@@ -726,7 +756,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           : `expected ${expected} argument(s), got ${parsed.positionals.length}`,
       )
     }
+    const store = command.words[0] === 'tax' ? null : await loadStore()
     const openLazily = () => {
+      if (!store) throw new Error(`atax ${command.words.join(' ')} does not use the database`)
+      const { openApp } = store
       if (!app) app = openApp(resolveDbFile(globals.db, io.env), 'desktop')
       return app
     }
@@ -737,7 +770,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       io,
       app: openLazily,
       call: async (name, input, flagOf = {}) => {
-        const response = await dispatch(openLazily().env, name, input)
+        const response = await store!.dispatch(openLazily().env, name, input)
         if (response.ok) return response.value as never
         const { error } = response
         if (error.issues?.length) {
