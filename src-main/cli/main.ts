@@ -537,21 +537,29 @@ const commands: Command[] = [
   },
   {
     words: ['export'],
-    usage: 'export json|csv|html|md [--project P] [--out FILE] [--force]',
-    summary: 'export a report (HTML, Markdown), the data (CSV) or a full backup (JSON)',
-    help: 'Without --out the export goes to standard output. An existing --out file is only replaced with --force.',
+    usage: 'export json|csv|html|md|pdf [--project P] [--out FILE] [--force]',
+    summary: 'export a report (HTML, Markdown, PDF), the data (CSV) or a full backup (JSON)',
+    help:
+      'Without --out the export goes to standard output (PDF needs --out). An existing --out file is only replaced with --force.\n' +
+      'PDF is the HTML report printed by a headless Chromium: $ATAX_CHROMIUM, else @sparticuz/chromium (npm, Linux x64), else an installed Chrome or Chromium.',
     positionals: 1,
     options: { project: str, out: str, force: flag },
     run: async (c) => {
       const format = c.positionals[0]
-      if (!['json', 'csv', 'html', 'md'].includes(format))
-        throw new UsageError(`export: unknown format "${format}" (json, csv, html or md)`)
+      if (!['json', 'csv', 'html', 'md', 'pdf'].includes(format))
+        throw new UsageError(`export: unknown format "${format}" (json, csv, html, md or pdf)`)
       const out = opt(c, 'out')
+      if (format === 'pdf' && !out) throw new UsageError('export pdf needs --out FILE')
       if (out && fs.existsSync(out) && c.values.force !== true) {
         throw new DataError(`--out ${out} already exists: pass --force to replace it`)
       }
       const projectId = opt(c, 'project') ? await projectIdOf(c) : undefined
-      const r = await c.call('reports.export', { format: format as 'json', projectId })
+      const r =
+        format === 'pdf'
+          ? await c
+              .call('reports.pdf', { projectId })
+              .then((p) => ({ content: Buffer.from(p.contentBase64, 'base64') }))
+          : await c.call('reports.export', { format: format as 'json', projectId })
       if (out) {
         try {
           fs.writeFileSync(out, r.content)
@@ -567,7 +575,8 @@ const commands: Command[] = [
         }
         c.io.stderr(`wrote ${out}\n`)
       } else {
-        c.io.stdout(r.content.endsWith('\n') ? r.content : r.content + '\n')
+        const text = String(r.content)
+        c.io.stdout(text.endsWith('\n') ? text : text + '\n')
       }
     },
   },
