@@ -36,12 +36,14 @@ function run(cmd, args, options = {}) {
 }
 
 try {
-  step('npm pack')
-  const packed = run(npm, ['pack', '--pack-destination', work, '--json'], {
+  step('npm run build, npm pack')
+  // The build first, on its own (npm pack's prepack would mix its output into --json).
+  run(npm, ['run', 'build'], { cwd: root, stdio: 'inherit' })
+  const packed = run(npm, ['pack', '--ignore-scripts', '--pack-destination', work, '--json'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   })
-  const [{ filename, size, unpackedSize, files }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[')))
+  const [{ filename, size, unpackedSize, files }] = JSON.parse(packed.stdout)
   const tarball = path.join(work, path.basename(filename))
   console.log(
     `${path.basename(tarball)}: ${(size / 2 ** 20).toFixed(1)} MiB packed, ${(unpackedSize / 2 ** 20).toFixed(1)} MiB unpacked, ${files.length} files`,
