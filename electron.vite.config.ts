@@ -2,14 +2,27 @@ import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
 
-// Main and preload leave `dependencies` (better-sqlite3, drizzle-orm, zod, fflate)
-// external and bundle the rest; the preload is CommonJS because sandboxed preloads
-// cannot be ES modules.
+// Main and preload leave `dependencies` (better-sqlite3, drizzle-orm, zod, fflate,
+// playwright-core) external and bundle the rest; the preload is CommonJS because
+// sandboxed preloads cannot be ES modules. The main build also holds the two plain-Node
+// entries, built ahead of time so that no TypeScript runs at start-up: out/main/cli.js
+// (`atax`, through bin/atax.mjs) and its `atax web`. Modules the CLI loads lazily
+// (the database, Playwright) become chunks of their own.
 export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'src-main/electron/main.ts') } },
+      // Bundled, tree-shaken: loading drizzle-orm's and zod's hundreds of files one by
+      // one took most of the CLI's start-up. better-sqlite3 (native) stays external.
+      externalizeDeps: { exclude: ['drizzle-orm', 'zod'] },
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src-main/electron/main.ts'),
+          cli: resolve(__dirname, 'src-main/cli/index.ts'),
+        },
+        // @sparticuz/chromium is optional: found (or not) at run time.
+        external: ['@sparticuz/chromium'],
+      },
     },
   },
   preload: {

@@ -27,6 +27,7 @@ import { isFirstRun, setSetting } from './services/settings'
 import { exportBackup, restoreBackup } from './services/backup'
 import { listImports, runImport } from './services/imports'
 import { exportReport } from './exporters'
+import { reportPdf } from './exporters/pdf'
 
 export interface HandlerEnv extends ServiceContext {
   version: string
@@ -118,6 +119,7 @@ export const handlers: Handlers = {
   'backup.export': (env) => exportBackup(env),
   'backup.restore': (env, i) => restoreBackup(env, Buffer.from(i.contentBase64, 'base64').toString('utf8'), i.fileName),
   'reports.export': (env, i) => exportReport(env, i.format, i.projectId),
+  'reports.pdf': (env, i) => reportPdf(env, i.projectId),
 
   'tax.policy': (_env, i) => inferenceTaxFromPolicy(i.rows, i.rmCost),
   'tax.curve': (_env, i) => inferenceTaxFromCurve(i.points, i.baseline, i.direction),
@@ -157,6 +159,8 @@ export function toApiError(err: unknown): ApiError {
     return { code: 'invalid-data', message: err.message, issues: [{ path: err.path, message: err.message }] }
   }
   if (err instanceof Error && err.name === 'ImportError') return { code: 'invalid-data', message: err.message }
+  // No browser to print a PDF with: the message says how to get one.
+  if (err instanceof Error && err.name === 'ChromiumNotFoundError') return { code: 'internal', message: err.message }
   const sqliteCode = (err as { code?: unknown })?.code
   if (sqliteCode === 'SQLITE_BUSY' || sqliteCode === 'SQLITE_LOCKED') {
     return {

@@ -1,31 +1,34 @@
 /**
- * `npm run web [-- --port N] [-- --db FILE]`: serves the app to a browser on
- * 127.0.0.1 and prints its URL (with the token) on one line.
+ * `atax web [--port N] [--db FILE]` (and `npm run web`, which builds first and runs
+ * it): serves the app to a browser on 127.0.0.1 and prints its URL (with the token)
+ * on one line. Runs until Ctrl+C or SIGTERM.
  */
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import { openApp } from '../app'
 import { findAppRoot, resolveDbFile } from '../paths'
 import { startWebServer } from './server'
 
-async function main() {
-  const { values } = parseArgs({
-    options: { port: { type: 'string' }, db: { type: 'string' }, help: { type: 'boolean' } },
-    strict: true,
-  })
-  if (values.help) {
-    console.log('usage: npm run web [-- --port N] [-- --db FILE]')
-    return
+export async function startWebMode(options: {
+  db?: string
+  port: number
+  env: NodeJS.ProcessEnv
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+}): Promise<void> {
+  const app = openApp(resolveDbFile(options.db, options.env), 'web')
+  let web: Awaited<ReturnType<typeof startWebServer>>
+  try {
+    web = await startWebServer({
+      env: app.env,
+      rendererDir: path.join(findAppRoot(), 'out', 'renderer'),
+      port: options.port,
+    })
+  } catch (err) {
+    app.close()
+    throw err
   }
-  const port = values.port === undefined ? 0 : Number(values.port)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`--port: ${JSON.stringify(values.port)} is not a port number (0-65535)`)
-    process.exit(2)
-  }
-  const app = openApp(resolveDbFile(values.db), 'web')
-  const web = await startWebServer({ env: app.env, rendererDir: path.join(findAppRoot(), 'out', 'renderer'), port })
-  console.log(`Alignment Tax Planner (web mode) at ${web.url}`)
-  console.error(`database: ${app.database.file} — press Ctrl+C to stop`)
+  options.stdout(`Alignment Tax Planner (web mode) at ${web.url}\n`)
+  options.stderr(`database: ${app.database.file} — press Ctrl+C to stop\n`)
   const stop = () => {
     web.close().finally(() => {
       app.close()
@@ -35,8 +38,3 @@ async function main() {
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
 }
-
-main().catch((err) => {
-  console.error(`atax web: ${(err as Error).message}`)
-  process.exit(1)
-})

@@ -18,7 +18,7 @@ import type {
 } from '../domain/types'
 import * as s from './schemas'
 import type { CompareView, GenerationDetail, MeasurementsPage, ProjectSummary, TimelineView, TrashEntry } from './views'
-import type { ExportResult, ImportResult } from './transfer'
+import type { ExportResult, ImportResult, PdfExportResult } from './transfer'
 import type { BenchmarkRegression, CurveTax as CurveTaxResult, PolicyTax as PolicyTaxResult } from '../tax'
 
 /** Declares one operation: its input schema, and (as a type only) its result. */
@@ -148,6 +148,8 @@ export const contract = {
       })
       .strict(),
   ),
+  /** The HTML report printed to PDF by a headless Chromium on the Node side (CLI, web mode). */
+  'reports.pdf': op<PdfExportResult>()(z.object({ projectId: s.id.optional() }).strict()),
 
   // The tax engine, for callers that have no copy of it (the renderer imports it directly).
   'tax.policy': op<PolicyTaxResult>()(

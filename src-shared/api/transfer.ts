@@ -23,6 +23,13 @@ export interface ImportResult {
   warnings: string[]
 }
 
+/** A PDF report: bytes, as base64 (the API carries JSON). */
+export interface PdfExportResult {
+  fileName: string
+  mimeType: 'application/pdf'
+  contentBase64: string
+}
+
 export interface ExportResult {
   fileName: string
   mimeType: string

@@ -1,32 +1,21 @@
 /**
  * End-to-end harness: web mode on a fresh temp database, served in-process from the
- * built renderer (out/renderer), and Debian's Chromium driven by Playwright. Never
- * downloads a browser. Collects console errors so tests can assert there were none.
+ * built renderer (out/renderer), and a Chromium driven by Playwright, found by
+ * src-main/chromium.ts (ATAX_CHROMIUM, else @sparticuz/chromium from npm, else a system
+ * Chrome). Never downloads a browser. Collects console errors so tests can assert there were none.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll } from 'vitest'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright'
+import type { Browser, BrowserContext, Page } from 'playwright'
+import { launchChromium } from '../../src-main/chromium'
 import { startWebServer, type WebServer } from '../../src-main/web/server'
 import { openTempApp, REPO_ROOT } from '../support/tempDb'
 
-export const CHROMIUM = process.env.ATAX_CHROMIUM ?? '/usr/bin/chromium'
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-]
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results')
 
-export async function launchBrowser(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set ATAX_CHROMIUM)`)
-  }
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true })
+export function launchBrowser(): Promise<Browser> {
+  return launchChromium()
 }
 
 export interface Session {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { goto, browserPerFile, screenshot, type Session } from './harness'
 import { seedProjectWithGeneration } from './seed'
 import { SHARED_FIXTURES } from '../support/tempDb'
+import { readPdfText } from '../support/pdfText'
 
 const e2e = browserPerFile()
 /** The current test's session (closed by browserPerFile after each test). */
@@ -113,7 +114,7 @@ describe('import and export, in Chromium', () => {
     expect(session.errors).toEqual([])
   })
 
-  it('exports a report as HTML and Markdown downloads, and as PDF through the print dialog', async () => {
+  it('exports a report as HTML, Markdown and PDF downloads', async () => {
     session = await e2e.open({ seed: (app) => seedProjectWithGeneration(app, 'Reported project') })
     const { page } = session
     await page.getByRole('link', { name: 'Reported project' }).waitFor()
@@ -138,12 +139,17 @@ describe('import and export, in Chromium', () => {
     expect(md.suggestedFilename()).toMatch(/\.md$/)
     expect(fs.readFileSync((await md.path())!, 'utf8')).toContain('Reported project')
 
-    // In the browser, PDF is the HTML report in the print dialog ("Save as PDF").
+    // In the browser, the server prints the report with headless Chromium (as `atax export pdf`).
     await page.keyboard.press('Alt+E')
     await dialog.getByRole('radio', { name: /PDF/ }).check()
-    await dialog.getByRole('button', { name: 'Export report' }).click()
-    await page.getByText(/PDF saved to the print dialog/).waitFor()
-    expect(await page.locator('iframe[title="Report to print"]').count()).toBe(1)
+    const [pdf] = await Promise.all([
+      page.waitForEvent('download'),
+      dialog.getByRole('button', { name: 'Export report' }).click(),
+    ])
+    expect(pdf.suggestedFilename()).toMatch(/\.pdf$/)
+    const { text } = await readPdfText(fs.readFileSync((await pdf.path())!))
+    expect(text).toContain('Reported project')
+    await page.getByText(/PDF saved to your downloads/).waitFor()
     expect(session.errors).toEqual([])
   })
 

@@ -1,5 +1,5 @@
 /**
- * `npm run web`'s entry point, spawned for real: it prints its URL with the token on
+ * `atax web` (what `npm run web` runs after building), spawned for real: it prints its URL with the token on
  * one line, listens on 127.0.0.1 only, serves the built renderer and refuses API
  * requests without the token. (The e2e tests drive the same server in Chromium.)
  */
@@ -19,14 +19,10 @@ afterAll(() => {
 
 function start(args: string[]): Promise<{ line: string; stderr: string; code: number | null }> {
   return new Promise((resolve) => {
-    child = spawn(
-      process.execPath,
-      [path.join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), 'src-main/web/start.ts', ...args],
-      {
-        cwd: REPO_ROOT,
-        env: { ...process.env, ATAX_DB: '' },
-      },
-    )
+    child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/atax.mjs'), 'web', ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ATAX_DB: '' },
+    })
     let out = ''
     let stderr = ''
     child.stdout!.on('data', (d) => {
@@ -38,7 +34,7 @@ function start(args: string[]): Promise<{ line: string; stderr: string; code: nu
   })
 }
 
-describe('npm run web', () => {
+describe('atax web (npm run web)', () => {
   it('refuses a bad --port with a clear message', async () => {
     const r = await start(['--port', 'eighty', '--db', path.join(dir, 'x.db')])
     expect(r.code).toBe(2)

@@ -43,15 +43,36 @@ export async function saveText(
   return { saved: true, where: `your downloads (${fileName})` }
 }
 
-/**
- * PDF: the desktop shell renders the HTML to a PDF file; a browser opens the
- * HTML report in a hidden frame and shows its print dialog ("Save as PDF").
- */
+/** Saves bytes that came from the API as base64 (a PDF): a browser download. */
+export function saveBase64(
+  fileName: string,
+  contentBase64: string,
+  mimeType: string,
+): { saved: boolean; where: string } {
+  const bytes = Uint8Array.from(atob(contentBase64), (c) => c.charCodeAt(0))
+  const url = URL.createObjectURL(new Blob([bytes], { type: mimeType }))
+  const link = document.createElement('a')
+  link.href = url
+  link.download = fileName
+  link.style.display = 'none'
+  document.body.appendChild(link)
+  link.click()
+  link.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  return { saved: true, where: `your downloads (${fileName})` }
+}
+
+/** PDF in the desktop app: the shell prints the HTML report to a file the user picks. */
 export async function savePdf(fileName: string, html: string): Promise<{ saved: boolean; where: string }> {
   if (desktopShell) {
     const result = await desktopShell.savePdf(fileName, html)
     return { saved: result.saved, where: result.path ?? fileName }
   }
+  return printHtml(html)
+}
+
+/** The HTML report in a hidden frame and the browser's print dialog ("Save as PDF"). */
+export async function printHtml(html: string): Promise<{ saved: boolean; where: string }> {
   const frame = document.createElement('iframe')
   frame.setAttribute('aria-hidden', 'true')
   frame.title = 'Report to print'

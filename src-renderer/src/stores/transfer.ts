@@ -7,8 +7,8 @@ import { ref } from 'vue'
 import type { ApiInput } from '../../../src-shared/api/contract'
 import type { ExportResult, ImportResult } from '../../../src-shared/api/transfer'
 import type { Direction } from '../../../src-shared/domain/types'
-import { api, callWithUploadProgress } from '../api/client'
-import { savePdf, saveText } from '../platform/files'
+import { api, callWithUploadProgress, desktopShell } from '../api/client'
+import { saveBase64, savePdf, saveText } from '../platform/files'
 import { useGenerationsStore } from './generations'
 import { useMeasurementsStore } from './measurements'
 import { useProjectsStore } from './projects'
@@ -85,8 +85,16 @@ export const useTransferStore = defineStore('transfer', () => {
     return saveText(result.fileName, result.content, result.mimeType)
   }
 
-  /** The HTML report as a PDF: the desktop shell prints it to a file; a browser opens its print dialog. */
+  /**
+   * The HTML report as a PDF: the desktop shell prints it to a file with Electron; in
+   * a browser (web mode) the server prints it with headless Chromium (`reports.pdf`,
+   * as `atax export pdf` does) and the PDF is downloaded.
+   */
   async function exportPdf(projectId?: number) {
+    if (!desktopShell) {
+      const pdf = await api['reports.pdf'](projectId ? { projectId } : {})
+      return saveBase64(pdf.fileName, pdf.contentBase64, pdf.mimeType)
+    }
     const html = await exportReport('html', projectId)
     return savePdf(html.fileName.replace(/\.html?$/i, '') + '.pdf', html.content)
   }

@@ -1,0 +1,59 @@
+/**
+ * `atax export pdf`: the real CLI prints the sample's HTML report to PDF with headless
+ * Chromium (found by src-main/chromium.ts), read back with PDF.js; and says what is
+ * wrong when there is no browser or no --out.
+ */
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { isA4, readPdfText } from '../support/pdfText'
+import { REPO_ROOT, tempDir } from '../support/tempDb'
+
+const dir = tempDir()
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+function atax(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/atax.mjs'), ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, ATAX_DB: '', ...env },
+  })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+const SAMPLE = 'RLHF pipeline (sample)'
+
+describe('atax export pdf', () => {
+  it('writes the report of a project as an A4 PDF holding its figures', async () => {
+    const db = path.join(dir, 'pdf.db')
+    expect(atax(['--db', db, 'sample']).code).toBe(0)
+    const out = path.join(dir, 'report.pdf')
+    const r = atax(['--db', db, 'export', 'pdf', '--project', SAMPLE, '--out', out])
+    expect(r.stderr).toBe(`wrote ${out}\n`)
+    expect(r.code).toBe(0)
+    const pdf = fs.readFileSync(out)
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-')
+    const { text, sizes } = await readPdfText(pdf)
+    for (const figure of [SAMPLE, '9.0 months', '3.0 months']) expect(text).toContain(figure)
+    expect(sizes.every(isA4)).toBe(true)
+
+    const again = atax(['--db', db, 'export', 'pdf', '--project', SAMPLE, '--out', out])
+    expect(again.code).toBe(1)
+    expect(again.stderr).toMatch(/already exists: pass --force/)
+  }, 120_000)
+
+  it('needs --out, and says where a browser comes from when the one named is missing', () => {
+    const db = path.join(dir, 'nobrowser.db')
+    expect(atax(['--db', db, 'sample']).code).toBe(0)
+    const noOut = atax(['--db', db, 'export', 'pdf'])
+    expect(noOut.code).toBe(2)
+    expect(noOut.stderr).toMatch(/export pdf needs --out FILE/)
+
+    const missing = path.join(dir, 'no-such-chrome')
+    const out = path.join(dir, 'never.pdf')
+    const r = atax(['--db', db, 'export', 'pdf', '--out', out], { ATAX_CHROMIUM: missing })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(`ATAX_CHROMIUM=${missing}: no such file`)
+    expect(fs.existsSync(out)).toBe(false)
+  })
+})
