@@ -9,7 +9,13 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve(__dirname, 'src-main/electron/main.ts') } },
+      // The engine host's worker is its own entry: out/main/engineWorker.js (src-main/engine/host.ts).
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src-main/electron/main.ts'),
+          engineWorker: resolve(__dirname, 'src-main/engine/worker.ts'),
+        },
+      },
     },
   },
   preload: {

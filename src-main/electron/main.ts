@@ -1,12 +1,15 @@
 /**
- * The Electron shell: opens the database in userData, registers the IPC door, and
- * shows one locked-down window. Everything else runs in plain Node (src-main).
+ * The Electron shell: starts the engine host on the database in userData (the
+ * handler table runs in its workers, never in this process), registers the IPC
+ * door that relays to it, and shows one locked-down window. Everything else runs
+ * in plain Node (src-main).
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron'
-import { openApp, type OpenApp } from '../app'
+import { appVersion } from '../app'
+import { startEngineHost, type EngineHost } from '../engine/host'
 import { DB_FILE_NAME } from '../paths'
 import { registerApiHandlers } from './ipc'
 import { menuTemplate } from './menu'
@@ -16,7 +19,7 @@ import { loadWindowState, saveWindowState } from './windowState'
 const here = path.dirname(fileURLToPath(import.meta.url))
 const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(path.join(here, '../renderer/index.html')).href
 
-let opened: OpenApp | null = null
+let engine: EngineHost | null = null
 
 function createWindow(): BrowserWindow {
   const userData = app.getPath('userData')
@@ -81,19 +84,26 @@ function registerShellHandlers() {
   })
 }
 
-app.whenReady().then(() => {
+app.whenReady().then(async () => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })
   try {
-    opened = openApp(path.join(app.getPath('userData'), DB_FILE_NAME), 'desktop')
+    const userData = app.getPath('userData')
+    fs.mkdirSync(userData, { recursive: true })
+    engine = await startEngineHost({
+      dbFile: path.join(userData, DB_FILE_NAME),
+      version: appVersion(),
+      mode: 'desktop',
+    })
   } catch (err) {
     dialog.showErrorBox('Alignment Tax Planner cannot open its database', (err as Error).message)
     app.exit(1)
     return
   }
-  opened.env.onProgress = (fraction) => BrowserWindow.getAllWindows()[0]?.setProgressBar(fraction >= 1 ? -1 : fraction)
-  registerApiHandlers(ipcMain, opened.env, rendererUrl)
+  registerApiHandlers(ipcMain, engine, rendererUrl, (fraction) =>
+    BrowserWindow.getAllWindows()[0]?.setProgressBar(fraction >= 1 ? -1 : fraction),
+  )
   registerShellHandlers()
   createWindow()
   app.on('activate', () => {
@@ -105,4 +115,4 @@ app.on('web-contents-created', (_event, contents) => lockDownContents(contents, 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit()
 })
-app.on('will-quit', () => opened?.close())
+app.on('will-quit', () => void engine?.close())

@@ -2,7 +2,12 @@
  * Web mode: the same UI and API for a browser, on 127.0.0.1 only. Static files from
  * the built renderer; `POST /api/<name>` for each contract entry, which needs the
  * per-launch token and a Host/Origin of this very server (no DNS rebinding, no
- * cross-site requests).
+ * cross-site requests). The server only relays: requests run in the engine host's
+ * workers (src-main/engine/host.ts), so this thread never waits on the database.
+ *
+ * A request sent with `x-atax-progress: 1` is answered as JSON Lines: `{"progress":f}`
+ * lines while it runs, then the response envelope as the last line. Closing the
+ * connection before the answer (the browser's Cancel) cancels the work.
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
@@ -10,7 +15,8 @@ import http from 'node:http'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { CONTENT_SECURITY_POLICY } from '../csp'
-import { dispatch, type HandlerEnv } from '../handlers'
+import type { HandlerEnv } from '../handlers'
+import { startEngineHost, type Engine } from '../engine/host'
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -24,6 +30,7 @@ const MIME: Record<string, string> = {
 }
 
 export const TOKEN_HEADER = 'x-atax-token'
+export const PROGRESS_HEADER = 'x-atax-progress'
 /** Imports travel as base64 in the body: large files are allowed, within reason. */
 const MAX_BODY_BYTES = 512 * 1024 * 1024
 
@@ -35,12 +42,26 @@ export interface WebServer {
   close(): Promise<void>
 }
 
+/**
+ * Starts the server. Given an `engine`, it relays to it (and leaves it running on
+ * close); given only an `env`, it starts its own engine host on that env's database
+ * file (and closes it on close).
+ */
 export async function startWebServer(options: {
-  env: HandlerEnv
+  engine?: Engine
+  env?: Pick<HandlerEnv, 'dbFile' | 'version'>
   rendererDir: string
   port?: number
   token?: string
 }): Promise<WebServer> {
+  let ownEngine: { close(): Promise<void> } | null = null
+  let engine: Engine
+  if (options.engine) engine = options.engine
+  else if (options.env) {
+    const host = await startEngineHost({ dbFile: options.env.dbFile, version: options.env.version, mode: 'web' })
+    engine = host
+    ownEngine = host
+  } else throw new Error('startWebServer needs an engine or an env')
   const token = options.token ?? crypto.randomBytes(24).toString('base64url')
   const rendererDir = path.resolve(options.rendererDir)
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
@@ -85,7 +106,20 @@ export async function startWebServer(options: {
       if (name === null) {
         return send(res, 400, { ok: false, error: { code: 'invalid-input', message: 'malformed request name' } })
       }
-      const response = await dispatch(options.env, name, input)
+      const cancel = new AbortController()
+      res.on('close', () => {
+        if (!res.writableFinished) cancel.abort()
+      })
+      if (req.headers[PROGRESS_HEADER] === '1') {
+        res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' })
+        const response = await engine.request(name, input, {
+          signal: cancel.signal,
+          onProgress: (fraction) => res.write(`${JSON.stringify({ progress: fraction })}\n`),
+        })
+        res.end(`${JSON.stringify(response)}\n`)
+        return
+      }
+      const response = await engine.request(name, input, { signal: cancel.signal })
       const status = response.ok ? 200 : statusFor(response.error.code)
       return send(res, status, response)
     }
@@ -128,7 +162,10 @@ export async function startWebServer(options: {
     token,
     port,
     url: `http://127.0.0.1:${port}/?token=${token}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await ownEngine?.close()
+    },
   }
 }
 
@@ -149,6 +186,7 @@ function statusFor(code: string): number {
     case 'unknown-request':
       return 404
     case 'conflict':
+    case 'cancelled':
       return 409
     case 'busy':
       return 503

@@ -2,9 +2,11 @@
  * `npm run web [-- --port N] [-- --db FILE]`: serves the app to a browser on
  * 127.0.0.1 and prints its URL (with the token) on one line.
  */
+import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { openApp } from '../app'
+import { appVersion } from '../app'
+import { startEngineHost } from '../engine/host'
 import { findAppRoot, resolveDbFile } from '../paths'
 import { startWebServer } from './server'
 
@@ -22,14 +24,15 @@ async function main() {
     console.error(`--port: ${JSON.stringify(values.port)} is not a port number (0-65535)`)
     process.exit(2)
   }
-  const app = openApp(resolveDbFile(values.db), 'web')
-  const web = await startWebServer({ env: app.env, rendererDir: path.join(findAppRoot(), 'out', 'renderer'), port })
+  const dbFile = path.resolve(resolveDbFile(values.db))
+  fs.mkdirSync(path.dirname(dbFile), { recursive: true })
+  const engine = await startEngineHost({ dbFile, version: appVersion(), mode: 'web' })
+  const web = await startWebServer({ engine, rendererDir: path.join(findAppRoot(), 'out', 'renderer'), port })
   console.log(`Alignment Tax Planner (web mode) at ${web.url}`)
-  console.error(`database: ${app.database.file} — press Ctrl+C to stop`)
+  console.error(`database: ${dbFile} — press Ctrl+C to stop`)
   const stop = () => {
     web.close().finally(() => {
-      app.close()
-      process.exit(0)
+      void engine.close().finally(() => process.exit(0))
     })
   }
   process.on('SIGINT', stop)

@@ -187,8 +187,12 @@ export function isApiName(name: unknown): name is ApiName {
 export type ApiResponse<T> = { ok: true; value: T } | { ok: false; error: ApiError }
 
 export interface ApiError {
-  /** 'busy': another process holds the database's write lock past the busy timeout; retry. */
-  code: 'invalid-input' | 'not-found' | 'conflict' | 'invalid-data' | 'unknown-request' | 'busy' | 'internal'
+  /**
+   * 'busy': another process holds the database's write lock past the busy timeout; retry.
+   * 'cancelled': the user stopped long work (an import) before it finished; nothing was written.
+   */
+  code:
+    'invalid-input' | 'not-found' | 'conflict' | 'invalid-data' | 'unknown-request' | 'busy' | 'cancelled' | 'internal'
   message: string
   /** For invalid input: each problem with the field it concerns. */
   issues?: { path: string; message: string }[]
