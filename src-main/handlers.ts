@@ -4,6 +4,7 @@
  * web server and the CLI all call `dispatch`, which validates the input with the
  * contract's schema first: no door trusts its caller.
  */
+import fs from 'node:fs'
 import { z } from 'zod'
 import {
   contract,
@@ -34,6 +35,32 @@ export interface HandlerEnv extends ServiceContext {
   mode: 'desktop' | 'web'
   /** Where long work (imports) reports progress, as a fraction in [0, 1]. */
   onProgress?: (fraction: number) => void
+  /**
+   * The file of this request, read by path: set by a trusted door (the CLI's
+   * argument, the desktop dialog's or web upload's file), never by the input.
+   */
+  inputFile?: string
+}
+
+/** The bytes of a request's file: the door's file, else the base64 in the input. */
+function inputBytes(env: HandlerEnv, input: { contentBase64?: string; upload?: string }, fileName: string): Buffer {
+  if (env.inputFile !== undefined) {
+    try {
+      return fs.readFileSync(env.inputFile)
+    } catch (err) {
+      throw new ServiceError('invalid-data', `cannot read ${fileName}: ${(err as Error).message}`)
+    }
+  }
+  if (input.upload !== undefined) {
+    throw new ServiceError(
+      'invalid-data',
+      `${fileName}: the upload is not available here (any more): choose the file again`,
+    )
+  }
+  if (input.contentBase64 === undefined) {
+    throw new ServiceError('invalid-data', `${fileName}: no file content: send contentBase64 or an upload`)
+  }
+  return Buffer.from(input.contentBase64, 'base64')
 }
 
 export type Handlers = {
@@ -107,7 +134,7 @@ export const handlers: Handlers = {
     runImport(env, {
       format: i.format,
       fileName: i.fileName,
-      bytes: Buffer.from(i.contentBase64, 'base64'),
+      bytes: inputBytes(env, i, i.fileName),
       generationId: i.generationId,
       role: i.role,
       force: i.force,
@@ -116,7 +143,7 @@ export const handlers: Handlers = {
       onProgress: env.onProgress,
     }),
   'backup.export': (env) => exportBackup(env),
-  'backup.restore': (env, i) => restoreBackup(env, Buffer.from(i.contentBase64, 'base64').toString('utf8'), i.fileName),
+  'backup.restore': (env, i) => restoreBackup(env, inputBytes(env, i, i.fileName).toString('utf8'), i.fileName),
   'reports.export': (env, i) => exportReport(env, i.format, i.projectId),
 
   'tax.policy': (_env, i) => inferenceTaxFromPolicy(i.rows, i.rmCost),

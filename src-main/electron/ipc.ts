@@ -4,10 +4,13 @@
  * the input and runs the handler in a worker: this process never opens the database).
  * Progress of long work goes back to the asking window on `api:progress`; the
  * window cancels it with `api:cancel` (every running request of that name it sent).
+ * A request naming an `upload` (a file the shell's open dialog registered) goes to the
+ * engine with that file's path beside it: the window never sees a path or the bytes.
  */
 import type { IpcMain, IpcMainInvokeEvent } from 'electron'
 import { API_NAMES } from '../../src-shared/api/contract'
 import type { Engine } from '../engine/host'
+import { resolveUpload, type Uploads } from '../engine/uploads'
 import { isTrustedUrl } from './security'
 
 export const channelOf = (name: string) => `api:${name}`
@@ -23,8 +26,9 @@ export function registerApiHandlers(
   ipcMain: Pick<IpcMain, 'handle'>,
   engine: Engine,
   rendererUrl: string,
-  onProgress?: (fraction: number) => void,
+  options: { uploads: Uploads; onProgress?: (fraction: number) => void },
 ): void {
+  const { uploads, onProgress } = options
   const running = new Map<string, Set<AbortController>>()
   const untrusted = (event: IpcMainInvokeEvent) => {
     const senderUrl = event.senderFrame?.url ?? ''
@@ -39,6 +43,8 @@ export function registerApiHandlers(
           error: { code: 'invalid-input', message: `request from an untrusted page refused: ${senderUrl}` },
         }
       }
+      const upload = resolveUpload(uploads, input)
+      if (!upload.ok) return { ok: false, error: { code: 'invalid-input', message: upload.message } }
       const key = `${event.sender.id}:${name}`
       const controller = new AbortController()
       if (!running.has(key)) running.set(key, new Set())
@@ -46,6 +52,7 @@ export function registerApiHandlers(
       try {
         return await engine.request(name, input, {
           signal: controller.signal,
+          file: upload.file,
           onProgress: (fraction) => {
             onProgress?.(fraction)
             if (!event.sender.isDestroyed())
@@ -53,6 +60,7 @@ export function registerApiHandlers(
           },
         })
       } finally {
+        // A dialog's upload stays known (it is a path, not a copy): "Import again" names it again.
         running.get(key)?.delete(controller)
       }
     })

@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron'
 import { appVersion } from '../app'
 import { startEngineHost, type EngineHost } from '../engine/host'
+import { Uploads } from '../engine/uploads'
 import { DB_FILE_NAME } from '../paths'
 import { registerApiHandlers } from './ipc'
 import { menuTemplate } from './menu'
@@ -20,6 +21,7 @@ const here = path.dirname(fileURLToPath(import.meta.url))
 const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(path.join(here, '../renderer/index.html')).href
 
 let engine: EngineHost | null = null
+const uploads = new Uploads()
 
 function createWindow(): BrowserWindow {
   const userData = app.getPath('userData')
@@ -49,6 +51,16 @@ function createWindow(): BrowserWindow {
 
 function registerShellHandlers() {
   const trusted = (event: Electron.IpcMainInvokeEvent) => isTrustedUrl(event.senderFrame?.url ?? '', rendererUrl)
+  // The native open dialog: the engine gets the path, the window only an upload id and the name.
+  ipcMain.handle('shell:openFile', async (event, filters: unknown) => {
+    if (!trusted(event)) return { chosen: false }
+    const result = await dialog.showOpenDialog({
+      properties: ['openFile'],
+      filters: Array.isArray(filters) ? (filters as Electron.FileFilter[]) : undefined,
+    })
+    if (result.canceled || !result.filePaths[0]) return { chosen: false }
+    return { chosen: true, ...uploads.add(result.filePaths[0]) }
+  })
   ipcMain.handle('shell:saveFile', async (event, fileName: unknown, content: unknown) => {
     if (!trusted(event) || typeof fileName !== 'string' || typeof content !== 'string') return { saved: false }
     // The native dialog asks before replacing an existing file.
@@ -101,9 +113,10 @@ app.whenReady().then(async () => {
     app.exit(1)
     return
   }
-  registerApiHandlers(ipcMain, engine, rendererUrl, (fraction) =>
-    BrowserWindow.getAllWindows()[0]?.setProgressBar(fraction >= 1 ? -1 : fraction),
-  )
+  registerApiHandlers(ipcMain, engine, rendererUrl, {
+    uploads,
+    onProgress: (fraction) => BrowserWindow.getAllWindows()[0]?.setProgressBar(fraction >= 1 ? -1 : fraction),
+  })
   registerShellHandlers()
   createWindow()
   app.on('activate', () => {

@@ -21,6 +21,8 @@ export interface RequestOptions {
   onProgress?: (fraction: number) => void
   /** Aborting it cancels the request's work: nothing is written. */
   signal?: AbortSignal
+  /** The file of the request's `upload`, resolved by the door (./uploads.ts). */
+  file?: string
 }
 
 /** What a door relays to: the engine host, or anything that answers the same way. */
@@ -106,7 +108,7 @@ class EngineWorker {
     options.signal?.addEventListener('abort', onAbort, { once: true })
     return new Promise<ApiResponse<unknown>>((resolve) => {
       this.pending.set(id, { resolve, onProgress: options.onProgress })
-      const message: ToWorker = { type: 'request', id, name, input, cancel }
+      const message: ToWorker = { type: 'request', id, name, input, cancel, file: options.file }
       this.worker.postMessage(message)
     }).finally(() => options.signal?.removeEventListener('abort', onAbort))
   }

@@ -19,6 +19,8 @@ export type ToWorker = {
   input: unknown
   /** One Int32 the host sets to 1 to cancel; the worker checks it between rows. */
   cancel: SharedArrayBuffer
+  /** A file the door holds for this request (an upload), read by path. */
+  file?: string
 }
 
 export type FromWorker =

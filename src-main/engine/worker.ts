@@ -33,6 +33,7 @@ port.on('message', async (message: ToWorker) => {
   let last = -1
   const requestEnv: HandlerEnv = {
     ...env,
+    inputFile: message.file,
     onProgress: (fraction) => {
       if (Atomics.load(cancelled, 0) === 1) {
         throw new ServiceError('cancelled', `${message.name} was cancelled: nothing was written`)

@@ -5,6 +5,10 @@
  * cross-site requests). The server only relays: requests run in the engine host's
  * workers (src-main/engine/host.ts), so this thread never waits on the database.
  *
+ * Files do not travel as base64: `POST /upload?name=FILE` streams the raw bytes into
+ * a temporary file and answers `{ upload, name, size }`; a request then names that
+ * `upload` id, and the server hands the engine the file's path (src-main/engine/uploads.ts).
+ *
  * A request sent with `x-atax-progress: 1` is answered as JSON Lines: `{"progress":f}`
  * lines while it runs, then the response envelope as the last line. Closing the
  * connection before the answer (the browser's Cancel) cancels the work.
@@ -17,6 +21,7 @@ import type { AddressInfo } from 'node:net'
 import { CONTENT_SECURITY_POLICY } from '../csp'
 import type { HandlerEnv } from '../handlers'
 import { startEngineHost, type Engine } from '../engine/host'
+import { MAX_UPLOAD_BYTES, resolveUpload, UploadTooLarge, Uploads } from '../engine/uploads'
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -31,8 +36,8 @@ const MIME: Record<string, string> = {
 
 export const TOKEN_HEADER = 'x-atax-token'
 export const PROGRESS_HEADER = 'x-atax-progress'
-/** Imports travel as base64 in the body: large files are allowed, within reason. */
-const MAX_BODY_BYTES = 512 * 1024 * 1024
+/** JSON requests; files come through /upload, whose own limit is MAX_UPLOAD_BYTES. */
+const MAX_BODY_BYTES = 64 * 1024 * 1024
 
 export interface WebServer {
   server: http.Server
@@ -53,7 +58,11 @@ export async function startWebServer(options: {
   rendererDir: string
   port?: number
   token?: string
+  /** The most bytes one upload may hold (default MAX_UPLOAD_BYTES). */
+  maxUploadBytes?: number
 }): Promise<WebServer> {
+  const uploads = new Uploads()
+  const maxUploadBytes = options.maxUploadBytes ?? MAX_UPLOAD_BYTES
   let ownEngine: { close(): Promise<void> } | null = null
   let engine: Engine
   if (options.engine) engine = options.engine
@@ -81,7 +90,7 @@ export async function startWebServer(options: {
       return send(res, 421, { ok: false, error: { code: 'invalid-input', message: 'wrong Host header' } })
     }
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`)
-    if (url.pathname.startsWith('/api/')) {
+    if (url.pathname.startsWith('/api/') || url.pathname === '/upload') {
       if (req.method !== 'POST') {
         return send(res, 405, { ok: false, error: { code: 'invalid-input', message: 'use POST for /api requests' } })
       }
@@ -92,6 +101,9 @@ export async function startWebServer(options: {
       if (!safeEqual(String(req.headers[TOKEN_HEADER] ?? ''), token)) {
         return send(res, 401, { ok: false, error: { code: 'invalid-input', message: 'missing or wrong token' } })
       }
+    }
+    if (url.pathname === '/upload') return receiveUpload(req, res, url)
+    if (url.pathname.startsWith('/api/')) {
       const body = await readBody(req)
       if (body === null) {
         return send(res, 413, { ok: false, error: { code: 'invalid-input', message: 'request too large' } })
@@ -106,6 +118,11 @@ export async function startWebServer(options: {
       if (name === null) {
         return send(res, 400, { ok: false, error: { code: 'invalid-input', message: 'malformed request name' } })
       }
+      const upload = resolveUpload(uploads, input)
+      if (!upload.ok) return send(res, 400, { ok: false, error: { code: 'invalid-input', message: upload.message } })
+      res.on('close', () => {
+        if (upload.id) uploads.release(upload.id)
+      })
       const cancel = new AbortController()
       res.on('close', () => {
         if (!res.writableFinished) cancel.abort()
@@ -114,12 +131,13 @@ export async function startWebServer(options: {
         res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' })
         const response = await engine.request(name, input, {
           signal: cancel.signal,
+          file: upload.file,
           onProgress: (fraction) => res.write(`${JSON.stringify({ progress: fraction })}\n`),
         })
         res.end(`${JSON.stringify(response)}\n`)
         return
       }
-      const response = await engine.request(name, input, { signal: cancel.signal })
+      const response = await engine.request(name, input, { signal: cancel.signal, file: upload.file })
       const status = response.ok ? 200 : statusFor(response.error.code)
       return send(res, status, response)
     }
@@ -128,6 +146,30 @@ export async function startWebServer(options: {
       return
     }
     serveStatic(url.pathname, res)
+  }
+
+  /** Streams a file's bytes into a temporary file; refuses a declared or actual size over the limit. */
+  async function receiveUpload(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+    const name = url.searchParams.get('name') ?? ''
+    if (!name || name.length > 500) {
+      return send(res, 400, { ok: false, error: { code: 'invalid-input', message: 'upload: ?name=FILE is missing' } })
+    }
+    const tooLarge = () =>
+      send(res, 413, {
+        ok: false,
+        error: { code: 'invalid-input', message: `${name}: ${new UploadTooLarge(maxUploadBytes).message}` },
+      })
+    if (Number(req.headers['content-length'] ?? 0) > maxUploadBytes) {
+      req.resume()
+      return tooLarge()
+    }
+    try {
+      const received = await uploads.receive(req, name, maxUploadBytes)
+      return send(res, 200, { ok: true, value: { ...received, name } })
+    } catch (err) {
+      if (err instanceof UploadTooLarge) return tooLarge()
+      throw err
+    }
   }
 
   function serveStatic(pathname: string, res: http.ServerResponse) {
@@ -164,6 +206,7 @@ export async function startWebServer(options: {
     url: `http://127.0.0.1:${port}/?token=${token}`,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()))
+      uploads.close()
       await ownEngine?.close()
     },
   }
@@ -202,6 +245,11 @@ function safeEqual(a: string, b: string): boolean {
 }
 
 function readBody(req: http.IncomingMessage): Promise<string | null> {
+  // A declared size over the limit is refused before a byte is read.
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+    req.resume()
+    return Promise.resolve(null)
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0

@@ -119,8 +119,13 @@ export const contract = {
       .object({
         format: z.enum(['lm-eval', 'inspect', 'csv']),
         fileName: z.string().min(1).max(500),
-        /** The file's bytes, base64: the renderer never gets a path to read. */
-        contentBase64: z.string(),
+        /**
+         * The file: its bytes as base64 (small files, tests), or `upload`, the id the
+         * door gave for a file it holds (the desktop's open dialog, web mode's upload).
+         * The renderer never names a path.
+         */
+        contentBase64: z.string().optional(),
+        upload: z.string().max(100).optional(),
         generationId: s.id,
         role: z.enum(['baseline', 'aligned']),
         /** Import even though the same file (by hash) was imported before. */
@@ -138,7 +143,13 @@ export const contract = {
   ),
   'backup.export': op<ExportResult>()(empty),
   'backup.restore': op<{ projects: number }>()(
-    z.object({ fileName: z.string().min(1), contentBase64: z.string() }).strict(),
+    z
+      .object({
+        fileName: z.string().min(1),
+        contentBase64: z.string().optional(),
+        upload: z.string().max(100).optional(),
+      })
+      .strict(),
   ),
   'reports.export': op<ExportResult>()(
     z

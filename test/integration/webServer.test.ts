@@ -25,7 +25,11 @@ beforeEach(async () => {
       .get(p.id) as { id: number }
   ).id
   engine = await startEngineHost({ dbFile: app.file, version: '0.0.0', mode: 'web' })
-  web = await startWebServer({ engine, rendererDir: path.join(REPO_ROOT, 'out', 'renderer') })
+  web = await startWebServer({
+    engine,
+    rendererDir: path.join(REPO_ROOT, 'out', 'renderer'),
+    maxUploadBytes: 1_000_000,
+  })
 })
 afterEach(async () => {
   await web.close()
@@ -105,5 +109,55 @@ describe('web server over the engine host', () => {
     expect(after.status).toBe(200)
     expect(app.env.sqlite.prepare('SELECT count(*) AS n FROM benchmark_measurements').get()).toEqual(before)
     expect(app.env.sqlite.prepare('SELECT count(*) AS n FROM import_records').get()).toEqual({ n: 0 })
+  })
+
+  it('takes a file as a raw upload, then imports it by its upload id; refuses large and unknown uploads', async () => {
+    const upload = (body: Buffer | ReadableStream, headers: Record<string, string> = {}) =>
+      fetch(`http://127.0.0.1:${web.port}/upload?name=run.csv`, {
+        method: 'POST',
+        body,
+        headers: { 'x-atax-token': web.token, ...headers },
+        duplex: 'half',
+      } as RequestInit)
+    const sent = await upload(bigCsv(1_000))
+    const answer = (await sent.json()) as { ok: true; value: { upload: string; size: number; name: string } }
+    expect(answer).toMatchObject({ ok: true, value: { name: 'run.csv', size: bigCsv(1_000).length } })
+    const imported = await post('imports.run', {
+      format: 'csv',
+      fileName: 'run.csv',
+      upload: answer.value.upload,
+      generationId,
+      role: 'baseline',
+    })
+    expect(await imported.json()).toMatchObject({ ok: true, value: { imported: 1_000 } })
+    // Used once: the id is forgotten (and its temporary file removed) once answered.
+    const again = await post('imports.run', {
+      format: 'csv',
+      fileName: 'run.csv',
+      upload: answer.value.upload,
+      generationId,
+      role: 'baseline',
+    })
+    expect(again.status).toBe(400)
+    expect(await again.json()).toMatchObject({
+      error: { message: expect.stringMatching(/not a file this app was given/) },
+    })
+
+    // Over the limit: refused from its declared size, before it is read.
+    const declared = await upload(Buffer.alloc(2_000_000))
+    expect(declared.status).toBe(413)
+    expect(await declared.json()).toMatchObject({ error: { message: expect.stringMatching(/run\.csv.*larger than/) } })
+    // Streamed without a declared size: refused once it passes the limit.
+    const chunk = new Uint8Array(100_000)
+    let left = 30
+    const stream = new ReadableStream({
+      pull(controller) {
+        if (left-- > 0) controller.enqueue(chunk)
+        else controller.close()
+      },
+    })
+    const streamed = await upload(stream as ReadableStream)
+    expect(streamed.status).toBe(413)
+    expect(app.env.sqlite.prepare('SELECT count(*) AS n FROM benchmark_measurements').get()).toEqual({ n: 1_000 })
   })
 })

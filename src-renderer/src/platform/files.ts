@@ -5,6 +5,21 @@
  */
 import { desktopShell } from '../api/client'
 
+/** True in the desktop app, whose native open dialog hands files to the engine by path. */
+export const hasNativeFileDialog = desktopShell !== null
+
+/**
+ * The desktop app's open dialog: the page gets the file's name, size and an upload
+ * id (the shell keeps the path and the engine reads it); null when cancelled or in a browser.
+ */
+export async function chooseFileNatively(
+  filters: { name: string; extensions: string[] }[],
+): Promise<{ name: string; size: number; upload: string } | null> {
+  if (!desktopShell) return null
+  const choice = await desktopShell.openFile(filters)
+  return choice.chosen ? { name: choice.name, size: choice.size, upload: choice.upload } : null
+}
+
 /** The file's bytes as base64, reporting read progress as a fraction. */
 export function readFileBase64(file: Blob, onProgress?: (fraction: number) => void): Promise<string> {
   return new Promise((resolve, reject) => {

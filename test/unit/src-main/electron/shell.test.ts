@@ -12,6 +12,7 @@ import { API_NAMES } from '../../../../src-shared/api/contract'
 import { openTempApp, REPO_ROOT } from '../../../support/tempDb'
 import { startEngineHost, type EngineHost } from '../../../../src-main/engine/host'
 import { bigCsv } from '../../../support/bigCsv'
+import { Uploads } from '../../../../src-main/engine/uploads'
 
 const exposed: Record<string, any> = {}
 const invoked: { channel: string; input: unknown }[] = []
@@ -34,7 +35,15 @@ describe('preload', () => {
     expect(invoked).toEqual([{ channel: 'api:projects.list', input: { includeArchived: true } }])
     // Nothing else: no ipcRenderer, no Node.
     expect(Object.keys(exposed).sort()).toEqual(['api', 'shell'])
-    expect(Object.keys(exposed.shell).sort()).toEqual(['cancel', 'kind', 'onMenu', 'onProgress', 'saveFile', 'savePdf'])
+    expect(Object.keys(exposed.shell).sort()).toEqual([
+      'cancel',
+      'kind',
+      'onMenu',
+      'onProgress',
+      'openFile',
+      'saveFile',
+      'savePdf',
+    ])
   })
 
   it('imports nothing from Node (a sandboxed preload cannot)', () => {
@@ -77,13 +86,17 @@ describe('IPC handlers', () => {
     const { registerApiHandlers } = await import('../../../../src-main/electron/ipc')
     const handlers = new Map<string, (event: any, input?: unknown) => Promise<any>>()
     const shellProgress: number[] = []
+    const uploads = new Uploads()
     registerApiHandlers(
       { handle: (channel: string, fn: any) => handlers.set(channel, fn) } as any,
       engine,
       rendererUrl,
-      (fraction) => shellProgress.push(fraction),
+      {
+        uploads,
+        onProgress: (fraction) => shellProgress.push(fraction),
+      },
     )
-    return { handlers, shellProgress }
+    return { handlers, shellProgress, uploads }
   }
 
   it('registers one handler per contract entry (and cancel) and relays trusted requests to the engine host', async () => {
@@ -104,7 +117,7 @@ describe('IPC handlers', () => {
   })
 
   it('answers a read while an import runs, sends progress to the window, and cancels from the window', async () => {
-    const { handlers, shellProgress } = await register()
+    const { handlers, shellProgress, uploads } = await register()
     const window = sender()
     const project = await handlers.get('api:projects.create')!(window.event, { name: 'Big' })
     const generation = await handlers.get('api:generations.create')!(window.event, {
@@ -112,14 +125,23 @@ describe('IPC handlers', () => {
       name: 'g1',
       pretrainedOn: '2024-01-01',
     })
+    // The open dialog's choice: the shell registers the path, the window gets an id.
+    const csv = path.join(app.dir, 'big.csv')
+    fs.writeFileSync(csv, bigCsv(200_000))
+    const chosen = () => uploads.add(csv).upload
     const input = {
       format: 'csv',
       fileName: 'big.csv',
-      contentBase64: bigCsv(200_000).toString('base64'),
+      upload: chosen(),
       generationId: generation.value.id,
       role: 'baseline',
       list: 'summary',
     }
+    const forged = await handlers.get('api:imports.run')!(window.event, { ...input, upload: 'not-an-upload' })
+    expect(forged).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/not a file this app was given/) },
+    })
     const order: string[] = []
     let read: Promise<any> | null = null
     const progressWindow = sender()
@@ -145,7 +167,7 @@ describe('IPC handlers', () => {
       cancelled ??= handlers.get('api:cancel')!(cancelling.event, 'imports.run')
     }
     const before = app.env.sqlite.prepare('SELECT count(*) AS n FROM import_records').get()
-    const result = await handlers.get('api:imports.run')!(cancelling.event, { ...input, force: true })
+    const result = await handlers.get('api:imports.run')!(cancelling.event, { ...input, upload: chosen(), force: true })
     expect(await cancelled).toEqual({ cancelled: 1 })
     expect(result).toMatchObject({ ok: false, error: { code: 'cancelled' } })
     expect(app.env.sqlite.prepare('SELECT count(*) AS n FROM import_records').get()).toEqual(before)
