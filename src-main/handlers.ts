@@ -81,7 +81,7 @@ export const handlers: Handlers = {
   'projects.delete': (env, i) => projects.deleteProject(env, i.id),
   'projects.restore': (env, i) => projects.restoreProject(env, i.id),
   'projects.trash': (env) => projects.listTrashedProjects(env),
-  'projects.emptyTrash': (env) => projects.emptyProjectTrash(env),
+  'projects.emptyTrash': (env) => projects.emptyProjectTrash(env, env.onProgress),
   'projects.summary': (env, i) => summaries.projectSummary(env, i.projectId),
 
   'generations.list': (env, i) => generations.listGenerations(env, i.projectId),
@@ -121,10 +121,11 @@ export const handlers: Handlers = {
 
   'trash.list': (env) => trash.listTrash(env),
   'trash.restore': (env, i) =>
-    trash.restoreFromTrash(env, i.id, (snapshot) => {
+    trash.restoreFromTrash(env, i.id, (projectIds) => {
       // A restored generation takes its place in the calendar order again.
-      for (const g of snapshot.generations ?? []) generations.renumberGenerations(env, g.projectId as number)
+      for (const projectId of projectIds) generations.renumberGenerations(env, projectId)
     }),
+  'trash.empty': (env) => trash.emptyTrash(env, env.onProgress),
 
   'timeline.get': (env, i) => summaries.timeline(env, i.projectIds),
   'compare.get': (env, i) => summaries.compare(env, i.generationIds),

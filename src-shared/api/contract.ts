@@ -107,6 +107,8 @@ export const contract = {
 
   'trash.list': op<TrashEntry[]>()(empty),
   'trash.restore': op<{ restored: string }>()(byId),
+  /** Deletes everything in the trash for good (marked generations in chunks, with progress). */
+  'trash.empty': op<{ removed: number }>()(empty),
 
   'timeline.get': op<TimelineView>()(z.object({ projectIds: z.array(s.id).optional() }).strict()),
   'compare.get': op<CompareView>()(
