@@ -5,6 +5,7 @@
  * contract's schema first: no door trusts its caller.
  */
 import fs from 'node:fs'
+import path from 'node:path'
 import { z } from 'zod'
 import {
   contract,
@@ -25,7 +26,8 @@ import * as summaries from './services/summaries'
 import * as trash from './services/trash'
 import { loadSample } from './services/sample'
 import { isFirstRun, setSetting } from './services/settings'
-import { exportBackup, restoreBackup } from './services/backup'
+import { exportBackup } from './services/backup'
+import { restoreBackupSource, writeBackupFile } from './services/backupStream'
 import { listImports, runImport } from './services/imports'
 import { exportReport } from './exporters'
 
@@ -40,6 +42,8 @@ export interface HandlerEnv extends ServiceContext {
    * argument, the desktop dialog's or web upload's file), never by the input.
    */
   inputFile?: string
+  /** Where this request's export goes, written by the engine as it runs (set by a trusted door). */
+  outputFile?: string
 }
 
 /** The bytes of a request's file: the door's file, else the base64 in the input. */
@@ -143,8 +147,26 @@ export const handlers: Handlers = {
       list: i.list,
       onProgress: env.onProgress,
     }),
-  'backup.export': (env) => exportBackup(env),
-  'backup.restore': (env, i) => restoreBackup(env, inputBytes(env, i, i.fileName).toString('utf8'), i.fileName),
+  'backup.export': (env) => {
+    if (env.outputFile === undefined) return exportBackup(env)
+    // Streamed to the door's file, JSON Lines: memory stays flat whatever the size.
+    try {
+      writeBackupFile(env, env.outputFile, env.onProgress)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw err
+      throw new ServiceError('invalid-data', `cannot write ${env.outputFile}: ${(err as Error).message}`)
+    }
+    const fileName = path.basename(env.outputFile)
+    return { fileName, mimeType: 'application/x-ndjson', content: '', savedTo: env.outputFile }
+  },
+  'backup.restore': (env, i) =>
+    restoreBackupSource(
+      env,
+      env.inputFile !== undefined ? { file: env.inputFile } : { bytes: inputBytes(env, i, i.fileName) },
+      i.fileName,
+      env.onProgress,
+    ),
   'reports.export': (env, i) => exportReport(env, i.format, i.projectId),
 
   'tax.policy': (_env, i) => inferenceTaxFromPolicy(i.rows, i.rmCost),

@@ -528,6 +528,13 @@ const commands: Command[] = [
         throw new DataError(`--out ${out} already exists: pass --force to replace it`)
       }
       const projectId = opt(c, 'project') ? await projectIdOf(c) : undefined
+      if (format === 'json' && projectId === undefined && out) {
+        // The full backup is streamed by the engine straight into the file (JSON Lines).
+        c.app().env.outputFile = out
+        await c.call('backup.export', {})
+        c.io.stderr(`wrote ${out}\n`)
+        return
+      }
       const r = await c.call('reports.export', { format: format as 'json', projectId })
       if (out) {
         try {
