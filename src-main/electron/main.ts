@@ -69,6 +69,22 @@ function registerShellHandlers() {
     fs.writeFileSync(result.filePath, content)
     return { saved: true, path: result.filePath }
   })
+  // The backup goes from the engine straight into the file the save dialog names: the window
+  // never holds it. Progress reaches the window like any long request's.
+  ipcMain.handle('shell:saveBackup', async (event, fileName: unknown) => {
+    if (!trusted(event) || typeof fileName !== 'string' || !engine) return { saved: false }
+    const result = await dialog.showSaveDialog({ defaultPath: path.basename(fileName) })
+    if (result.canceled || !result.filePath) return { saved: false }
+    const response = await engine.request(
+      'backup.export',
+      {},
+      {
+        output: result.filePath,
+        onProgress: (fraction) => event.sender.send('api:progress', { name: 'backup.export', fraction }),
+      },
+    )
+    return response.ok ? { saved: true, path: result.filePath } : { saved: false, error: response.error.message }
+  })
   ipcMain.handle('shell:savePdf', async (event, fileName: unknown, html: unknown) => {
     if (!trusted(event) || typeof fileName !== 'string' || typeof html !== 'string') return { saved: false }
     const result = await dialog.showSaveDialog({

@@ -28,5 +28,6 @@ contextBridge.exposeInMainWorld('shell', {
   cancel: (name: string) => ipcRenderer.invoke('api:cancel', name),
   openFile: (filters?: { name: string; extensions: string[] }[]) => ipcRenderer.invoke('shell:openFile', filters),
   saveFile: (fileName: string, content: string) => ipcRenderer.invoke('shell:saveFile', fileName, content),
+  saveBackup: (fileName: string) => ipcRenderer.invoke('shell:saveBackup', fileName),
   savePdf: (fileName: string, html: string) => ipcRenderer.invoke('shell:savePdf', fileName, html),
 })

@@ -23,6 +23,8 @@ export interface RequestOptions {
   signal?: AbortSignal
   /** The file of the request's `upload`, resolved by the door (./uploads.ts). */
   file?: string
+  /** Where the request's export goes, chosen by the door (a save dialog, a temporary file). */
+  output?: string
 }
 
 /** What a door relays to: the engine host, or anything that answers the same way. */
@@ -108,7 +110,7 @@ class EngineWorker {
     options.signal?.addEventListener('abort', onAbort, { once: true })
     return new Promise<ApiResponse<unknown>>((resolve) => {
       this.pending.set(id, { resolve, onProgress: options.onProgress })
-      const message: ToWorker = { type: 'request', id, name, input, cancel, file: options.file }
+      const message: ToWorker = { type: 'request', id, name, input, cancel, file: options.file, output: options.output }
       this.worker.postMessage(message)
     }).finally(() => options.signal?.removeEventListener('abort', onAbort))
   }

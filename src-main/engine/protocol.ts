@@ -21,6 +21,8 @@ export type ToWorker = {
   cancel: SharedArrayBuffer
   /** A file the door holds for this request (an upload), read by path. */
   file?: string
+  /** Where the request's export is written (a path the door chose). */
+  output?: string
 }
 
 export type FromWorker =

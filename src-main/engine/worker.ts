@@ -34,6 +34,7 @@ port.on('message', async (message: ToWorker) => {
   const requestEnv: HandlerEnv = {
     ...env,
     inputFile: message.file,
+    outputFile: message.output,
     onProgress: (fraction) => {
       if (Atomics.load(cancelled, 0) === 1) {
         throw new ServiceError('cancelled', `${message.name} was cancelled: nothing was written`)

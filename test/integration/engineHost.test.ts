@@ -86,6 +86,17 @@ describe('engine host', () => {
     expect(page).toMatchObject({ ok: true, value: { total: 0 } })
   })
 
+  it('streams a backup into the file the door names (the desktop save dialog), never through the caller', async () => {
+    const file = path.join(dir, 'saved.jsonl')
+    const fractions: number[] = []
+    const saved = await host.request('backup.export', {}, { output: file, onProgress: (f) => fractions.push(f) })
+    expect(saved).toMatchObject({ ok: true, value: { content: '', savedTo: file } })
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n')
+    expect(JSON.parse(lines[0])).toMatchObject({ version: 2 })
+    expect(lines.some((l) => l.includes('"Host"'))).toBe(true)
+    expect(fractions.at(-1)).toBe(1)
+  })
+
   it('refuses to start on a file that is not a database, saying which', async () => {
     const bad = path.join(dir, 'not-a-db.db')
     fs.writeFileSync(bad, 'hello, this is not SQLite '.repeat(100))

@@ -34,6 +34,8 @@ export interface DesktopShell {
     filters?: { name: string; extensions: string[] }[],
   ): Promise<{ chosen: false } | { chosen: true; upload: string; name: string; size: number }>
   saveFile(fileName: string, content: string): Promise<{ saved: boolean; path?: string }>
+  /** The backup, streamed by the engine into the file the native save dialog names. */
+  saveBackup(fileName: string): Promise<{ saved: boolean; path?: string; error?: string }>
   savePdf(fileName: string, html: string): Promise<{ saved: boolean; path?: string }>
 }
 

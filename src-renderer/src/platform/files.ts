@@ -36,6 +36,17 @@ export function readFileBase64(file: Blob, onProgress?: (fraction: number) => vo
   })
 }
 
+/**
+ * The desktop app's backup: the native save dialog names the file and the engine
+ * streams the backup into it (the page never holds it). Null in a browser.
+ */
+export async function saveBackupNatively(fileName: string): Promise<{ saved: boolean; where: string } | null> {
+  if (!desktopShell) return null
+  const result = await desktopShell.saveBackup(fileName)
+  if (result.error) throw new Error(result.error)
+  return { saved: result.saved, where: result.path ?? fileName }
+}
+
 /** Saves text: the native save dialog in the desktop app, a download in the browser. */
 export async function saveText(
   fileName: string,

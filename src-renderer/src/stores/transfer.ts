@@ -8,7 +8,7 @@ import type { ApiInput } from '../../../src-shared/api/contract'
 import type { ExportResult, ImportResult } from '../../../src-shared/api/transfer'
 import type { Direction } from '../../../src-shared/domain/types'
 import { api, callLong, uploadFile } from '../api/client'
-import { readFileBase64, savePdf, saveText } from '../platform/files'
+import { readFileBase64, saveBackupNatively, savePdf, saveText } from '../platform/files'
 import { useGenerationsStore } from './generations'
 import { useMeasurementsStore } from './measurements'
 import { useProjectsStore } from './projects'
@@ -102,6 +102,12 @@ export const useTransferStore = defineStore('transfer', () => {
     return api['backup.export']({})
   }
 
+  /** The backup where the user chooses: streamed by the engine in the desktop app, a download in a browser. */
+  async function saveBackup() {
+    const native = await saveBackupNatively(`alignment-tax-backup-${new Date().toISOString().slice(0, 10)}.jsonl`)
+    return native ?? save(await exportBackup())
+  }
+
   /** Saves an export where the user chooses (desktop) or as a download (browser). */
   function save(result: ExportResult) {
     return saveText(result.fileName, result.content, result.mimeType)
@@ -138,6 +144,7 @@ export const useTransferStore = defineStore('transfer', () => {
     rerunForced,
     exportReport,
     exportBackup,
+    saveBackup,
     save,
     exportPdf,
     restoreBackup,

@@ -41,6 +41,7 @@ describe('preload', () => {
       'onMenu',
       'onProgress',
       'openFile',
+      'saveBackup',
       'saveFile',
       'savePdf',
     ])
