@@ -5,7 +5,6 @@
  * contract's schema first: no door trusts its caller.
  */
 import fs from 'node:fs'
-import path from 'node:path'
 import { z } from 'zod'
 import {
   contract,
@@ -157,7 +156,7 @@ export const handlers: Handlers = {
       if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw err
       throw new ServiceError('invalid-data', `cannot write ${env.outputFile}: ${(err as Error).message}`)
     }
-    const fileName = path.basename(env.outputFile)
+    const fileName = `alignment-tax-backup-${new Date().toISOString().slice(0, 10)}.jsonl`
     return { fileName, mimeType: 'application/x-ndjson', content: '', savedTo: env.outputFile }
   },
   'backup.restore': (env, i) =>

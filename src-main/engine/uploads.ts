@@ -63,6 +63,12 @@ export class Uploads {
     return this.register({ file, name, size, temporary: true })
   }
 
+  /** A new path in this store's temporary folder (for an export the door streams out), removed on close. */
+  temporaryFile(): string {
+    this.dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'atax-uploads-'))
+    return path.join(this.dir, crypto.randomUUID())
+  }
+
   /** The upload's file, or null when the id is unknown (or already used). */
   get(id: unknown): Upload | null {
     return typeof id === 'string' ? (this.byId.get(id) ?? null) : null

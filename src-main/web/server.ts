@@ -18,6 +18,7 @@ import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
+import { pipeline } from 'node:stream/promises'
 import { CONTENT_SECURITY_POLICY } from '../csp'
 import type { HandlerEnv } from '../handlers'
 import { startEngineHost, type Engine } from '../engine/host'
@@ -36,6 +37,8 @@ const MIME: Record<string, string> = {
 
 export const TOKEN_HEADER = 'x-atax-token'
 export const PROGRESS_HEADER = 'x-atax-progress'
+/** On backup.export: the answer is the backup itself, streamed from the file the engine wrote. */
+export const DOWNLOAD_HEADER = 'x-atax-download'
 /** JSON requests; files come through /upload, whose own limit is MAX_UPLOAD_BYTES. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024
 
@@ -127,6 +130,24 @@ export async function startWebServer(options: {
       res.on('close', () => {
         if (!res.writableFinished) cancel.abort()
       })
+      if (req.headers[DOWNLOAD_HEADER] === '1' && name === 'backup.export') {
+        const file = uploads.temporaryFile()
+        try {
+          const response = await engine.request(name, input, { signal: cancel.signal, output: file })
+          if (!response.ok) return send(res, statusFor(response.error.code), response)
+          const fileName = (response.value as { fileName: string }).fileName.replace(/[^\w.-]/g, '_')
+          res.writeHead(200, {
+            'content-type': 'application/x-ndjson; charset=utf-8',
+            'content-disposition': `attachment; filename="${fileName}"`,
+            'content-length': fs.statSync(file).size,
+            'cache-control': 'no-store',
+          })
+          await pipeline(fs.createReadStream(file), res)
+          return
+        } finally {
+          fs.rmSync(file, { force: true })
+        }
+      }
       if (req.headers[PROGRESS_HEADER] === '1') {
         res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' })
         const response = await engine.request(name, input, {

@@ -213,6 +213,30 @@ export function callLong<N extends ApiName>(
 }
 
 /**
+ * Web mode: the backup as a Blob, streamed by the server from the file the engine
+ * wrote (never one string in this page); null where there is no such route (desktop).
+ */
+export async function downloadBackup(): Promise<{ blob: Blob; fileName: string } | null> {
+  if (!hasWindow || window.api) return null
+  let response: Response
+  try {
+    response = await fetch('/api/backup.export', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-atax-token': webToken(), 'x-atax-download': '1' },
+      body: '{}',
+    })
+  } catch {
+    throw new ApiCallError('backup.export', errorOf(UNREACHABLE))
+  }
+  if (!response.ok || !response.headers.get('content-type')?.includes('ndjson')) {
+    const answer = parseResponse(response.status, await response.text())
+    throw new ApiCallError('backup.export', errorOf(answer as ApiResponse<never>))
+  }
+  const fileName = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'backup.jsonl'
+  return { blob: await response.blob(), fileName }
+}
+
+/**
  * Web mode: streams a file's bytes to the server (`POST /upload`; the browser reads
  * the file as it sends it, no base64, no whole-file string) and returns the upload
  * id a request then names. Null where there is no upload route (the desktop app,

@@ -57,7 +57,12 @@ export async function saveText(
     const result = await desktopShell.saveFile(fileName, content)
     return { saved: result.saved, where: result.path ?? fileName }
   }
-  const url = URL.createObjectURL(new Blob([content], { type: mimeType }))
+  return downloadBlob(fileName, new Blob([content], { type: mimeType }))
+}
+
+/** A browser download of a Blob (no string copy of it). */
+export function downloadBlob(fileName: string, blob: Blob): { saved: boolean; where: string } {
+  const url = URL.createObjectURL(blob)
   const link = document.createElement('a')
   link.href = url
   link.download = fileName

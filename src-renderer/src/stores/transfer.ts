@@ -7,8 +7,8 @@ import { ref } from 'vue'
 import type { ApiInput } from '../../../src-shared/api/contract'
 import type { ExportResult, ImportResult } from '../../../src-shared/api/transfer'
 import type { Direction } from '../../../src-shared/domain/types'
-import { api, callLong, uploadFile } from '../api/client'
-import { readFileBase64, saveBackupNatively, savePdf, saveText } from '../platform/files'
+import { api, callLong, downloadBackup, uploadFile } from '../api/client'
+import { downloadBlob, readFileBase64, saveBackupNatively, savePdf, saveText } from '../platform/files'
 import { useGenerationsStore } from './generations'
 import { useMeasurementsStore } from './measurements'
 import { useProjectsStore } from './projects'
@@ -105,7 +105,9 @@ export const useTransferStore = defineStore('transfer', () => {
   /** The backup where the user chooses: streamed by the engine in the desktop app, a download in a browser. */
   async function saveBackup() {
     const native = await saveBackupNatively(`alignment-tax-backup-${new Date().toISOString().slice(0, 10)}.jsonl`)
-    return native ?? save(await exportBackup())
+    if (native) return native
+    const download = await downloadBackup()
+    return download ? downloadBlob(download.fileName, download.blob) : save(await exportBackup())
   }
 
   /** Saves an export where the user chooses (desktop) or as a download (browser). */
