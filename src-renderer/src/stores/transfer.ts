@@ -27,6 +27,8 @@ export const useTransferStore = defineStore('transfer', () => {
   /** Progress in [0, 1] of the upload, then of the import itself; null when unknown. */
   const progress = ref<number | null>(null)
   let running: AbortController | null = null
+  /** Progress in [0, 1] of a backup restore (checking, then replacing); null when none runs. */
+  const backupProgress = ref<number | null>(null)
   const result = ref<ImportResult | null>(null)
   const error = ref<string | null>(null)
   let lastRequest: ImportRequest | null = null
@@ -129,7 +131,10 @@ export const useTransferStore = defineStore('transfer', () => {
       const upload = await uploadFile(content, fileName)
       input = upload !== null ? { fileName, upload } : { fileName, contentBase64: await readFileBase64(content) }
     }
-    const restored = await api['backup.restore'](input)
+    backupProgress.value = 0
+    const restored = await callLong('backup.restore', input, {
+      onProgress: (fraction) => (backupProgress.value = fraction),
+    }).finally(() => (backupProgress.value = null))
     await Promise.all([projects.refresh(), generations.loadAll()])
     return restored
   }
@@ -137,6 +142,7 @@ export const useTransferStore = defineStore('transfer', () => {
   return {
     phase,
     progress,
+    backupProgress,
     result,
     error,
     reset,
