@@ -258,7 +258,7 @@ function rowWriter(ctx: ServiceContext, generationId: number, importId: number, 
       } catch (err) {
         throw duplicateOrRethrow(err, fileName, r, index)
       }
-      return { baseline: r.baseline, aligned: r.aligned }
+      return r // both sides as stored: the row itself (no object per row)
     }
   }
   const upsert = ctx.sqlite.prepare(`
