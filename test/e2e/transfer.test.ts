@@ -212,7 +212,10 @@ describe('import and export, in Chromium', () => {
     // JSON Lines, streamed by the server from the file the engine wrote.
     expect(download.suggestedFilename()).toMatch(/^alignment-tax-backup-\d{4}-\d{2}-\d{2}\.jsonl$/)
     const content = fs.readFileSync((await download.path())!, 'utf8')
-    const lines = content.trimEnd().split('\n').map((l) => JSON.parse(l))
+    const lines = content
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(lines[0]).toMatchObject({ format: 'alignment-tax-planner-backup', version: 2 })
     const projects = lines.findIndex((l) => l.table === 'projects')
     const nameAt = (lines[projects].columns as string[]).indexOf('name')
