@@ -19,6 +19,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           cli: resolve(__dirname, 'src-main/cli/index.ts'),
+          // The engine host's worker: out/main/engineWorker.js (src-main/engine/host.ts).
+          engineWorker: resolve(__dirname, 'src-main/engine/worker.ts'),
         },
         // @sparticuz/chromium is optional: found (or not) at run time.
         external: ['@sparticuz/chromium'],

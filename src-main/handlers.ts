@@ -4,6 +4,7 @@
  * web server and the CLI all call `dispatch`, which validates the input with the
  * contract's schema first: no door trusts its caller.
  */
+import fs from 'node:fs'
 import { z } from 'zod'
 import {
   contract,
@@ -24,7 +25,8 @@ import * as summaries from './services/summaries'
 import * as trash from './services/trash'
 import { loadSample } from './services/sample'
 import { isFirstRun, setSetting } from './services/settings'
-import { exportBackup, restoreBackup } from './services/backup'
+import { exportBackup } from './services/backup'
+import { restoreBackupSource, writeBackupFile } from './services/backupStream'
 import { listImports, runImport } from './services/imports'
 import { exportReport } from './exporters'
 import { reportPdf } from './exporters/pdf'
@@ -35,6 +37,34 @@ export interface HandlerEnv extends ServiceContext {
   mode: 'desktop' | 'web'
   /** Where long work (imports) reports progress, as a fraction in [0, 1]. */
   onProgress?: (fraction: number) => void
+  /**
+   * The file of this request, read by path: set by a trusted door (the CLI's
+   * argument, the desktop dialog's or web upload's file), never by the input.
+   */
+  inputFile?: string
+  /** Where this request's export goes, written by the engine as it runs (set by a trusted door). */
+  outputFile?: string
+}
+
+/** The bytes of a request's file: the door's file, else the base64 in the input. */
+function inputBytes(env: HandlerEnv, input: { contentBase64?: string; upload?: string }, fileName: string): Buffer {
+  if (env.inputFile !== undefined) {
+    try {
+      return fs.readFileSync(env.inputFile)
+    } catch (err) {
+      throw new ServiceError('invalid-data', `cannot read ${fileName}: ${(err as Error).message}`)
+    }
+  }
+  if (input.upload !== undefined) {
+    throw new ServiceError(
+      'invalid-data',
+      `${fileName}: the upload is not available here (any more): choose the file again`,
+    )
+  }
+  if (input.contentBase64 === undefined) {
+    throw new ServiceError('invalid-data', `${fileName}: no file content: send contentBase64 or an upload`)
+  }
+  return Buffer.from(input.contentBase64, 'base64')
 }
 
 export type Handlers = {
@@ -55,7 +85,7 @@ export const handlers: Handlers = {
   'projects.delete': (env, i) => projects.deleteProject(env, i.id),
   'projects.restore': (env, i) => projects.restoreProject(env, i.id),
   'projects.trash': (env) => projects.listTrashedProjects(env),
-  'projects.emptyTrash': (env) => projects.emptyProjectTrash(env),
+  'projects.emptyTrash': (env) => projects.emptyProjectTrash(env, env.onProgress),
   'projects.summary': (env, i) => summaries.projectSummary(env, i.projectId),
 
   'generations.list': (env, i) => generations.listGenerations(env, i.projectId),
@@ -95,10 +125,11 @@ export const handlers: Handlers = {
 
   'trash.list': (env) => trash.listTrash(env),
   'trash.restore': (env, i) =>
-    trash.restoreFromTrash(env, i.id, (snapshot) => {
+    trash.restoreFromTrash(env, i.id, (projectIds) => {
       // A restored generation takes its place in the calendar order again.
-      for (const g of snapshot.generations ?? []) generations.renumberGenerations(env, g.projectId as number)
+      for (const projectId of projectIds) generations.renumberGenerations(env, projectId)
     }),
+  'trash.empty': (env) => trash.emptyTrash(env, env.onProgress),
 
   'timeline.get': (env, i) => summaries.timeline(env, i.projectIds),
   'compare.get': (env, i) => summaries.compare(env, i.generationIds),
@@ -108,7 +139,7 @@ export const handlers: Handlers = {
     runImport(env, {
       format: i.format,
       fileName: i.fileName,
-      bytes: Buffer.from(i.contentBase64, 'base64'),
+      bytes: inputBytes(env, i, i.fileName),
       generationId: i.generationId,
       role: i.role,
       force: i.force,
@@ -116,8 +147,26 @@ export const handlers: Handlers = {
       list: i.list,
       onProgress: env.onProgress,
     }),
-  'backup.export': (env) => exportBackup(env),
-  'backup.restore': (env, i) => restoreBackup(env, Buffer.from(i.contentBase64, 'base64').toString('utf8'), i.fileName),
+  'backup.export': (env) => {
+    if (env.outputFile === undefined) return exportBackup(env)
+    // Streamed to the door's file, JSON Lines: memory stays flat whatever the size.
+    try {
+      writeBackupFile(env, env.outputFile, env.onProgress)
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw err
+      throw new ServiceError('invalid-data', `cannot write ${env.outputFile}: ${(err as Error).message}`)
+    }
+    const fileName = `alignment-tax-backup-${new Date().toISOString().slice(0, 10)}.jsonl`
+    return { fileName, mimeType: 'application/x-ndjson', content: '', savedTo: env.outputFile }
+  },
+  'backup.restore': (env, i) =>
+    restoreBackupSource(
+      env,
+      env.inputFile !== undefined ? { file: env.inputFile } : { bytes: inputBytes(env, i, i.fileName) },
+      i.fileName,
+      env.onProgress,
+    ),
   'reports.export': (env, i) => exportReport(env, i.format, i.projectId),
   'reports.pdf': (env, i) => reportPdf(env, i.projectId),
 

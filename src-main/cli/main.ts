@@ -445,12 +445,11 @@ const commands: Command[] = [
     options: { project: str, gen: str, role: str, force: flag, direction: { type: 'string', multiple: true } },
     run: async (c) => {
       const [format, file] = c.positionals
-      const bytes = readInput(file)
+      checkReadable(file)
+      // The engine reads the file by path: no base64 copy of it in memory.
+      c.app().env.inputFile = file
       if (format === 'backup') {
-        const r = await c.call('backup.restore', {
-          fileName: path.basename(file),
-          contentBase64: Buffer.from(bytes).toString('base64'),
-        })
+        const r = await c.call('backup.restore', { fileName: path.basename(file) })
         c.print(`restored ${r.projects} project(s) from ${file}`, r)
         return
       }
@@ -475,7 +474,6 @@ const commands: Command[] = [
       const r = await c.call('imports.run', {
         format,
         fileName: path.basename(file),
-        contentBase64: Buffer.from(bytes).toString('base64'),
         generationId,
         role,
         force: c.values.force === true,
@@ -554,6 +552,13 @@ const commands: Command[] = [
         throw new DataError(`--out ${out} already exists: pass --force to replace it`)
       }
       const projectId = opt(c, 'project') ? await projectIdOf(c) : undefined
+      if (format === 'json' && projectId === undefined && out) {
+        // The full backup is streamed by the engine straight into the file (JSON Lines).
+        c.app().env.outputFile = out
+        await c.call('backup.export', {})
+        c.io.stderr(`wrote ${out}\n`)
+        return
+      }
       const r =
         format === 'pdf'
           ? await c
@@ -628,9 +633,10 @@ async function generationIdOf(c: CommandContext): Promise<number> {
   }
   return gen.id
 }
-function readInput(file: string): Uint8Array {
+function checkReadable(file: string): void {
   try {
-    return fs.readFileSync(file)
+    fs.accessSync(file, fs.constants.R_OK)
+    if (fs.statSync(file).isDirectory()) throw new Error('it is a folder, not a file')
   } catch (err) {
     throw new DataError(
       `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,

@@ -54,6 +54,8 @@ export const generations = sqliteTable(
     notes: text('notes').notNull().default(''),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /** Set while the generation is in the trash: hidden everywhere, its rows kept in place (no copy). */
+    deletedAt: text('deleted_at'),
   },
   (t) => [
     uniqueIndex('generations_project_name_unique').on(t.projectId, t.name),
@@ -227,11 +229,21 @@ export const plans = sqliteTable('plans', {
  * Undo for deletions other than projects (which have their own trash through
  * `deletedAt`): the deleted rows, children included, as JSON keyed by table.
  */
+/**
+ * The trash. A deleted generation is a mark (`generation_id`, its row's `deleted_at`),
+ * not a copy; smaller items (a cost, a phase, a curve…) and generations trashed before
+ * marks existed are JSON snapshots of their rows in `payload`.
+ */
 export const trash = sqliteTable('trash', {
   id: id(),
   kind: text('kind').notNull(),
   label: text('label').notNull(),
   payload: text('payload').notNull(),
+  /**
+   * The marked generation. No foreign key: drizzle-kit cannot add one with ON DELETE
+   * CASCADE to an existing table, so the services remove these rows before the generation.
+   */
+  generationId: integer('generation_id'),
   deletedAt: createdAt(),
 })
 

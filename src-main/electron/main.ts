@@ -1,12 +1,16 @@
 /**
- * The Electron shell: opens the database in userData, registers the IPC door, and
- * shows one locked-down window. Everything else runs in plain Node (src-main).
+ * The Electron shell: starts the engine host on the database in userData (the
+ * handler table runs in its workers, never in this process), registers the IPC
+ * door that relays to it, and shows one locked-down window. Everything else runs
+ * in plain Node (src-main).
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron'
-import { openApp, type OpenApp } from '../app'
+import { appVersion } from '../app'
+import { startEngineHost, type EngineHost } from '../engine/host'
+import { Uploads } from '../engine/uploads'
 import { DB_FILE_NAME } from '../paths'
 import { registerApiHandlers } from './ipc'
 import { menuTemplate } from './menu'
@@ -16,7 +20,8 @@ import { loadWindowState, saveWindowState } from './windowState'
 const here = path.dirname(fileURLToPath(import.meta.url))
 const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(path.join(here, '../renderer/index.html')).href
 
-let opened: OpenApp | null = null
+let engine: EngineHost | null = null
+const uploads = new Uploads()
 
 function createWindow(): BrowserWindow {
   const userData = app.getPath('userData')
@@ -46,6 +51,16 @@ function createWindow(): BrowserWindow {
 
 function registerShellHandlers() {
   const trusted = (event: Electron.IpcMainInvokeEvent) => isTrustedUrl(event.senderFrame?.url ?? '', rendererUrl)
+  // The native open dialog: the engine gets the path, the window only an upload id and the name.
+  ipcMain.handle('shell:openFile', async (event, filters: unknown) => {
+    if (!trusted(event)) return { chosen: false }
+    const result = await dialog.showOpenDialog({
+      properties: ['openFile'],
+      filters: Array.isArray(filters) ? (filters as Electron.FileFilter[]) : undefined,
+    })
+    if (result.canceled || !result.filePaths[0]) return { chosen: false }
+    return { chosen: true, ...uploads.add(result.filePaths[0]) }
+  })
   ipcMain.handle('shell:saveFile', async (event, fileName: unknown, content: unknown) => {
     if (!trusted(event) || typeof fileName !== 'string' || typeof content !== 'string') return { saved: false }
     // The native dialog asks before replacing an existing file.
@@ -53,6 +68,22 @@ function registerShellHandlers() {
     if (result.canceled || !result.filePath) return { saved: false }
     fs.writeFileSync(result.filePath, content)
     return { saved: true, path: result.filePath }
+  })
+  // The backup goes from the engine straight into the file the save dialog names: the window
+  // never holds it. Progress reaches the window like any long request's.
+  ipcMain.handle('shell:saveBackup', async (event, fileName: unknown) => {
+    if (!trusted(event) || typeof fileName !== 'string' || !engine) return { saved: false }
+    const result = await dialog.showSaveDialog({ defaultPath: path.basename(fileName) })
+    if (result.canceled || !result.filePath) return { saved: false }
+    const response = await engine.request(
+      'backup.export',
+      {},
+      {
+        output: result.filePath,
+        onProgress: (fraction) => event.sender.send('api:progress', { name: 'backup.export', fraction }),
+      },
+    )
+    return response.ok ? { saved: true, path: result.filePath } : { saved: false, error: response.error.message }
   })
   ipcMain.handle('shell:savePdf', async (event, fileName: unknown, html: unknown) => {
     if (!trusted(event) || typeof fileName !== 'string' || typeof html !== 'string') return { saved: false }
@@ -81,19 +112,27 @@ function registerShellHandlers() {
   })
 }
 
-app.whenReady().then(() => {
+app.whenReady().then(async () => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })
   try {
-    opened = openApp(path.join(app.getPath('userData'), DB_FILE_NAME), 'desktop')
+    const userData = app.getPath('userData')
+    fs.mkdirSync(userData, { recursive: true })
+    engine = await startEngineHost({
+      dbFile: path.join(userData, DB_FILE_NAME),
+      version: appVersion(),
+      mode: 'desktop',
+    })
   } catch (err) {
     dialog.showErrorBox('Alignment Tax Planner cannot open its database', (err as Error).message)
     app.exit(1)
     return
   }
-  opened.env.onProgress = (fraction) => BrowserWindow.getAllWindows()[0]?.setProgressBar(fraction >= 1 ? -1 : fraction)
-  registerApiHandlers(ipcMain, opened.env, rendererUrl)
+  registerApiHandlers(ipcMain, engine, rendererUrl, {
+    uploads,
+    onProgress: (fraction) => BrowserWindow.getAllWindows()[0]?.setProgressBar(fraction >= 1 ? -1 : fraction),
+  })
   registerShellHandlers()
   createWindow()
   app.on('activate', () => {
@@ -105,4 +144,4 @@ app.on('web-contents-created', (_event, contents) => lockDownContents(contents, 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit()
 })
-app.on('will-quit', () => opened?.close())
+app.on('will-quit', () => void engine?.close())

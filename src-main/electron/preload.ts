@@ -18,6 +18,16 @@ contextBridge.exposeInMainWorld('shell', {
       if (typeof action === 'string') callback(action)
     })
   },
+  onProgress: (callback: (progress: { name: string; fraction: number }) => void) => {
+    ipcRenderer.on('api:progress', (_event, progress: { name?: unknown; fraction?: unknown }) => {
+      if (typeof progress?.name === 'string' && typeof progress.fraction === 'number') {
+        callback({ name: progress.name, fraction: progress.fraction })
+      }
+    })
+  },
+  cancel: (name: string) => ipcRenderer.invoke('api:cancel', name),
+  openFile: (filters?: { name: string; extensions: string[] }[]) => ipcRenderer.invoke('shell:openFile', filters),
   saveFile: (fileName: string, content: string) => ipcRenderer.invoke('shell:saveFile', fileName, content),
+  saveBackup: (fileName: string) => ipcRenderer.invoke('shell:saveBackup', fileName),
   savePdf: (fileName: string, html: string) => ipcRenderer.invoke('shell:savePdf', fileName, html),
 })

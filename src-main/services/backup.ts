@@ -44,7 +44,7 @@ export type Backup = z.infer<typeof backupSchema>
  * must never be handed out again after a restore, or an undo would attach rows to
  * whatever took their id.
  */
-const SEQUENCES = 'sqlite_sequence'
+export const SEQUENCES = 'sqlite_sequence'
 
 export function backupData(ctx: ServiceContext): Backup['tables'] {
   const tables: Backup['tables'] = {}
@@ -166,6 +166,35 @@ function checkValues(tables: Backup['tables'], fileName: string): void {
       )
     }
   })
+}
+
+/**
+ * One row's problem as ".column problem, got value", or null. The streaming restore
+ * (./backupStream.ts) checks row by row with it, before anything is replaced.
+ */
+export function checkBackupRow(table: string, row: Record<string, unknown>): string | null {
+  const checks = VALUE_CHECKS[table as (typeof BACKUP_TABLES)[number]] ?? {}
+  for (const [column, check] of Object.entries(checks)) {
+    const problem = check(row[column])
+    if (problem) return `.${column} ${problem}, got ${JSON.stringify(row[column] ?? null)}`
+  }
+  if (
+    table === 'generations' &&
+    typeof row.deployed_on === 'string' &&
+    row.deployed_on < (row.pretrained_on as string)
+  ) {
+    return '.deployed_on is before pretrained_on'
+  }
+  if (table === 'pipeline_phases' && (row.end_on as string) < (row.start_on as string)) {
+    return '.end_on is before start_on'
+  }
+  if (
+    table === SEQUENCES &&
+    (!(BACKUP_TABLES as readonly string[]).includes(row.name as string) || atLeast(0)(row.seq))
+  ) {
+    return " is not a counter of this app's tables"
+  }
+  return null
 }
 
 export function exportBackup(ctx: ServiceContext): ExportResult {

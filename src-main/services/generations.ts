@@ -1,4 +1,4 @@
-import { asc, eq, isNull } from 'drizzle-orm'
+import { and, asc, eq, isNull } from 'drizzle-orm'
 import type { Generation } from '../../src-shared/domain/types'
 import type { ApiParsedInput } from '../../src-shared/api/contract'
 import type { TrashEntry } from '../../src-shared/api/views'
@@ -7,13 +7,13 @@ import { generations } from '../db/schema'
 import { nowIso, type ServiceContext } from './context'
 import { explainConstraint, notFound, ServiceError } from './errors'
 import { getProject } from './projects'
-import { moveToTrash, rowsWhereIn, type Snapshot } from './trash'
 
+/** Generations of a project, in order; those in the trash are hidden. */
 export function listGenerations(ctx: ServiceContext, projectId: number): Generation[] {
   return ctx.db
     .select()
     .from(generations)
-    .where(eq(generations.projectId, projectId))
+    .where(and(eq(generations.projectId, projectId), isNull(generations.deletedAt)))
     .orderBy(asc(generations.ordinal))
     .all()
 }
@@ -24,15 +24,16 @@ export function listAllGenerations(ctx: ServiceContext): Generation[] {
     .select({ generation: generations })
     .from(generations)
     .innerJoin(schema.projects, eq(schema.projects.id, generations.projectId))
-    .where(isNull(schema.projects.deletedAt))
+    .where(and(isNull(schema.projects.deletedAt), isNull(generations.deletedAt)))
     .orderBy(asc(schema.projects.name), asc(generations.ordinal))
     .all()
     .map((row) => row.generation)
 }
 
+/** A generation not in the trash (one in the trash is not found: it is hidden everywhere). */
 export function getGeneration(ctx: ServiceContext, id: number): Generation {
   const row = ctx.db.select().from(generations).where(eq(generations.id, id)).get()
-  if (!row) throw notFound('generation', id)
+  if (!row || row.deletedAt !== null) throw notFound('generation', id)
   return row
 }
 
@@ -46,12 +47,15 @@ export function getWritableGeneration(ctx: ServiceContext, id: number): Generati
   return generation
 }
 
-/** Generations are numbered by pretrained date (then creation), so order follows the calendar. */
+/**
+ * Generations are numbered by pretrained date (then creation), so order follows the
+ * calendar. Those in the trash are left out (they hold ordinal 0 meanwhile).
+ */
 export function renumberGenerations(ctx: ServiceContext, projectId: number): void {
   const rows = ctx.db
     .select({ id: generations.id, ordinal: generations.ordinal })
     .from(generations)
-    .where(eq(generations.projectId, projectId))
+    .where(and(eq(generations.projectId, projectId), isNull(generations.deletedAt)))
     .orderBy(asc(generations.pretrainedOn), asc(generations.id))
     .all()
   rows.forEach((row, i) => {
@@ -106,46 +110,22 @@ export function updateGeneration(ctx: ServiceContext, input: ApiParsedInput<'gen
   })()
 }
 
+/**
+ * Moves a generation to the trash by marking it: its rows stay where they are (a
+ * million measurements are not copied), it is hidden everywhere, and undo unmarks it.
+ */
 export function deleteGeneration(ctx: ServiceContext, id: number): TrashEntry {
   const generation = getGeneration(ctx, id)
-  const snapshot = generationSnapshot(ctx, generation)
-  return moveToTrash(ctx, 'generation', `generation "${generation.name}"`, snapshot, () => {
-    ctx.db.delete(generations).where(eq(generations.id, id)).run()
+  return ctx.sqlite.transaction(() => {
+    ctx.db.update(generations).set({ deletedAt: nowIso(), ordinal: 0 }).where(eq(generations.id, id)).run()
+    const entry = ctx.db
+      .insert(schema.trash)
+      .values({ kind: 'generation', label: `generation "${generation.name}"`, payload: '{}', generationId: id })
+      .returning()
+      .get()
     renumberGenerations(ctx, generation.projectId)
-  })
-}
-
-function generationSnapshot(ctx: ServiceContext, generation: Generation): Snapshot {
-  const ids = [generation.id]
-  const policies = rowsWhereIn(ctx, schema.inferencePolicies, schema.inferencePolicies.generationId, ids)
-  const curves = rowsWhereIn(ctx, schema.computeCurves, schema.computeCurves.generationId, ids)
-  return {
-    generations: [generation as unknown as Record<string, unknown>],
-    importRecords: rowsWhereIn(ctx, schema.importRecords, schema.importRecords.generationId, ids),
-    benchmarkMeasurements: rowsWhereIn(
-      ctx,
-      schema.benchmarkMeasurements,
-      schema.benchmarkMeasurements.generationId,
-      ids,
-    ),
-    inferencePolicies: policies,
-    policyRows: rowsWhereIn(
-      ctx,
-      schema.policyRows,
-      schema.policyRows.policyId,
-      policies.map((p) => p.id as number),
-    ),
-    computeCurves: curves,
-    curvePoints: rowsWhereIn(
-      ctx,
-      schema.curvePoints,
-      schema.curvePoints.curveId,
-      curves.map((c) => c.id as number),
-    ),
-    costItems: rowsWhereIn(ctx, schema.costItems, schema.costItems.generationId, ids),
-    pipelinePhases: rowsWhereIn(ctx, schema.pipelinePhases, schema.pipelinePhases.generationId, ids),
-    plans: rowsWhereIn(ctx, schema.plans, schema.plans.generationId, ids),
-  }
+    return { id: entry.id, kind: entry.kind, label: entry.label, deletedAt: entry.deletedAt }
+  })()
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

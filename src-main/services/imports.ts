@@ -129,12 +129,14 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
         if (direction === null) needsDirection.add(r.metric)
         if (needsDirection.size) return // nothing will be kept: just collect what to ask
         const stored = write(r, direction, index)
-        const entry = { benchmark: r.benchmark, metric: r.metric, baseline: stored.baseline, aligned: stored.aligned }
-        if (listAll) benchmarks.push(entry)
-        if (entry.baseline === null || entry.aligned === null) {
-          if (listAll || unmatchedCount < UNMATCHED_IN_SUMMARY) unmatched.push(entry)
-          unmatchedCount++
+        const isUnmatched = stored.baseline === null || stored.aligned === null
+        // An entry object only where one is kept: a million-row summary import allocates none per row.
+        if (listAll || (isUnmatched && unmatchedCount < UNMATCHED_IN_SUMMARY)) {
+          const entry = { benchmark: r.benchmark, metric: r.metric, baseline: stored.baseline, aligned: stored.aligned }
+          if (listAll) benchmarks.push(entry)
+          if (isUnmatched) unmatched.push(entry)
         }
+        if (isUnmatched) unmatchedCount++
         imported++
       }
       if (run) {
@@ -256,7 +258,7 @@ function rowWriter(ctx: ServiceContext, generationId: number, importId: number, 
       } catch (err) {
         throw duplicateOrRethrow(err, fileName, r, index)
       }
-      return { baseline: r.baseline, aligned: r.aligned }
+      return r // both sides as stored: the row itself (no object per row)
     }
   }
   const upsert = ctx.sqlite.prepare(`

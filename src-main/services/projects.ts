@@ -1,7 +1,8 @@
 import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm'
 import type { Project } from '../../src-shared/domain/types'
 import type { ApiParsedInput } from '../../src-shared/api/contract'
-import { projects } from '../db/schema'
+import { generations, projects } from '../db/schema'
+import { deleteGenerationsForever } from './trash'
 import { nowIso, type ServiceContext } from './context'
 import { explainConstraint, notFound, ServiceError } from './errors'
 
@@ -63,7 +64,18 @@ export function listTrashedProjects(ctx: ServiceContext): Project[] {
   return ctx.db.select().from(projects).where(isNotNull(projects.deletedAt)).orderBy(asc(projects.name)).all()
 }
 
-export function emptyProjectTrash(ctx: ServiceContext): { removed: number } {
-  const removed = ctx.db.delete(projects).where(isNotNull(projects.deletedAt)).returning({ id: projects.id }).all()
-  return { removed: removed.length }
+/** Deletes the trashed projects for good: their measurements in chunks (with progress), then the rest. */
+export function emptyProjectTrash(ctx: ServiceContext, onProgress?: (fraction: number) => void): { removed: number } {
+  return ctx.sqlite.transaction(() => {
+    const trashedGenerations = ctx.db
+      .select({ id: generations.id })
+      .from(generations)
+      .innerJoin(projects, eq(projects.id, generations.projectId))
+      .where(isNotNull(projects.deletedAt))
+      .all()
+      .map((g) => g.id)
+    deleteGenerationsForever(ctx, trashedGenerations, onProgress)
+    const removed = ctx.db.delete(projects).where(isNotNull(projects.deletedAt)).returning({ id: projects.id }).all()
+    return { removed: removed.length }
+  })()
 }

@@ -248,6 +248,7 @@ export function summarizeGeneration(ctx: ServiceContext, generation: Generation)
       and(
         eq(schema.generations.projectId, generation.projectId),
         eq(schema.generations.ordinal, generation.ordinal - 1),
+        isNull(schema.generations.deletedAt),
       ),
     )
     .get()

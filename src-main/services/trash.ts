@@ -1,9 +1,12 @@
 /**
- * Undo for deletions: the deleted rows (children included) are kept as JSON in the
- * `trash` table, and restoring puts them back with their original ids (ids are
- * AUTOINCREMENT, so they are still free).
+ * Undo for deletions. A deleted generation is marked (`generations.deleted_at`, and a
+ * `trash` row naming it): nothing is copied, restoring unmarks it, and emptying the
+ * trash deletes its rows for good, in chunks, reporting progress. Small items (a cost,
+ * a phase, a policy, a curve) — and generations trashed before marks existed — are
+ * kept as JSON snapshots of their rows; restoring puts them back with their original
+ * ids (ids are AUTOINCREMENT, so they are still free).
  */
-import { desc, eq, inArray } from 'drizzle-orm'
+import { desc, eq, inArray, isNotNull } from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { TrashEntry } from '../../src-shared/api/views'
 import * as schema from '../db/schema'
@@ -60,13 +63,32 @@ export function listTrash(ctx: ServiceContext): TrashEntry[] {
     .all()
 }
 
+/**
+ * Puts an entry back. `afterRestore` gets the projects whose generations came back,
+ * to renumber them (in the same transaction).
+ */
 export function restoreFromTrash(
   ctx: ServiceContext,
   id: number,
-  afterRestore?: (s: Snapshot) => void,
+  afterRestore?: (projectIds: number[]) => void,
 ): { restored: string } {
   const entry = ctx.db.select().from(schema.trash).where(eq(schema.trash.id, id)).get()
   if (!entry) throw notFound('trash entry', id)
+  if (entry.generationId !== null) {
+    const generationId = entry.generationId
+    ctx.sqlite.transaction(() => {
+      const unmarked = ctx.db
+        .update(schema.generations)
+        .set({ deletedAt: null })
+        .where(eq(schema.generations.id, generationId))
+        .returning({ projectId: schema.generations.projectId })
+        .get()
+      if (!unmarked) throw new ServiceError('conflict', `cannot restore ${entry.label}: its project has been deleted`)
+      afterRestore?.([unmarked.projectId])
+      ctx.db.delete(schema.trash).where(eq(schema.trash.id, id)).run()
+    })()
+    return { restored: entry.label }
+  }
   const snapshot = JSON.parse(entry.payload) as Snapshot
   ctx.sqlite.transaction(() => {
     for (const [name, table] of Object.entries(RESTORE_ORDER) as [SnapshotTable, SQLiteTable][]) {
@@ -91,7 +113,7 @@ export function restoreFromTrash(
         throw err
       }
     }
-    afterRestore?.(snapshot)
+    afterRestore?.([...new Set((snapshot.generations ?? []).map((g) => g.projectId as number))])
     ctx.db.delete(schema.trash).where(eq(schema.trash.id, id)).run()
   })()
   return { restored: entry.label }
@@ -113,4 +135,58 @@ export function rowsWhereIn<T extends SQLiteTable>(
         .where(inArray(column, chunk))
         .all() as Record<string, unknown>[],
   )
+}
+
+/** Measurements deleted per statement when emptying the trash: progress between chunks. */
+export const DELETE_CHUNK_ROWS = 20_000
+
+/**
+ * Deletes generations for good, with their rows: measurements in chunks (a generation
+ * may hold millions), reporting progress, then the generations (their small children
+ * cascade) and their trash marks. The caller's transaction makes it all or nothing.
+ */
+export function deleteGenerationsForever(
+  ctx: ServiceContext,
+  generationIds: number[],
+  onProgress: (fraction: number) => void = () => {},
+): void {
+  if (!generationIds.length) return
+  const count = ctx.sqlite.prepare('SELECT count(*) AS n FROM benchmark_measurements WHERE generation_id = ?')
+  const total = generationIds.reduce((sum, id) => sum + (count.get(id) as { n: number }).n, 0)
+  const deleteChunk = ctx.sqlite.prepare(
+    `DELETE FROM benchmark_measurements WHERE id IN
+       (SELECT id FROM benchmark_measurements WHERE generation_id = ? LIMIT ${DELETE_CHUNK_ROWS})`,
+  )
+  let done = 0
+  onProgress(0)
+  for (const id of generationIds) {
+    for (;;) {
+      const { changes } = deleteChunk.run(id)
+      done += changes
+      if (total > 0) onProgress(Math.min(done / total, 0.99))
+      if (changes < DELETE_CHUNK_ROWS) break
+    }
+  }
+  chunked(generationIds, (chunk) => {
+    ctx.db.delete(schema.trash).where(inArray(schema.trash.generationId, chunk)).run()
+    ctx.db.delete(schema.generations).where(inArray(schema.generations.id, chunk)).run()
+    return []
+  })
+  onProgress(1)
+}
+
+/** Empties the whole trash (not the projects' own trash): marked generations are deleted in chunks. */
+export function emptyTrash(ctx: ServiceContext, onProgress?: (fraction: number) => void): { removed: number } {
+  return ctx.sqlite.transaction(() => {
+    const marked = ctx.db
+      .select({ generationId: schema.trash.generationId })
+      .from(schema.trash)
+      .where(isNotNull(schema.trash.generationId))
+      .all()
+      .map((r) => r.generationId as number)
+    deleteGenerationsForever(ctx, marked, onProgress)
+    const removed = ctx.db.delete(schema.trash).returning({ id: schema.trash.id }).all().length
+    onProgress?.(1)
+    return { removed: removed + marked.length }
+  })()
 }

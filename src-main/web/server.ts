@@ -2,15 +2,27 @@
  * Web mode: the same UI and API for a browser, on 127.0.0.1 only. Static files from
  * the built renderer; `POST /api/<name>` for each contract entry, which needs the
  * per-launch token and a Host/Origin of this very server (no DNS rebinding, no
- * cross-site requests).
+ * cross-site requests). The server only relays: requests run in the engine host's
+ * workers (src-main/engine/host.ts), so this thread never waits on the database.
+ *
+ * Files do not travel as base64: `POST /upload?name=FILE` streams the raw bytes into
+ * a temporary file and answers `{ upload, name, size }`; a request then names that
+ * `upload` id, and the server hands the engine the file's path (src-main/engine/uploads.ts).
+ *
+ * A request sent with `x-atax-progress: 1` is answered as JSON Lines: `{"progress":f}`
+ * lines while it runs, then the response envelope as the last line. Closing the
+ * connection before the answer (the browser's Cancel) cancels the work.
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import http from 'node:http'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
+import { pipeline } from 'node:stream/promises'
 import { CONTENT_SECURITY_POLICY } from '../csp'
-import { dispatch, type HandlerEnv } from '../handlers'
+import type { HandlerEnv } from '../handlers'
+import { startEngineHost, type Engine } from '../engine/host'
+import { MAX_UPLOAD_BYTES, resolveUpload, UploadTooLarge, Uploads } from '../engine/uploads'
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -24,8 +36,11 @@ const MIME: Record<string, string> = {
 }
 
 export const TOKEN_HEADER = 'x-atax-token'
-/** Imports travel as base64 in the body: large files are allowed, within reason. */
-const MAX_BODY_BYTES = 512 * 1024 * 1024
+export const PROGRESS_HEADER = 'x-atax-progress'
+/** On backup.export: the answer is the backup itself, streamed from the file the engine wrote. */
+export const DOWNLOAD_HEADER = 'x-atax-download'
+/** JSON requests; files come through /upload, whose own limit is MAX_UPLOAD_BYTES. */
+const MAX_BODY_BYTES = 64 * 1024 * 1024
 
 export interface WebServer {
   server: http.Server
@@ -35,12 +50,30 @@ export interface WebServer {
   close(): Promise<void>
 }
 
+/**
+ * Starts the server. Given an `engine`, it relays to it (and leaves it running on
+ * close); given only an `env`, it starts its own engine host on that env's database
+ * file (and closes it on close).
+ */
 export async function startWebServer(options: {
-  env: HandlerEnv
+  engine?: Engine
+  env?: Pick<HandlerEnv, 'dbFile' | 'version'>
   rendererDir: string
   port?: number
   token?: string
+  /** The most bytes one upload may hold (default MAX_UPLOAD_BYTES). */
+  maxUploadBytes?: number
 }): Promise<WebServer> {
+  const uploads = new Uploads()
+  const maxUploadBytes = options.maxUploadBytes ?? MAX_UPLOAD_BYTES
+  let ownEngine: { close(): Promise<void> } | null = null
+  let engine: Engine
+  if (options.engine) engine = options.engine
+  else if (options.env) {
+    const host = await startEngineHost({ dbFile: options.env.dbFile, version: options.env.version, mode: 'web' })
+    engine = host
+    ownEngine = host
+  } else throw new Error('startWebServer needs an engine or an env')
   const token = options.token ?? crypto.randomBytes(24).toString('base64url')
   const rendererDir = path.resolve(options.rendererDir)
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
@@ -60,7 +93,7 @@ export async function startWebServer(options: {
       return send(res, 421, { ok: false, error: { code: 'invalid-input', message: 'wrong Host header' } })
     }
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`)
-    if (url.pathname.startsWith('/api/')) {
+    if (url.pathname.startsWith('/api/') || url.pathname === '/upload') {
       if (req.method !== 'POST') {
         return send(res, 405, { ok: false, error: { code: 'invalid-input', message: 'use POST for /api requests' } })
       }
@@ -71,6 +104,9 @@ export async function startWebServer(options: {
       if (!safeEqual(String(req.headers[TOKEN_HEADER] ?? ''), token)) {
         return send(res, 401, { ok: false, error: { code: 'invalid-input', message: 'missing or wrong token' } })
       }
+    }
+    if (url.pathname === '/upload') return receiveUpload(req, res, url)
+    if (url.pathname.startsWith('/api/')) {
       const body = await readBody(req)
       if (body === null) {
         return send(res, 413, { ok: false, error: { code: 'invalid-input', message: 'request too large' } })
@@ -85,7 +121,44 @@ export async function startWebServer(options: {
       if (name === null) {
         return send(res, 400, { ok: false, error: { code: 'invalid-input', message: 'malformed request name' } })
       }
-      const response = await dispatch(options.env, name, input)
+      const upload = resolveUpload(uploads, input)
+      if (!upload.ok) return send(res, 400, { ok: false, error: { code: 'invalid-input', message: upload.message } })
+      res.on('close', () => {
+        if (upload.id) uploads.release(upload.id)
+      })
+      const cancel = new AbortController()
+      res.on('close', () => {
+        if (!res.writableFinished) cancel.abort()
+      })
+      if (req.headers[DOWNLOAD_HEADER] === '1' && name === 'backup.export') {
+        const file = uploads.temporaryFile()
+        try {
+          const response = await engine.request(name, input, { signal: cancel.signal, output: file })
+          if (!response.ok) return send(res, statusFor(response.error.code), response)
+          const fileName = (response.value as { fileName: string }).fileName.replace(/[^\w.-]/g, '_')
+          res.writeHead(200, {
+            'content-type': 'application/x-ndjson; charset=utf-8',
+            'content-disposition': `attachment; filename="${fileName}"`,
+            'content-length': fs.statSync(file).size,
+            'cache-control': 'no-store',
+          })
+          await pipeline(fs.createReadStream(file), res)
+          return
+        } finally {
+          fs.rmSync(file, { force: true })
+        }
+      }
+      if (req.headers[PROGRESS_HEADER] === '1') {
+        res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' })
+        const response = await engine.request(name, input, {
+          signal: cancel.signal,
+          file: upload.file,
+          onProgress: (fraction) => res.write(`${JSON.stringify({ progress: fraction })}\n`),
+        })
+        res.end(`${JSON.stringify(response)}\n`)
+        return
+      }
+      const response = await engine.request(name, input, { signal: cancel.signal, file: upload.file })
       const status = response.ok ? 200 : statusFor(response.error.code)
       return send(res, status, response)
     }
@@ -94,6 +167,30 @@ export async function startWebServer(options: {
       return
     }
     serveStatic(url.pathname, res)
+  }
+
+  /** Streams a file's bytes into a temporary file; refuses a declared or actual size over the limit. */
+  async function receiveUpload(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+    const name = url.searchParams.get('name') ?? ''
+    if (!name || name.length > 500) {
+      return send(res, 400, { ok: false, error: { code: 'invalid-input', message: 'upload: ?name=FILE is missing' } })
+    }
+    const tooLarge = () =>
+      send(res, 413, {
+        ok: false,
+        error: { code: 'invalid-input', message: `${name}: ${new UploadTooLarge(maxUploadBytes).message}` },
+      })
+    if (Number(req.headers['content-length'] ?? 0) > maxUploadBytes) {
+      req.resume()
+      return tooLarge()
+    }
+    try {
+      const received = await uploads.receive(req, name, maxUploadBytes)
+      return send(res, 200, { ok: true, value: { ...received, name } })
+    } catch (err) {
+      if (err instanceof UploadTooLarge) return tooLarge()
+      throw err
+    }
   }
 
   function serveStatic(pathname: string, res: http.ServerResponse) {
@@ -128,7 +225,11 @@ export async function startWebServer(options: {
     token,
     port,
     url: `http://127.0.0.1:${port}/?token=${token}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      uploads.close()
+      await ownEngine?.close()
+    },
   }
 }
 
@@ -149,6 +250,7 @@ function statusFor(code: string): number {
     case 'unknown-request':
       return 404
     case 'conflict':
+    case 'cancelled':
       return 409
     case 'busy':
       return 503
@@ -164,6 +266,11 @@ function safeEqual(a: string, b: string): boolean {
 }
 
 function readBody(req: http.IncomingMessage): Promise<string | null> {
+  // A declared size over the limit is refused before a byte is read.
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+    req.resume()
+    return Promise.resolve(null)
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0

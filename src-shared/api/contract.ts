@@ -107,6 +107,8 @@ export const contract = {
 
   'trash.list': op<TrashEntry[]>()(empty),
   'trash.restore': op<{ restored: string }>()(byId),
+  /** Deletes everything in the trash for good (marked generations in chunks, with progress). */
+  'trash.empty': op<{ removed: number }>()(empty),
 
   'timeline.get': op<TimelineView>()(z.object({ projectIds: z.array(s.id).optional() }).strict()),
   'compare.get': op<CompareView>()(
@@ -119,8 +121,13 @@ export const contract = {
       .object({
         format: z.enum(['lm-eval', 'inspect', 'csv']),
         fileName: z.string().min(1).max(500),
-        /** The file's bytes, base64: the renderer never gets a path to read. */
-        contentBase64: z.string(),
+        /**
+         * The file: its bytes as base64 (small files, tests), or `upload`, the id the
+         * door gave for a file it holds (the desktop's open dialog, web mode's upload).
+         * The renderer never names a path.
+         */
+        contentBase64: z.string().optional(),
+        upload: z.string().max(100).optional(),
         generationId: s.id,
         role: z.enum(['baseline', 'aligned']),
         /** Import even though the same file (by hash) was imported before. */
@@ -138,7 +145,13 @@ export const contract = {
   ),
   'backup.export': op<ExportResult>()(empty),
   'backup.restore': op<{ projects: number }>()(
-    z.object({ fileName: z.string().min(1), contentBase64: z.string() }).strict(),
+    z
+      .object({
+        fileName: z.string().min(1),
+        contentBase64: z.string().optional(),
+        upload: z.string().max(100).optional(),
+      })
+      .strict(),
   ),
   'reports.export': op<ExportResult>()(
     z
@@ -189,8 +202,12 @@ export function isApiName(name: unknown): name is ApiName {
 export type ApiResponse<T> = { ok: true; value: T } | { ok: false; error: ApiError }
 
 export interface ApiError {
-  /** 'busy': another process holds the database's write lock past the busy timeout; retry. */
-  code: 'invalid-input' | 'not-found' | 'conflict' | 'invalid-data' | 'unknown-request' | 'busy' | 'internal'
+  /**
+   * 'busy': another process holds the database's write lock past the busy timeout; retry.
+   * 'cancelled': the user stopped long work (an import) before it finished; nothing was written.
+   */
+  code:
+    'invalid-input' | 'not-found' | 'conflict' | 'invalid-data' | 'unknown-request' | 'busy' | 'cancelled' | 'internal'
   message: string
   /** For invalid input: each problem with the field it concerns. */
   issues?: { path: string; message: string }[]

@@ -33,6 +33,8 @@ export interface PdfExportResult {
 export interface ExportResult {
   fileName: string
   mimeType: string
-  /** UTF-8 text for text formats. */
+  /** UTF-8 text for text formats; empty when the engine wrote the file itself (`savedTo`). */
   content: string
+  /** Where the engine wrote the export (a streamed backup to a path a door chose). */
+  savedTo?: string
 }

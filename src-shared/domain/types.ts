@@ -41,6 +41,8 @@ export interface Generation {
   notes: string
   createdAt: string
   updatedAt: string
+  /** Set while the generation is in the trash (it is then hidden everywhere). */
+  deletedAt: string | null
 }
 
 /**

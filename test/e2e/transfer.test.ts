@@ -1,5 +1,5 @@
 /**
- * Import and export in Chromium: an import with a progress bar, a metric whose
+ * Import and export in Chromium: an import whose progress bar moves, one cancelled, a metric whose
  * direction must be asked, a duplicate imported anyway, unmatched benchmarks
  * listed, a file dropped onto the window; the backup downloaded and restored.
  */
@@ -23,6 +23,17 @@ function bigCsv(rows: number): string {
   for (let i = 0; i < rows; i++)
     lines.push(`task_${i},acc,${(0.5 + (i % 50) / 200).toFixed(3)},${(0.49 + (i % 47) / 200).toFixed(3)}`)
   return lines.join('\n') + '\n'
+}
+
+/** Records every state of the progress bar as "label=value" (from before the click: it may show briefly). */
+async function watchProgress(page: Session['page']) {
+  await page.evaluate(() => {
+    const seen = ((window as unknown as { progressSeen: string[] }).progressSeen = [] as string[])
+    new MutationObserver(() => {
+      const bar = document.querySelector('[role="progressbar"]')
+      if (bar) seen.push(`${bar.getAttribute('aria-label') ?? ''}=${bar.getAttribute('aria-valuenow') ?? ''}`)
+    }).observe(document.body, { subtree: true, childList: true, attributes: true })
+  })
 }
 
 describe('import and export, in Chromium', () => {
@@ -56,28 +67,68 @@ describe('import and export, in Chromium', () => {
     const table = page.getByRole('table', { name: 'Benchmark regressions' })
     await expect.poll(() => table.getByRole('row').filter({ hasText: 'weird_eval' }).innerText()).toContain('↓ lower')
 
-    // A larger file: the progress bar shows while it is read, uploaded and processed.
+    // A larger file: the progress bar moves while it is sent and while the engine writes its rows.
     await page.getByRole('button', { name: 'Import results…' }).first().click()
     await dialog
       .locator('#import-file')
-      .setInputFiles({ name: 'big-run.csv', mimeType: 'text/csv', buffer: Buffer.from(bigCsv(20_000)) })
-    // Watch for the progress bar from before the click: a fast import may show it only briefly.
-    await page.evaluate(() => {
-      const seen = ((window as unknown as { progressSeen: string[] }).progressSeen = [] as string[])
-      new MutationObserver(() => {
-        const bar = document.querySelector('[role="progressbar"]')
-        if (bar) seen.push(bar.getAttribute('aria-label') ?? '')
-      }).observe(document.body, { subtree: true, childList: true, attributes: true })
-    })
+      .setInputFiles({ name: 'big-run.csv', mimeType: 'text/csv', buffer: Buffer.from(bigCsv(100_000)) })
+    await watchProgress(page)
     await dialog.getByRole('button', { name: 'Import', exact: true }).click()
-    await dialog.getByText(/Imported 20000 results/).waitFor({ timeout: 60_000 })
+    await dialog.getByText(/Imported 100000 results/).waitFor({ timeout: 90_000 })
     const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen)
-    expect(seen.length).toBeGreaterThan(0)
-    expect(seen.some((label) => /Reading|Uploading|Processing/.test(label))).toBe(true)
+    const processing = new Set(seen.filter((s) => s.startsWith('Processing')).map((s) => s.split('=')[1]))
+    processing.delete('')
+    expect(processing.size, seen.join(' ')).toBeGreaterThanOrEqual(2)
     await dialog.getByRole('button', { name: 'Done' }).click()
-    // 20,002 measurements: the table shows 100 rows a page.
-    await expect.poll(() => page.getByText(/rows 1–100 of 20,002/).count()).toBe(1)
+    // 100,002 measurements: the table shows 100 rows a page.
+    await expect.poll(() => page.getByText(/rows 1–100 of 100,002/).count(), { timeout: 20_000 }).toBe(1)
     expect(await table.getByRole('row').count()).toBe(101)
+    expect(session.errors).toEqual([])
+  })
+
+  it('cancels a running import from its Cancel button: nothing is written', async () => {
+    let ids = { projectId: 0, generationId: 0 }
+    session = await e2e.open({ seed: (app) => (ids = seedProjectWithGeneration(app)) })
+    const { page } = session
+    const count = () => session.app.env.sqlite.prepare('SELECT count(*) AS n FROM benchmark_measurements').get()
+    const before = count()
+    await goto(page, `#/generation/${ids.generationId}`)
+    await page.getByRole('heading', { name: 'Performance tax' }).waitFor()
+    await page.getByRole('button', { name: 'Import results…' }).first().click()
+    const dialog = page.getByRole('dialog', { name: 'Import evaluation results' })
+    await dialog
+      .locator('#import-file')
+      .setInputFiles({ name: 'huge-run.csv', mimeType: 'text/csv', buffer: Buffer.from(bigCsv(400_000)) })
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click()
+    // Cancel once the engine is writing rows (its progress has moved past 0).
+    await page.waitForFunction(
+      () => {
+        const bar = document.querySelector('[role="progressbar"]')
+        return (
+          bar?.getAttribute('aria-label')?.startsWith('Processing') && Number(bar.getAttribute('aria-valuenow')) > 0
+        )
+      },
+      undefined,
+      { timeout: 60_000 },
+    )
+    await dialog.getByRole('button', { name: 'Cancel import' }).click()
+    await dialog
+      .getByRole('alert')
+      .getByText(/cancelled/)
+      .waitFor()
+    // The next write waits for the engine's writer, which has rolled the import back by then.
+    const created = await session.page.evaluate(async () => {
+      const token = sessionStorage.getItem('atax-token') ?? ''
+      const r = await fetch('/api/projects.create', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-atax-token': token },
+        body: JSON.stringify({ name: 'After the cancel' }),
+      })
+      return r.status
+    })
+    expect(created).toBe(200)
+    expect(count()).toEqual(before)
+    expect(session.app.env.sqlite.prepare('SELECT count(*) AS n FROM import_records').get()).toEqual({ n: 0 })
     expect(session.errors).toEqual([])
   })
 
@@ -164,11 +215,18 @@ describe('import and export, in Chromium', () => {
       page.waitForEvent('download'),
       dialog.getByRole('button', { name: 'Download backup' }).click(),
     ])
-    expect(download.suggestedFilename()).toMatch(/^alignment-tax-backup-\d{4}-\d{2}-\d{2}\.json$/)
+    // JSON Lines, streamed by the server from the file the engine wrote.
+    expect(download.suggestedFilename()).toMatch(/^alignment-tax-backup-\d{4}-\d{2}-\d{2}\.jsonl$/)
     const content = fs.readFileSync((await download.path())!, 'utf8')
-    const backup = JSON.parse(content) as { format: string; tables: { projects: { name: string }[] } }
-    expect(backup.format).toBe('alignment-tax-planner-backup')
-    expect(backup.tables.projects.map((p) => p.name)).toEqual(['Backed-up project'])
+    const lines = content
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    expect(lines[0]).toMatchObject({ format: 'alignment-tax-planner-backup', version: 2 })
+    const projects = lines.findIndex((l) => l.table === 'projects')
+    const nameAt = (lines[projects].columns as string[]).indexOf('name')
+    expect(lines[projects + 1][nameAt]).toBe('Backed-up project')
+    expect(lines.at(-1)).toMatchObject({ end: true })
 
     // Rename the project, then restore the backup: the old name comes back.
     await page.getByRole('button', { name: 'Rename' }).click()

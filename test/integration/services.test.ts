@@ -150,8 +150,13 @@ describe('the handler table', () => {
     const measurementsBefore = await ok('measurements.page', { generationId: gens[0].id, limit: 500 })
     expect(measurementsBefore.total).toBeGreaterThan(0)
     const entry = await ok('generations.delete', { id: gens[0].id })
-    expect(count('benchmark_measurements')).toBeLessThan(before.m)
+    // Marked, not copied: its rows stay where they are, and it is hidden everywhere.
+    expect(count('benchmark_measurements')).toBe(before.m)
+    expect(app.env.sqlite.prepare("SELECT count(*) AS n FROM trash WHERE payload <> '{}'").get()).toEqual({ n: 0 })
     expect((await ok('generations.list', { projectId })).map((g: any) => g.ordinal)).toEqual([1])
+    expect((await ok('generations.listAll', {})).map((g: any) => g.id)).not.toContain(gens[0].id)
+    expect((await fail('generations.get', { id: gens[0].id })).code).toBe('not-found')
+    expect((await ok('timeline.get', {})).projects[0].generations).toHaveLength(1)
     await ok('trash.restore', { id: entry.id })
     expect({
       m: count('benchmark_measurements'),
@@ -164,6 +169,36 @@ describe('the handler table', () => {
     expect(detailAfter).toEqual(detailBefore)
     expect(await ok('measurements.page', { generationId: gens[0].id, limit: 500 })).toEqual(measurementsBefore)
     expect(await ok('trash.list', {})).toEqual([])
+  })
+
+  it('empties the trash for good: a marked generation with its rows, in steps, with progress', async () => {
+    const { projectId } = await ok('sample.load', {})
+    const gens = await ok('generations.list', { projectId })
+    const keptMeasurements = (
+      app.env.sqlite
+        .prepare('SELECT count(*) AS n FROM benchmark_measurements WHERE generation_id = ?')
+        .get(gens[1].id) as { n: number }
+    ).n
+    await ok('generations.delete', { id: gens[0].id })
+    await ok('costs.delete', { id: (await ok('costs.list', { generationId: gens[1].id }))[0].id })
+    const fractions: number[] = []
+    const emptied = await dispatch({ ...app.env, onProgress: (f: number) => fractions.push(f) }, 'trash.empty', {})
+    expect(emptied).toEqual({ ok: true, value: { removed: 2 } })
+    expect(count('benchmark_measurements')).toBe(keptMeasurements)
+    expect(count('trash')).toBe(0)
+    expect(app.env.sqlite.prepare('SELECT id FROM generations').all()).toEqual([{ id: gens[1].id }])
+    expect(fractions[0]).toBe(0)
+    expect(fractions.at(-1)).toBe(1)
+    expect(fractions).toEqual([...fractions].sort((x, y) => x - y))
+  })
+
+  it('empties the projects trash, generations in the general trash included', async () => {
+    const { projectId } = await ok('sample.load', {})
+    const gens = await ok('generations.list', { projectId })
+    await ok('generations.delete', { id: gens[0].id })
+    await ok('projects.delete', { id: projectId })
+    expect(await ok('projects.emptyTrash', {})).toEqual({ removed: 1 })
+    for (const table of ['projects', 'generations', 'benchmark_measurements', 'trash']) expect(count(table)).toBe(0)
   })
 
   it('refuses a policy whose fractions add up to more than 1', async () => {

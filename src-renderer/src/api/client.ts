@@ -25,7 +25,17 @@ export class ApiCallError extends Error {
 export interface DesktopShell {
   kind: 'desktop'
   onMenu(callback: (action: string) => void): void
+  /** Progress of long work the engine runs for this window. */
+  onProgress(callback: (progress: { name: string; fraction: number }) => void): void
+  /** Cancels this window's running requests of that name. */
+  cancel(name: string): Promise<{ cancelled: number }>
+  /** The native open dialog: the engine gets the path, the page an upload id and the name. */
+  openFile(
+    filters?: { name: string; extensions: string[] }[],
+  ): Promise<{ chosen: false } | { chosen: true; upload: string; name: string; size: number }>
   saveFile(fileName: string, content: string): Promise<{ saved: boolean; path?: string }>
+  /** The backup, streamed by the engine into the file the native save dialog names. */
+  saveBackup(fileName: string): Promise<{ saved: boolean; path?: string; error?: string }>
   savePdf(fileName: string, html: string): Promise<{ saved: boolean; path?: string }>
 }
 
@@ -36,12 +46,20 @@ declare global {
   }
 }
 
+export interface CallOptions {
+  /** Progress of the work itself (an import's rows), a fraction in [0, 1]. */
+  onProgress?: (fraction: number) => void
+  /** Aborting it cancels the request: nothing is written. */
+  signal?: AbortSignal
+}
+
 /** How a request reaches the handlers. Unit tests plug in the real handler table. */
-export type Transport = (
-  name: ApiName,
-  input: unknown,
-  onUploadProgress?: (fraction: number) => void,
-) => Promise<ApiResponse<unknown>>
+export type Transport = (name: ApiName, input: unknown, options?: CallOptions) => Promise<ApiResponse<unknown>>
+
+const CANCELLED: ApiResponse<never> = {
+  ok: false,
+  error: { code: 'cancelled', message: 'cancelled: nothing was written' },
+}
 
 const TOKEN_KEY = 'atax-token'
 const hasWindow = typeof window !== 'undefined'
@@ -63,6 +81,9 @@ const UNREACHABLE: ApiResponse<never> = {
   error: { code: 'internal', message: 'the app server is not reachable: is `npm run web` still running?' },
 }
 
+const errorOf = (response: ApiResponse<never>): ApiError =>
+  response.ok ? { code: 'internal', message: 'no error' } : response.error
+
 function parseResponse(status: number, text: string): ApiResponse<unknown> {
   try {
     return JSON.parse(text) as ApiResponse<unknown>
@@ -72,26 +93,48 @@ function parseResponse(status: number, text: string): ApiResponse<unknown> {
 }
 
 /**
- * fetch for ordinary requests; XMLHttpRequest when the caller wants upload
- * progress (fetch cannot report it), e.g. a large import.
+ * fetch for ordinary requests. Long work (the caller wants progress or a cancel)
+ * asks for JSON Lines — `{"progress":f}` lines, then the answer — read as they
+ * arrive; aborting closes the connection, which cancels the work on the server.
  */
 function httpTransport(): Transport {
   const token = webToken()
-  return async (name, input, onUploadProgress) => {
+  return async (name, input, options = {}) => {
     const url = `/api/${encodeURIComponent(name)}`
     const body = JSON.stringify(input ?? {})
-    if (onUploadProgress) {
+    if (options.onProgress || options.signal) {
+      const { onProgress, signal } = options
+      if (signal?.aborted) return CANCELLED
       return new Promise((resolve) => {
         const xhr = new XMLHttpRequest()
+        let seen = 0
+        let last: ApiResponse<unknown> | null = null
+        const readLines = () => {
+          const text = xhr.responseText
+          let end: number
+          while ((end = text.indexOf('\n', seen)) >= 0) {
+            const line = text.slice(seen, end)
+            seen = end + 1
+            if (!line) continue
+            const parsed = parseResponse(xhr.status, line) as ApiResponse<unknown> | { progress: number }
+            if ('progress' in parsed) onProgress?.(parsed.progress)
+            else last = parsed
+          }
+        }
         xhr.open('POST', url)
         xhr.setRequestHeader('content-type', 'application/json')
         xhr.setRequestHeader('x-atax-token', token)
-        xhr.upload.onprogress = (event) => {
-          if (event.lengthComputable && event.total > 0) onUploadProgress(event.loaded / event.total)
+        xhr.setRequestHeader('x-atax-progress', '1')
+        xhr.onprogress = readLines
+        xhr.onload = () => {
+          if (xhr.getResponseHeader('content-type')?.includes('ndjson')) {
+            readLines()
+            resolve(last ?? parseResponse(xhr.status, ''))
+          } else resolve(parseResponse(xhr.status, xhr.responseText))
         }
-        xhr.upload.onload = () => onUploadProgress(1)
-        xhr.onload = () => resolve(parseResponse(xhr.status, xhr.responseText))
         xhr.onerror = () => resolve(UNREACHABLE)
+        xhr.onabort = () => resolve(CANCELLED)
+        signal?.addEventListener('abort', () => xhr.abort(), { once: true })
         xhr.send(body)
       })
     }
@@ -114,11 +157,25 @@ function defaultTransport(): Transport {
     return async () => ({ ok: false, error: { code: 'internal', message: 'no API transport outside a window' } })
   }
   const desktop = window.api
-  if (desktop) {
-    return async (name, input, onUploadProgress) => {
-      // IPC carries the whole request at once: report the upload as done.
-      onUploadProgress?.(1)
-      return desktop[name](input)
+  const shell = window.shell
+  if (desktop && shell) {
+    const listeners = new Map<string, Set<(fraction: number) => void>>()
+    shell.onProgress(({ name, fraction }) => listeners.get(name)?.forEach((listener) => listener(fraction)))
+    return async (name, input, options = {}) => {
+      const { onProgress, signal } = options
+      if (signal?.aborted) return CANCELLED
+      if (onProgress) {
+        if (!listeners.has(name)) listeners.set(name, new Set())
+        listeners.get(name)!.add(onProgress)
+      }
+      const cancel = () => void shell.cancel(name)
+      signal?.addEventListener('abort', cancel, { once: true })
+      try {
+        return await desktop[name](input)
+      } finally {
+        if (onProgress) listeners.get(name)?.delete(onProgress)
+        signal?.removeEventListener('abort', cancel)
+      }
     }
   }
   return httpTransport()
@@ -131,9 +188,9 @@ export function useTransport(next: Transport): void {
   transport = next
 }
 
-async function call(name: ApiName, input: unknown, onUploadProgress?: (fraction: number) => void): Promise<unknown> {
+async function call(name: ApiName, input: unknown, options?: CallOptions): Promise<unknown> {
   transport ??= defaultTransport()
-  const response = await transport(name, input, onUploadProgress)
+  const response = await transport(name, input, options)
   if (!response.ok) throw new ApiCallError(name, response.error)
   return response.value
 }
@@ -146,13 +203,70 @@ function makeClient(): ApiClient {
 
 export const api: ApiClient = makeClient()
 
-/** The same request as `api[name]`, reporting upload progress as a fraction in [0, 1]. */
-export function callWithUploadProgress<N extends ApiName>(
+/** The same request as `api[name]`, for long work: with the engine's progress and a cancel. */
+export function callLong<N extends ApiName>(
   name: N,
   input: Parameters<ApiClient[N]>[0],
-  onUploadProgress: (fraction: number) => void,
+  options: CallOptions,
 ): ReturnType<ApiClient[N]> {
-  return call(name, input, onUploadProgress) as ReturnType<ApiClient[N]>
+  return call(name, input, options) as ReturnType<ApiClient[N]>
+}
+
+/**
+ * Web mode: the backup as a Blob, streamed by the server from the file the engine
+ * wrote (never one string in this page); null where there is no such route (desktop).
+ */
+export async function downloadBackup(): Promise<{ blob: Blob; fileName: string } | null> {
+  if (!hasWindow || window.api) return null
+  let response: Response
+  try {
+    response = await fetch('/api/backup.export', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-atax-token': webToken(), 'x-atax-download': '1' },
+      body: '{}',
+    })
+  } catch {
+    throw new ApiCallError('backup.export', errorOf(UNREACHABLE))
+  }
+  if (!response.ok || !response.headers.get('content-type')?.includes('ndjson')) {
+    const answer = parseResponse(response.status, await response.text())
+    throw new ApiCallError('backup.export', errorOf(answer as ApiResponse<never>))
+  }
+  const fileName = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'backup.jsonl'
+  return { blob: await response.blob(), fileName }
+}
+
+/**
+ * Web mode: streams a file's bytes to the server (`POST /upload`; the browser reads
+ * the file as it sends it, no base64, no whole-file string) and returns the upload
+ * id a request then names. Null where there is no upload route (the desktop app,
+ * whose open dialog hands the engine a path instead).
+ */
+export function uploadFile(
+  file: Blob,
+  name: string,
+  options: { onProgress?: (fraction: number) => void; signal?: AbortSignal } = {},
+): Promise<string | null> {
+  if (!hasWindow || window.api) return Promise.resolve(null)
+  const token = webToken()
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', `/upload?name=${encodeURIComponent(name)}`)
+    xhr.setRequestHeader('content-type', 'application/octet-stream')
+    xhr.setRequestHeader('x-atax-token', token)
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) options.onProgress?.(event.loaded / event.total)
+    }
+    xhr.onload = () => {
+      const response = parseResponse(xhr.status, xhr.responseText)
+      if (response.ok) resolve((response.value as { upload: string }).upload)
+      else reject(new ApiCallError('upload', response.error))
+    }
+    xhr.onerror = () => reject(new ApiCallError('upload', errorOf(UNREACHABLE)))
+    xhr.onabort = () => reject(new ApiCallError('upload', errorOf(CANCELLED)))
+    options.signal?.addEventListener('abort', () => xhr.abort(), { once: true })
+    xhr.send(file)
+  })
 }
 
 export const desktopShell: DesktopShell | null = hasWindow ? (window.shell ?? null) : null

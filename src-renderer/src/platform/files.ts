@@ -5,6 +5,21 @@
  */
 import { desktopShell } from '../api/client'
 
+/** True in the desktop app, whose native open dialog hands files to the engine by path. */
+export const hasNativeFileDialog = desktopShell !== null
+
+/**
+ * The desktop app's open dialog: the page gets the file's name, size and an upload
+ * id (the shell keeps the path and the engine reads it); null when cancelled or in a browser.
+ */
+export async function chooseFileNatively(
+  filters: { name: string; extensions: string[] }[],
+): Promise<{ name: string; size: number; upload: string } | null> {
+  if (!desktopShell) return null
+  const choice = await desktopShell.openFile(filters)
+  return choice.chosen ? { name: choice.name, size: choice.size, upload: choice.upload } : null
+}
+
 /** The file's bytes as base64, reporting read progress as a fraction. */
 export function readFileBase64(file: Blob, onProgress?: (fraction: number) => void): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -21,6 +36,17 @@ export function readFileBase64(file: Blob, onProgress?: (fraction: number) => vo
   })
 }
 
+/**
+ * The desktop app's backup: the native save dialog names the file and the engine
+ * streams the backup into it (the page never holds it). Null in a browser.
+ */
+export async function saveBackupNatively(fileName: string): Promise<{ saved: boolean; where: string } | null> {
+  if (!desktopShell) return null
+  const result = await desktopShell.saveBackup(fileName)
+  if (result.error) throw new Error(result.error)
+  return { saved: result.saved, where: result.path ?? fileName }
+}
+
 /** Saves text: the native save dialog in the desktop app, a download in the browser. */
 export async function saveText(
   fileName: string,
@@ -31,7 +57,12 @@ export async function saveText(
     const result = await desktopShell.saveFile(fileName, content)
     return { saved: result.saved, where: result.path ?? fileName }
   }
-  const url = URL.createObjectURL(new Blob([content], { type: mimeType }))
+  return downloadBlob(fileName, new Blob([content], { type: mimeType }))
+}
+
+/** A browser download of a Blob (no string copy of it). */
+export function downloadBlob(fileName: string, blob: Blob): { saved: boolean; where: string } {
+  const url = URL.createObjectURL(blob)
   const link = document.createElement('a')
   link.href = url
   link.download = fileName

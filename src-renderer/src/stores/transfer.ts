@@ -7,19 +7,28 @@ import { ref } from 'vue'
 import type { ApiInput } from '../../../src-shared/api/contract'
 import type { ExportResult, ImportResult } from '../../../src-shared/api/transfer'
 import type { Direction } from '../../../src-shared/domain/types'
-import { api, callWithUploadProgress, desktopShell } from '../api/client'
-import { saveBase64, savePdf, saveText } from '../platform/files'
+import { api, callLong, desktopShell, downloadBackup, uploadFile } from '../api/client'
+import { downloadBlob, readFileBase64, saveBackupNatively, saveBase64, savePdf, saveText } from '../platform/files'
 import { useGenerationsStore } from './generations'
 import { useMeasurementsStore } from './measurements'
 import { useProjectsStore } from './projects'
 
 export type ImportPhase = 'idle' | 'reading' | 'uploading' | 'processing' | 'done' | 'failed'
-export type ImportRequest = Omit<ApiInput<'imports.run'>, 'contentBase64'> & { contentBase64: string }
+/**
+ * An import: the API's input naming its file by `upload` (the desktop's open dialog)
+ * or `contentBase64`, or neither when `file` (a browser File) is given: the store
+ * then uploads it (web mode: streamed, no base64) or, in the desktop app, where a
+ * dropped file has no upload route, reads it as base64.
+ */
+export type ImportRequest = ApiInput<'imports.run'> & { file?: Blob }
 
 export const useTransferStore = defineStore('transfer', () => {
   const phase = ref<ImportPhase>('idle')
-  /** Upload progress in [0, 1]; null while the server works (indeterminate). */
+  /** Progress in [0, 1] of the upload, then of the import itself; null when unknown. */
   const progress = ref<number | null>(null)
+  let running: AbortController | null = null
+  /** Progress in [0, 1] of a backup restore (checking, then replacing); null when none runs. */
+  const backupProgress = ref<number | null>(null)
   const result = ref<ImportResult | null>(null)
   const error = ref<string | null>(null)
   let lastRequest: ImportRequest | null = null
@@ -41,13 +50,21 @@ export const useTransferStore = defineStore('transfer', () => {
     progress.value = 0
     result.value = null
     error.value = null
+    const controller = new AbortController()
+    running = controller
     try {
-      const answer = await callWithUploadProgress('imports.run', request, (fraction) => {
-        progress.value = fraction
-        if (fraction >= 1) {
-          phase.value = 'processing'
-          progress.value = null
-        }
+      const { file, ...input } = request
+      if (file && input.upload === undefined && input.contentBase64 === undefined) {
+        const onProgress = (fraction: number) => (progress.value = fraction)
+        const upload = await uploadFile(file, input.fileName, { onProgress, signal: controller.signal })
+        if (upload !== null) input.upload = upload
+        else input.contentBase64 = await readFileBase64(file, onProgress)
+      }
+      phase.value = 'processing'
+      progress.value = null
+      const answer = await callLong('imports.run', input, {
+        signal: controller.signal,
+        onProgress: (fraction) => (progress.value = fraction),
       })
       result.value = answer
       phase.value = 'done'
@@ -57,7 +74,14 @@ export const useTransferStore = defineStore('transfer', () => {
       phase.value = 'failed'
       error.value = (err as Error).message
       throw err
+    } finally {
+      if (running === controller) running = null
     }
+  }
+
+  /** Stops the running import (the Cancel button): nothing is written. */
+  function cancel() {
+    running?.abort()
   }
 
   /** Runs the last import again with the directions the user chose. */
@@ -80,6 +104,14 @@ export const useTransferStore = defineStore('transfer', () => {
     return api['backup.export']({})
   }
 
+  /** The backup where the user chooses: streamed by the engine in the desktop app, a download in a browser. */
+  async function saveBackup() {
+    const native = await saveBackupNatively(`alignment-tax-backup-${new Date().toISOString().slice(0, 10)}.jsonl`)
+    if (native) return native
+    const download = await downloadBackup()
+    return download ? downloadBlob(download.fileName, download.blob) : save(await exportBackup())
+  }
+
   /** Saves an export where the user chooses (desktop) or as a download (browser). */
   function save(result: ExportResult) {
     return saveText(result.fileName, result.content, result.mimeType)
@@ -99,8 +131,18 @@ export const useTransferStore = defineStore('transfer', () => {
     return savePdf(html.fileName.replace(/\.html?$/i, '') + '.pdf', html.content)
   }
 
-  async function restoreBackup(fileName: string, contentBase64: string) {
-    const restored = await api['backup.restore']({ fileName, contentBase64 })
+  /** Restores a backup given as base64, or as a File (uploaded in web mode, base64 in the desktop app). */
+  async function restoreBackup(fileName: string, content: string | Blob) {
+    let input: ApiInput<'backup.restore'> = { fileName }
+    if (typeof content === 'string') input.contentBase64 = content
+    else {
+      const upload = await uploadFile(content, fileName)
+      input = upload !== null ? { fileName, upload } : { fileName, contentBase64: await readFileBase64(content) }
+    }
+    backupProgress.value = 0
+    const restored = await callLong('backup.restore', input, {
+      onProgress: (fraction) => (backupProgress.value = fraction),
+    }).finally(() => (backupProgress.value = null))
     await Promise.all([projects.refresh(), generations.loadAll()])
     return restored
   }
@@ -108,14 +150,17 @@ export const useTransferStore = defineStore('transfer', () => {
   return {
     phase,
     progress,
+    backupProgress,
     result,
     error,
     reset,
     runImport,
+    cancel,
     rerunWithDirections,
     rerunForced,
     exportReport,
     exportBackup,
+    saveBackup,
     save,
     exportPdf,
     restoreBackup,

@@ -1,8 +1,8 @@
 /**
  * Wiring tests of the Electron shell. Electron's binary cannot run on these machines,
  * so the `electron` module is the one stand-in allowed here (vi.mock below): it
- * records what the shell registers. Everything it dispatches to is real (a real
- * SQLite file through the real handler table).
+ * records what the shell registers. Everything it relays to is real (the engine
+ * host's worker threads on a real SQLite file, through the real handler table).
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -10,6 +10,9 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { API_NAMES } from '../../../../src-shared/api/contract'
 import { openTempApp, REPO_ROOT } from '../../../support/tempDb'
+import { startEngineHost, type EngineHost } from '../../../../src-main/engine/host'
+import { bigCsv } from '../../../support/bigCsv'
+import { Uploads } from '../../../../src-main/engine/uploads'
 
 const exposed: Record<string, any> = {}
 const invoked: { channel: string; input: unknown }[] = []
@@ -32,7 +35,16 @@ describe('preload', () => {
     expect(invoked).toEqual([{ channel: 'api:projects.list', input: { includeArchived: true } }])
     // Nothing else: no ipcRenderer, no Node.
     expect(Object.keys(exposed).sort()).toEqual(['api', 'shell'])
-    expect(Object.keys(exposed.shell).sort()).toEqual(['kind', 'onMenu', 'saveFile', 'savePdf'])
+    expect(Object.keys(exposed.shell).sort()).toEqual([
+      'cancel',
+      'kind',
+      'onMenu',
+      'onProgress',
+      'openFile',
+      'saveBackup',
+      'saveFile',
+      'savePdf',
+    ])
   })
 
   it('imports nothing from Node (a sandboxed preload cannot)', () => {
@@ -43,32 +55,123 @@ describe('preload', () => {
 
 describe('IPC handlers', () => {
   let app: ReturnType<typeof openTempApp>
-  beforeEach(() => {
+  let engine: EngineHost
+  beforeEach(async () => {
     app = openTempApp()
+    engine = await startEngineHost({ dbFile: app.file, version: '0.0.0', mode: 'desktop' })
   })
-  afterEach(() => app.close())
+  afterEach(async () => {
+    await engine.close()
+    app.close()
+  })
 
-  it('registers one handler per contract entry and dispatches trusted requests', async () => {
+  /** A window's sender, as the stand-in sees it: its page URL and what it was sent. */
+  const rendererUrl = 'file:///app/out/renderer/index.html'
+  function sender(url = rendererUrl) {
+    const sent: { channel: string; message: any }[] = []
+    return {
+      sent,
+      event: {
+        senderFrame: { url },
+        sender: {
+          id: 1,
+          isDestroyed: () => false,
+          send: (channel: string, message: any): void => {
+            sent.push({ channel, message })
+          },
+        },
+      },
+    }
+  }
+  async function register() {
     const { registerApiHandlers } = await import('../../../../src-main/electron/ipc')
-    const handlers = new Map<string, (event: any, input: unknown) => Promise<any>>()
-    const rendererUrl = 'file:///app/out/renderer/index.html'
+    const handlers = new Map<string, (event: any, input?: unknown) => Promise<any>>()
+    const shellProgress: number[] = []
+    const uploads = new Uploads()
     registerApiHandlers(
       { handle: (channel: string, fn: any) => handlers.set(channel, fn) } as any,
-      app.env,
+      engine,
       rendererUrl,
+      {
+        uploads,
+        onProgress: (fraction) => shellProgress.push(fraction),
+      },
     )
-    expect([...handlers.keys()].sort()).toEqual(API_NAMES.map((n) => `api:${n}`).sort())
+    return { handlers, shellProgress, uploads }
+  }
 
-    const trusted = { senderFrame: { url: rendererUrl } }
+  it('registers one handler per contract entry (and cancel) and relays trusted requests to the engine host', async () => {
+    const { handlers } = await register()
+    expect([...handlers.keys()].sort()).toEqual([...API_NAMES.map((n) => `api:${n}`), 'api:cancel'].sort())
+
+    const trusted = sender().event
     const created = await handlers.get('api:projects.create')!(trusted, { name: 'Via IPC' })
     expect(created.ok).toBe(true)
     const invalid = await handlers.get('api:projects.create')!(trusted, { name: 42 })
     expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid-input' } })
 
-    const untrusted = await handlers.get('api:projects.list')!({ senderFrame: { url: 'https://evil.example/' } }, {})
+    const untrusted = await handlers.get('api:projects.list')!(sender('https://evil.example/').event, {})
     expect(untrusted).toMatchObject({ ok: false, error: { message: expect.stringMatching(/untrusted page/) } })
+    // Written by the engine's worker, read here through a connection of the test's own.
     const rows = app.env.sqlite.prepare('SELECT name FROM projects').all()
     expect(rows).toEqual([{ name: 'Via IPC' }])
+  })
+
+  it('answers a read while an import runs, sends progress to the window, and cancels from the window', async () => {
+    const { handlers, shellProgress, uploads } = await register()
+    const window = sender()
+    const project = await handlers.get('api:projects.create')!(window.event, { name: 'Big' })
+    const generation = await handlers.get('api:generations.create')!(window.event, {
+      projectId: project.value.id,
+      name: 'g1',
+      pretrainedOn: '2024-01-01',
+    })
+    // The open dialog's choice: the shell registers the path, the window gets an id.
+    const csv = path.join(app.dir, 'big.csv')
+    fs.writeFileSync(csv, bigCsv(200_000))
+    const chosen = () => uploads.add(csv).upload
+    const input = {
+      format: 'csv',
+      fileName: 'big.csv',
+      upload: chosen(),
+      generationId: generation.value.id,
+      role: 'baseline',
+      list: 'summary',
+    }
+    const forged = await handlers.get('api:imports.run')!(window.event, { ...input, upload: 'not-an-upload' })
+    expect(forged).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/not a file this app was given/) },
+    })
+    const order: string[] = []
+    let read: Promise<any> | null = null
+    const progressWindow = sender()
+    const originalSend = progressWindow.event.sender.send
+    progressWindow.event.sender.send = (channel: string, message: any) => {
+      originalSend(channel, message)
+      read ??= handlers.get('api:projects.list')!(window.event, {}).then((r) => (order.push('read'), r))
+    }
+    const imported = await handlers.get('api:imports.run')!(progressWindow.event, input)
+    order.push('import')
+    expect(imported).toMatchObject({ ok: true, value: { imported: 200_000 } })
+    expect(await read).toMatchObject({ ok: true, value: [{ name: 'Big' }] })
+    expect(order).toEqual(['read', 'import'])
+    const fractions = progressWindow.sent.filter((m) => m.channel === 'api:progress').map((m) => m.message.fraction)
+    expect(new Set(fractions).size).toBeGreaterThanOrEqual(2)
+    expect(progressWindow.sent[0].message.name).toBe('imports.run')
+    expect(shellProgress.at(-1)).toBe(1)
+
+    // The same file again, forced, cancelled from the window as soon as it is under way.
+    const cancelling = sender()
+    let cancelled: Promise<any> | null = null
+    cancelling.event.sender.send = () => {
+      cancelled ??= handlers.get('api:cancel')!(cancelling.event, 'imports.run')
+    }
+    const before = app.env.sqlite.prepare('SELECT count(*) AS n FROM import_records').get()
+    const result = await handlers.get('api:imports.run')!(cancelling.event, { ...input, upload: chosen(), force: true })
+    expect(await cancelled).toEqual({ cancelled: 1 })
+    expect(result).toMatchObject({ ok: false, error: { code: 'cancelled' } })
+    expect(app.env.sqlite.prepare('SELECT count(*) AS n FROM import_records').get()).toEqual(before)
   })
 })
 

@@ -28,6 +28,7 @@ const generation = (id: number, projectId: number, name: string, ordinal: number
   notes: '',
   createdAt: '',
   updatedAt: '',
+  deletedAt: null,
 })
 
 const items = searchItems(

@@ -27,10 +27,13 @@ const requests: string[] = []
 beforeEach(() => {
   app = openTempApp('web')
   requests.length = 0
-  useTransport(async (name, input, onUploadProgress) => {
+  useTransport(async (name, input, options) => {
     requests.push(name)
-    onUploadProgress?.(1)
-    const response = await dispatch(app.env, name, JSON.parse(JSON.stringify(input ?? {})))
+    const response = await dispatch(
+      { ...app.env, onProgress: options?.onProgress },
+      name,
+      JSON.parse(JSON.stringify(input ?? {})),
+    )
     return JSON.parse(JSON.stringify(response))
   })
   setActivePinia(createPinia())

@@ -1,0 +1,50 @@
+/**
+ * An engine worker: opens the database and runs the handler table for the requests
+ * the host (./host.ts) sends it, one at a time. Progress goes back over the same
+ * port; a cancel is a flag in shared memory, read between rows, because a running
+ * import is synchronous (one SQLite transaction) and cannot read messages.
+ */
+import { parentPort, workerData } from 'node:worker_threads'
+import { openDatabase } from '../db/open'
+import { dispatch, type HandlerEnv } from '../handlers'
+import { ServiceError } from '../services/errors'
+import type { EngineWorkerData, FromWorker, ToWorker } from './protocol'
+
+const data = workerData as EngineWorkerData
+const port = parentPort!
+const post = (message: FromWorker) => port.postMessage(message)
+
+/** Progress is posted when it moves by at least this much: a million rows are not a million messages. */
+const PROGRESS_STEP = 0.01
+
+let env: HandlerEnv
+try {
+  const database = openDatabase(data.dbFile, { readonly: data.role === 'reader' })
+  env = { db: database.db, sqlite: database.sqlite, version: data.version, dbFile: database.file, mode: data.mode }
+  post({ type: 'ready' })
+} catch (err) {
+  post({ type: 'failed', message: (err as Error).message })
+  process.exit(1)
+}
+
+port.on('message', async (message: ToWorker) => {
+  if (message.type !== 'request') return
+  const cancelled = new Int32Array(message.cancel)
+  let last = -1
+  const requestEnv: HandlerEnv = {
+    ...env,
+    inputFile: message.file,
+    outputFile: message.output,
+    onProgress: (fraction) => {
+      if (Atomics.load(cancelled, 0) === 1) {
+        throw new ServiceError('cancelled', `${message.name} was cancelled: nothing was written`)
+      }
+      if (fraction >= 1 || fraction - last >= PROGRESS_STEP) {
+        last = fraction
+        post({ type: 'progress', id: message.id, fraction })
+      }
+    },
+  }
+  const response = await dispatch(requestEnv, message.name, message.input)
+  post({ type: 'response', id: message.id, response })
+})

@@ -1,0 +1,313 @@
+/**
+ * The streaming backup (version 2): JSON Lines, written and read a chunk at a time,
+ * so a backup of millions of rows never sits in memory as one string or one object.
+ *
+ *   {"format":"alignment-tax-planner-backup","version":2,"exportedAt":"2026-…"}
+ *   {"table":"projects","columns":["id","name",…]}
+ *   [1,"RLHF pipeline",…]                  one line per row, values in column order
+ *   {"table":"generations","columns":[…]}
+ *   …
+ *   {"table":"sqlite_sequence","columns":["name","seq"]}
+ *   {"end":true,"rows":12345}               guards against a truncated file
+ *
+ * Restoring reads the file twice: first every line is checked (tables, columns,
+ * values, the end line), and only then is the data replaced, in one transaction.
+ * Version 1 backups (one JSON object) still restore through ./backup.ts.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { StringDecoder } from 'node:string_decoder'
+import { BACKUP_FORMAT, BACKUP_TABLES, checkBackupRow, restoreBackup, SEQUENCES } from './backup'
+import type { ServiceContext } from './context'
+import { ServiceError } from './errors'
+
+export const STREAMING_BACKUP_VERSION = 2
+
+type Value = string | number | null
+/** Where a backup is read from: a file on disk (the usual way) or bytes already in memory. */
+export type BackupSource = { file: string } | { bytes: Uint8Array }
+
+const CHUNK_BYTES = 1 << 20
+
+/** Writes the backup to `file` (through a temporary file beside it: never half-written). */
+export function writeBackupFile(
+  ctx: ServiceContext,
+  file: string,
+  onProgress: (fraction: number) => void = () => {},
+): { rows: number; bytes: number } {
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.partial`)
+  const fd = fs.openSync(temporary, 'w')
+  let pending: string[] = []
+  let pendingLength = 0
+  let bytes = 0
+  const flush = () => {
+    const buffer = Buffer.from(pending.join(''))
+    fs.writeSync(fd, buffer)
+    bytes += buffer.length
+    pending = []
+    pendingLength = 0
+  }
+  const line = (text: string) => {
+    pending.push(text, '\n')
+    pendingLength += text.length + 1
+    if (pendingLength >= CHUNK_BYTES) flush()
+  }
+  let rows = 0
+  try {
+    const counts = BACKUP_TABLES.map(
+      (t) => (ctx.sqlite.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n,
+    )
+    const total = counts.reduce((a, b) => a + b, 0) || 1
+    // One read transaction: the backup is one consistent moment even while others write.
+    ctx.sqlite.transaction(() => {
+      line(
+        JSON.stringify({
+          format: BACKUP_FORMAT,
+          version: STREAMING_BACKUP_VERSION,
+          exportedAt: new Date().toISOString(),
+        }),
+      )
+      for (const table of [...BACKUP_TABLES, SEQUENCES]) {
+        const query =
+          table === SEQUENCES
+            ? ctx.sqlite.prepare(`SELECT name, seq FROM ${SEQUENCES} ORDER BY name`)
+            : ctx.sqlite.prepare(`SELECT * FROM "${table}" ORDER BY rowid`)
+        const columns = query.columns().map((c) => c.name)
+        line(JSON.stringify({ table, columns }))
+        for (const row of query.raw().iterate() as IterableIterator<Value[]>) {
+          line(JSON.stringify(row))
+          if (table !== SEQUENCES && ++rows % 50_000 === 0) onProgress(Math.min(rows / total, 0.99))
+        }
+      }
+      line(JSON.stringify({ end: true, rows }))
+    })()
+    flush()
+    fs.closeSync(fd)
+    fs.renameSync(temporary, file)
+  } catch (err) {
+    fs.closeSync(fd)
+    fs.rmSync(temporary, { force: true })
+    throw err
+  }
+  onProgress(1)
+  return { rows, bytes }
+}
+
+/** Calls `onLine` with each line of the source (1-based numbers), reading a chunk at a time. */
+function eachLine(
+  source: BackupSource,
+  onLine: (text: string, lineNumber: number) => void,
+  onProgress?: (fraction: number) => void,
+): void {
+  const decoder = new StringDecoder('utf8')
+  let carry = ''
+  let lineNumber = 0
+  const take = (text: string) => {
+    const lines = (carry + text).split('\n')
+    carry = lines.pop()!
+    for (const l of lines) {
+      lineNumber++
+      const trimmed = l.endsWith('\r') ? l.slice(0, -1) : l
+      if (trimmed.trim()) onLine(trimmed, lineNumber)
+    }
+  }
+  if ('bytes' in source) {
+    for (let at = 0; at < source.bytes.length; at += CHUNK_BYTES) {
+      take(decoder.write(Buffer.from(source.bytes.subarray(at, at + CHUNK_BYTES))))
+      onProgress?.(Math.min((at + CHUNK_BYTES) / source.bytes.length, 1))
+    }
+  } else {
+    const fd = fs.openSync(source.file, 'r')
+    const size = fs.fstatSync(fd).size || 1
+    const buffer = Buffer.alloc(CHUNK_BYTES)
+    let read = 0
+    try {
+      for (;;) {
+        const n = fs.readSync(fd, buffer, 0, CHUNK_BYTES, null)
+        if (n === 0) break
+        read += n
+        take(decoder.write(buffer.subarray(0, n)))
+        onProgress?.(read / size)
+      }
+    } finally {
+      fs.closeSync(fd)
+    }
+  }
+  take(decoder.end() + '\n')
+}
+
+function firstLine(source: BackupSource): string {
+  let head: Buffer
+  if ('bytes' in source) head = Buffer.from(source.bytes.subarray(0, 4096))
+  else {
+    const fd = fs.openSync(source.file, 'r')
+    head = Buffer.alloc(4096)
+    const n = fs.readSync(fd, head, 0, 4096, 0)
+    fs.closeSync(fd)
+    head = head.subarray(0, n)
+  }
+  const text = head.toString('utf8').replace(/^\uFEFF/, '')
+  const end = text.indexOf('\n')
+  return end < 0 ? text : text.slice(0, end)
+}
+
+/** True when the source starts with a version-2 header line. */
+export function isStreamingBackup(source: BackupSource): boolean {
+  try {
+    const header = JSON.parse(firstLine(source)) as { format?: unknown; version?: unknown }
+    return header.format === BACKUP_FORMAT && header.version === STREAMING_BACKUP_VERSION
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Restores any backup: a version-2 JSON Lines file streamed (checked whole first),
+ * a version-1 single JSON object through the original path.
+ */
+export function restoreBackupSource(
+  ctx: ServiceContext,
+  source: BackupSource,
+  fileName: string,
+  onProgress: (fraction: number) => void = () => {},
+): { projects: number } {
+  if (!isStreamingBackup(source)) {
+    const bytes = 'bytes' in source ? source.bytes : fs.readFileSync(source.file)
+    const restored = restoreBackup(ctx, Buffer.from(bytes).toString('utf8'), fileName)
+    onProgress(1)
+    return restored
+  }
+  const known = new Map(
+    [...BACKUP_TABLES].map((t) => [
+      t as string,
+      new Set((ctx.sqlite.prepare(`PRAGMA table_info("${t}")`).all() as { name: string }[]).map((c) => c.name)),
+    ]),
+  )
+  known.set(SEQUENCES, new Set(['name', 'seq']))
+
+  /** Walks the file: checks every line, and hands each row to `onRow` (the second pass). */
+  const walk = (
+    onRow: ((table: string, columns: string[], row: Value[]) => void) | null,
+    progress: (fraction: number) => void,
+  ) => {
+    let table: string | null = null
+    let columns: string[] = []
+    let index = 0
+    let rows = 0
+    let ended = false
+    let projects = 0
+    eachLine(
+      source,
+      (text, lineNumber) => {
+        const where = `${fileName}: line ${lineNumber}`
+        if (ended) throw new ServiceError('invalid-data', `${where}: text after the end line`)
+        let value: unknown
+        try {
+          value = JSON.parse(text)
+        } catch (err) {
+          throw new ServiceError('invalid-data', `${where}: not valid JSON (${(err as Error).message})`)
+        }
+        if (lineNumber === 1) return // the header, checked by isStreamingBackup
+        if (Array.isArray(value)) {
+          if (table === null) throw new ServiceError('invalid-data', `${where}: a row before any table line`)
+          if (value.length !== columns.length) {
+            throw new ServiceError(
+              'invalid-data',
+              `${where}: tables.${table}[${index}] has ${value.length} values for ${columns.length} columns`,
+            )
+          }
+          const row: Record<string, Value> = {}
+          value.forEach((v, i) => {
+            if (v !== null && typeof v !== 'string' && typeof v !== 'number') {
+              throw new ServiceError(
+                'invalid-data',
+                `${where}: tables.${table}[${index}].${columns[i]} must be text, a number or null, got ${JSON.stringify(v)}`,
+              )
+            }
+            row[columns[i]] = v
+          })
+          const problem = checkBackupRow(table, row)
+          if (problem) throw new ServiceError('invalid-data', `${where}: tables.${table}[${index}]${problem}`)
+          if (table === 'projects') projects++
+          if (table !== SEQUENCES) rows++
+          index++
+          onRow?.(table, columns, value as Value[])
+          return
+        }
+        const line = value as { table?: unknown; columns?: unknown; end?: unknown; rows?: unknown }
+        if (line.end === true) {
+          if (line.rows !== rows) {
+            throw new ServiceError(
+              'invalid-data',
+              `${where}: the end line counts ${String(line.rows)} rows, the file holds ${rows}`,
+            )
+          }
+          ended = true
+          return
+        }
+        if (typeof line.table !== 'string' || !known.has(line.table)) {
+          throw new ServiceError('invalid-data', `${where}: tables.${String(line.table)} is not a table of this app`)
+        }
+        if (!Array.isArray(line.columns) || !line.columns.every((c) => typeof c === 'string')) {
+          throw new ServiceError('invalid-data', `${where}: the columns of ${line.table} must be a list of names`)
+        }
+        for (const c of line.columns as string[]) {
+          if (!known.get(line.table)!.has(c)) {
+            throw new ServiceError('invalid-data', `${where}: ${c} is not a column of ${line.table}`)
+          }
+        }
+        table = line.table
+        columns = line.columns as string[]
+        index = 0
+      },
+      progress,
+    )
+    if (!ended) throw new ServiceError('invalid-data', `${fileName}: the file ends before its end line (truncated?)`)
+    return { projects }
+  }
+
+  // Pass 1: everything is checked before anything is replaced.
+  const { projects } = walk(null, (f) => onProgress(f * 0.5))
+
+  // A copy of the current file first, so a restore can itself be undone.
+  if (ctx.sqlite.name && ctx.sqlite.name !== ':memory:') {
+    const copy = `${ctx.sqlite.name}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}.bak`
+    ctx.sqlite.prepare('VACUUM INTO ?').run(copy)
+  }
+  ctx.sqlite.transaction(() => {
+    for (const table of [...BACKUP_TABLES].reverse()) ctx.sqlite.prepare(`DELETE FROM "${table}"`).run()
+    ctx.sqlite.prepare(`DELETE FROM ${SEQUENCES}`).run()
+    const statements = new Map<string, ReturnType<typeof ctx.sqlite.prepare>>()
+    const raise = ctx.sqlite.prepare(`UPDATE ${SEQUENCES} SET seq = max(seq, ?) WHERE name = ?`)
+    const add = ctx.sqlite.prepare(`INSERT INTO ${SEQUENCES} (name, seq) VALUES (?, ?)`)
+    walk(
+      (table, columns, row) => {
+        if (table === SEQUENCES) {
+          // The backup's counters (which count ids now only in the trash) win where higher.
+          if (raise.run(row[1], row[0]).changes === 0) add.run(row[0], row[1])
+          return
+        }
+        const key = `${table}(${columns.join(',')})`
+        let statement = statements.get(key)
+        if (!statement) {
+          statement = ctx.sqlite.prepare(
+            `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+          )
+          statements.set(key, statement)
+        }
+        try {
+          statement.run(row)
+        } catch (err) {
+          throw new ServiceError('invalid-data', `${fileName}: tables.${table}: ${(err as Error).message}`)
+        }
+      },
+      (f) => onProgress(0.5 + f * 0.5),
+    )
+    const fk = ctx.sqlite.prepare('PRAGMA foreign_key_check').all()
+    if (fk.length) {
+      throw new ServiceError('invalid-data', `${fileName}: rows refer to missing parents: ${JSON.stringify(fk[0])}`)
+    }
+  })()
+  onProgress(1)
+  return { projects }
+}

@@ -1,0 +1,163 @@
+/**
+ * The web server relays to the engine host: while one tab's import runs, another
+ * tab's list is answered; progress arrives as JSON Lines; closing the connection
+ * cancels the import and writes nothing. Real HTTP, real workers, a real SQLite file.
+ */
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { startWebServer, type WebServer } from '../../src-main/web/server'
+import { startEngineHost, type EngineHost } from '../../src-main/engine/host'
+import { openTempApp, REPO_ROOT } from '../support/tempDb'
+import { bigCsv } from '../support/bigCsv'
+
+let app: ReturnType<typeof openTempApp>
+let engine: EngineHost
+let web: WebServer
+let generationId: number
+beforeEach(async () => {
+  app = openTempApp('web')
+  const p = app.env.sqlite.prepare("INSERT INTO projects (name) VALUES ('Web') RETURNING id").get() as { id: number }
+  generationId = (
+    app.env.sqlite
+      .prepare(
+        "INSERT INTO generations (project_id, ordinal, name, pretrained_on) VALUES (?, 1, 'g1', '2024-01-01') RETURNING id",
+      )
+      .get(p.id) as { id: number }
+  ).id
+  engine = await startEngineHost({ dbFile: app.file, version: '0.0.0', mode: 'web' })
+  web = await startWebServer({
+    engine,
+    rendererDir: path.join(REPO_ROOT, 'out', 'renderer'),
+    maxUploadBytes: 1_000_000,
+  })
+})
+afterEach(async () => {
+  await web.close()
+  await engine.close()
+  app.close()
+})
+
+const post = (name: string, input: unknown, init: RequestInit & { progress?: boolean } = {}) =>
+  fetch(`http://127.0.0.1:${web.port}/api/${name}`, {
+    method: 'POST',
+    body: JSON.stringify(input),
+    headers: { 'x-atax-token': web.token, ...(init.progress ? { 'x-atax-progress': '1' } : {}) },
+    signal: init.signal,
+  })
+
+const importInput = () => ({
+  format: 'csv',
+  fileName: 'big.csv',
+  contentBase64: bigCsv(200_000).toString('base64'),
+  generationId,
+  role: 'baseline',
+  list: 'summary',
+})
+
+/** Reads a JSON Lines response, calling `onLine` with each parsed line; resolves with the last. */
+async function readLines(response: Response, onLine: (line: any) => void): Promise<any> {
+  const reader = response.body!.getReader()
+  const decoder = new TextDecoder()
+  let buffered = ''
+  let last: any = null
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    buffered += decoder.decode(value, { stream: true })
+    const lines = buffered.split('\n')
+    buffered = lines.pop()!
+    for (const line of lines.filter(Boolean)) {
+      last = JSON.parse(line)
+      onLine(last)
+    }
+  }
+  return last
+}
+
+describe('web server over the engine host', () => {
+  it('answers another tab while an import runs, with progress as JSON Lines', async () => {
+    const order: string[] = []
+    const fractions: number[] = []
+    let read: Promise<any> | null = null
+    const response = await post('imports.run', importInput(), { progress: true })
+    expect(response.headers.get('content-type')).toMatch(/ndjson/)
+    const last = await readLines(response, (line) => {
+      if (typeof line.progress !== 'number') return
+      fractions.push(line.progress)
+      read ??= post('projects.list', {})
+        .then((r) => r.json())
+        .then((r) => (order.push('read'), r))
+    })
+    order.push('import')
+    expect(last).toMatchObject({ ok: true, value: { imported: 200_000 } })
+    expect(await read).toMatchObject({ ok: true, value: [{ name: 'Web' }] })
+    expect(order).toEqual(['read', 'import'])
+    expect(new Set(fractions).size).toBeGreaterThanOrEqual(2)
+  })
+
+  it('an import whose connection closes (the Cancel button) writes nothing', async () => {
+    const before = app.env.sqlite.prepare('SELECT count(*) AS n FROM benchmark_measurements').get()
+    const abort = new AbortController()
+    const response = await post('imports.run', importInput(), { progress: true, signal: abort.signal })
+    await expect(
+      readLines(response, (line) => {
+        if (typeof line.progress === 'number' && line.progress > 0) abort.abort()
+      }),
+    ).rejects.toThrow(/abort/i)
+    // The next write waits for the writer, which has rolled the import back by then.
+    const after = await post('projects.create', { name: 'After' })
+    expect(after.status).toBe(200)
+    expect(app.env.sqlite.prepare('SELECT count(*) AS n FROM benchmark_measurements').get()).toEqual(before)
+    expect(app.env.sqlite.prepare('SELECT count(*) AS n FROM import_records').get()).toEqual({ n: 0 })
+  })
+
+  it('takes a file as a raw upload, then imports it by its upload id; refuses large and unknown uploads', async () => {
+    const upload = (body: Buffer | ReadableStream, headers: Record<string, string> = {}) =>
+      fetch(`http://127.0.0.1:${web.port}/upload?name=run.csv`, {
+        method: 'POST',
+        body,
+        headers: { 'x-atax-token': web.token, ...headers },
+        duplex: 'half',
+      } as RequestInit)
+    const sent = await upload(bigCsv(1_000))
+    const answer = (await sent.json()) as { ok: true; value: { upload: string; size: number; name: string } }
+    expect(answer).toMatchObject({ ok: true, value: { name: 'run.csv', size: bigCsv(1_000).length } })
+    const imported = await post('imports.run', {
+      format: 'csv',
+      fileName: 'run.csv',
+      upload: answer.value.upload,
+      generationId,
+      role: 'baseline',
+    })
+    expect(await imported.json()).toMatchObject({ ok: true, value: { imported: 1_000 } })
+    // Used once: the id is forgotten (and its temporary file removed) once answered.
+    const again = await post('imports.run', {
+      format: 'csv',
+      fileName: 'run.csv',
+      upload: answer.value.upload,
+      generationId,
+      role: 'baseline',
+    })
+    expect(again.status).toBe(400)
+    expect(await again.json()).toMatchObject({
+      error: { message: expect.stringMatching(/not a file this app was given/) },
+    })
+
+    // Over the limit: refused from its declared size, before it is read.
+    const declared = await upload(Buffer.alloc(2_000_000))
+    expect(declared.status).toBe(413)
+    expect(await declared.json()).toMatchObject({ error: { message: expect.stringMatching(/run\.csv.*larger than/) } })
+    // Streamed without a declared size: refused once it passes the limit.
+    const chunk = new Uint8Array(100_000)
+    let left = 30
+    const stream = new ReadableStream({
+      pull(controller) {
+        if (left-- > 0) controller.enqueue(chunk)
+        else controller.close()
+      },
+    })
+    const streamed = await upload(stream as ReadableStream)
+    expect(streamed.status).toBe(413)
+    expect(app.env.sqlite.prepare('SELECT count(*) AS n FROM benchmark_measurements').get()).toEqual({ n: 1_000 })
+  })
+})
