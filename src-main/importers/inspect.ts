@@ -15,7 +15,6 @@
  * `inspect_evals/gsm8k` is kept, so runs of the same task always match); metric = the
  * metric name when the log has one scorer, else `<scorer>/<metric>`.
  */
-import { unzipSync } from 'fflate'
 import {
   isObject,
   jsonPath,
@@ -26,6 +25,7 @@ import {
   type JsonObject,
 } from './json'
 import { knownDirection } from './metricDirections'
+import { readZipEntry } from './zip'
 import { describeValue, importError, type ParsedResult, type ParsedRun } from './types'
 
 const STDERR_METRICS = ['stderr', 'bootstrap_stderr']
@@ -53,18 +53,7 @@ export function parseInspectLog(bytes: Uint8Array, fileName: string): ParsedRun 
 
 /** The header of a `.eval` ZIP; `where` prefixes locations ("header.json, results…"). */
 function readEvalHeader(bytes: Uint8Array, fileName: string): { log: JsonObject; where: string } {
-  let entries: Record<string, Uint8Array>
-  try {
-    entries = unzipSync(bytes, { filter: (entry) => entry.name === HEADER })
-  } catch (e) {
-    throw importError(
-      fileName,
-      'ZIP archive',
-      `cannot be read (${(e as Error).message}): truncated or damaged?`,
-      '<zip>',
-    )
-  }
-  const header = entries[HEADER]
+  const header = readZipEntry(bytes, fileName, HEADER)
   if (!header) {
     // Inspect writes header.json when the eval ends; until then only _journal/ exists.
     throw importError(
