@@ -111,6 +111,7 @@ export const handlers: Handlers = {
       generationId: i.generationId,
       role: i.role,
       force: i.force,
+      strict: i.strict,
       directions: i.directions,
       list: i.list,
       onProgress: env.onProgress,

@@ -439,11 +439,18 @@ const commands: Command[] = [
   {
     words: ['import'],
     usage:
-      'import lm-eval|inspect|csv FILE --project P --gen G --role baseline|aligned [--force] [--direction METRIC=higher|lower ...]\n  import backup FILE',
+      'import lm-eval|inspect|csv FILE --project P --gen G --role baseline|aligned [--force] [--strict] [--direction METRIC=higher|lower ...]\n  import backup FILE',
     summary: 'import evaluation results into a generation, or restore a backup',
-    help: 'A baseline run and an aligned run of the same tasks become benchmark regressions.\nThe same file is not imported twice unless --force. A backup restore replaces all data (a copy of the database is kept beside it).',
+    help: 'A baseline run and an aligned run of the same tasks become benchmark regressions.\nThe same file is not imported twice unless --force. A NaN or Infinity score is skipped with a warning, or refuses the file with --strict. A backup restore replaces all data (a copy of the database is kept beside it).',
     positionals: 2,
-    options: { project: str, gen: str, role: str, force: flag, direction: { type: 'string', multiple: true } },
+    options: {
+      project: str,
+      gen: str,
+      role: str,
+      force: flag,
+      strict: flag,
+      direction: { type: 'string', multiple: true },
+    },
     run: async (c) => {
       const [format, file] = c.positionals
       const bytes = readInput(file)
@@ -480,6 +487,7 @@ const commands: Command[] = [
         generationId,
         role,
         force: c.values.force === true,
+        strict: c.values.strict === true,
         directions,
         // --json promises every benchmark; the human output only counts and samples them.
         list: c.globals.json ? 'full' : 'summary',

@@ -27,7 +27,28 @@ const REPLACEMENTS: Record<string, string> = {
  */
 export function nonFiniteValue(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : value
-  return typeof value === 'string' && value.length === 1 ? SENTINELS[value] : undefined
+  if (typeof value !== 'string') return undefined
+  if (value.length === 1) return SENTINELS[value]
+  // Also written as strings by some tools ("NaN", "Infinity", Python's str(float) "inf").
+  return NON_FINITE_STRINGS[value.trim().toLowerCase()]
+}
+
+const NON_FINITE_STRINGS: Record<string, number> = {
+  nan: NaN,
+  '+nan': NaN,
+  '-nan': NaN,
+  infinity: Infinity,
+  '+infinity': Infinity,
+  inf: Infinity,
+  '+inf': Infinity,
+  '-infinity': -Infinity,
+  '-inf': -Infinity,
+}
+
+/** How the importers treat one non-finite value in an otherwise good file. */
+export interface NonFiniteOptions {
+  /** Refuse the file (true) instead of skipping the metric with a warning (default). */
+  strict?: boolean
 }
 
 /** Deepest nesting of objects and arrays accepted; real results files nest about ten deep. */

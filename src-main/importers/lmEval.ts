@@ -13,7 +13,15 @@
  * an aligned run of the same task line up by name.
  */
 import type { Direction } from '../../src-shared/domain/types'
-import { isObject, jsonPath, jsonType, nonFiniteValue, parseJsonText, type JsonObject } from './json'
+import {
+  isObject,
+  jsonPath,
+  jsonType,
+  nonFiniteValue,
+  parseJsonText,
+  type JsonObject,
+  type NonFiniteOptions,
+} from './json'
 import { knownDirection } from './metricDirections'
 import { decodeUtf8, describeValue, importError, stripBom, type ParsedResult, type ParsedRun } from './types'
 
@@ -22,7 +30,11 @@ const NOT_METRICS = new Set(['alias', 'name', 'sample_len', 'sample_count', 'sam
 
 const STDERR_SUFFIX = '_stderr'
 
-export function parseLmEvalResults(json: string | Uint8Array, fileName: string): ParsedRun {
+export function parseLmEvalResults(
+  json: string | Uint8Array,
+  fileName: string,
+  options: NonFiniteOptions = {},
+): ParsedRun {
   const text = typeof json === 'string' ? stripBom(json) : stripBom(decodeUtf8(json, fileName))
   if (text.trim() === '') throw importError(fileName, 'file', 'is empty (no data)', '')
   const doc = parseJsonText(text, fileName)
@@ -49,7 +61,15 @@ export function parseLmEvalResults(json: string | Uint8Array, fileName: string):
   }
 
   const out: ParsedResult[] = []
-  const context: TaskContext = { fileName, shots, higherIsBetter, groupNames, warnings, out }
+  const context: TaskContext = {
+    fileName,
+    shots,
+    higherIsBetter,
+    groupNames,
+    warnings,
+    out,
+    strict: options.strict === true,
+  }
   for (const task of Object.keys(results)) readTask(context, task, results[task], 'results')
   // Older v0.4 files list group aggregates under `groups`; newer ones repeat them in results.
   if (isObject(doc.groups)) {
@@ -77,6 +97,7 @@ interface TaskContext {
   groupNames: Set<string>
   warnings: string[]
   out: ParsedResult[]
+  strict: boolean
 }
 
 function readTask(ctx: TaskContext, task: string, entry: unknown, section: string): void {
@@ -92,6 +113,7 @@ function readTask(ctx: TaskContext, task: string, entry: unknown, section: strin
   // First pass: sort keys into values and stderrs, both keyed by "metric,filter".
   const values = new Map<string, { metric: string; filter: string | null; value: number }>()
   const stderrs = new Map<string, { key: string; value: unknown }>()
+  const skipped = new Set<string>()
   for (const key of Object.keys(entry)) {
     const raw = entry[key]
     const comma = key.indexOf(',')
@@ -106,7 +128,12 @@ function readTask(ctx: TaskContext, task: string, entry: unknown, section: strin
     const location = jsonPath(section, task, key)
     const nonFinite = nonFiniteValue(raw)
     if (nonFinite !== undefined) {
-      throw importError(fileName, location, `${nonFinite} is not a finite number`, nonFinite)
+      if (ctx.strict) throw importError(fileName, location, `${nonFinite} is not a finite number`, nonFinite)
+      ctx.warnings.push(
+        `${location}: ${task} · ${metricName(metric, filter)} is ${nonFinite}, not a finite number: skipped (strict mode refuses the file)`,
+      )
+      skipped.add(pairKey(metric))
+      continue
     }
     if (typeof raw !== 'number') {
       // "metric,filter" keys are scores by construction, and so is a bare key with a
@@ -120,7 +147,7 @@ function readTask(ctx: TaskContext, task: string, entry: unknown, section: strin
   }
 
   for (const [pair, stderr] of stderrs) {
-    if (!values.has(pair)) {
+    if (!values.has(pair) && !skipped.has(pair)) {
       ctx.warnings.push(`${jsonPath(section, task, stderr.key)}: a standard error without its metric, skipped`)
     }
   }
@@ -136,26 +163,36 @@ function readTask(ctx: TaskContext, task: string, entry: unknown, section: strin
   const taskDirections = ctx.higherIsBetter.get(task)
   for (const [pair, { metric, filter, value }] of values) {
     const stderr = stderrs.get(pair)
-    const name = filter === null || filter === 'none' ? metric : `${metric} (${filter})`
+    const name = metricName(metric, filter)
     const declared = taskDirections?.get(metric)
     const direction: Direction | null = declared === undefined ? knownDirection(metric) : declared ? 'higher' : 'lower'
     ctx.out.push({
       benchmark: task,
       metric: name,
       value,
-      stderr: stderr ? readStderr(fileName, jsonPath(section, task, stderr.key), stderr.value) : null,
+      stderr: stderr ? readStderr(ctx, jsonPath(section, task, stderr.key), stderr.value) : null,
       direction,
       shots,
     })
   }
 }
 
-function readStderr(fileName: string, location: string, raw: unknown): number | null {
+/** `acc,none` → acc; `exact_match,flexible-extract` → exact_match (flexible-extract). */
+function metricName(metric: string, filter: string | null): string {
+  return filter === null || filter === 'none' ? metric : `${metric} (${filter})`
+}
+
+function readStderr(ctx: TaskContext, location: string, raw: unknown): number | null {
+  const { fileName } = ctx
   // lm-eval writes "N/A" where it could not compute one (groups, some metrics).
   if (raw === 'N/A' || raw === null) return null
   const nonFinite = nonFiniteValue(raw)
   if (nonFinite !== undefined) {
-    throw importError(fileName, location, `${nonFinite} is not a finite standard error`, nonFinite)
+    if (ctx.strict) throw importError(fileName, location, `${nonFinite} is not a finite standard error`, nonFinite)
+    ctx.warnings.push(
+      `${location}: the standard error is ${nonFinite}, not a finite number: left out (strict mode refuses the file)`,
+    )
+    return null
   }
   if (typeof raw !== 'number') {
     throw importError(fileName, location, `must be a number or "N/A", found ${jsonType(raw)}`, raw)

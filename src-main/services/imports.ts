@@ -28,6 +28,8 @@ export interface ImportRequest {
   generationId: number
   role: 'baseline' | 'aligned'
   force?: boolean
+  /** Refuse a file holding a non-finite value (NaN, ±Infinity) instead of skipping that metric with a warning. */
+  strict?: boolean
   directions?: Record<string, Direction>
   /** 'full' (default) lists every benchmark written; 'summary' none, and the first unmatched only. */
   list?: 'full' | 'summary'
@@ -94,9 +96,9 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
   // transaction, so a million rows never sit in memory as objects.
   const run =
     req.format === 'lm-eval'
-      ? parseLmEvalResults(req.bytes, req.fileName)
+      ? parseLmEvalResults(req.bytes, req.fileName, { strict: req.strict })
       : req.format === 'inspect'
-        ? parseInspectLog(req.bytes, req.fileName)
+        ? parseInspectLog(req.bytes, req.fileName, { strict: req.strict })
         : null
   const warnings = run?.warnings ?? []
   const directions = req.directions ?? {}

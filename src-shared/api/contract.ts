@@ -125,6 +125,8 @@ export const contract = {
         role: z.enum(['baseline', 'aligned']),
         /** Import even though the same file (by hash) was imported before. */
         force: z.boolean().default(false),
+        /** Refuse a file holding NaN/±Infinity instead of skipping those metrics with a warning. */
+        strict: z.boolean().default(false),
         /** Directions for metrics the file and the known table leave open. */
         directions: z.record(z.string(), s.direction).default({}),
         /**

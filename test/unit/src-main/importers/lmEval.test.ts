@@ -157,28 +157,58 @@ describe('parseLmEvalResults: malformed files are refused with file, place and v
     () =>
       parseLmEvalResults(JSON.stringify(doc), file)
 
-  it('a bare NaN as Python writes it', () => {
+  it('a bare NaN as Python writes it (strict)', () => {
     expectImportError(
-      () => parseLmEvalResults(own('lm-eval-nan-stderr.json'), 'lm-eval-nan-stderr.json'),
+      () => parseLmEvalResults(own('lm-eval-nan-stderr.json'), 'lm-eval-nan-stderr.json', { strict: true }),
       'lm-eval-nan-stderr.json',
       'results.hellaswag.acc_stderr,none',
       'NaN',
     )
   })
 
-  it('NaN and Infinity as metric values', () => {
+  it('NaN and Infinity as metric values (strict)', () => {
+    const strict = { strict: true }
     const text = ownText(V04)
     const nan = text.replace('"acc,none": 0.3993174061433447', '"acc,none": NaN')
-    expectImportError(() => parseLmEvalResults(nan, 'n.json'), 'n.json', 'results.arc_challenge.acc,none', 'NaN')
+    expectImportError(
+      () => parseLmEvalResults(nan, 'n.json', strict),
+      'n.json',
+      'results.arc_challenge.acc,none',
+      'NaN',
+    )
     const inf = text.replace('"acc,none": 0.3993174061433447', '"acc,none": -Infinity')
-    expectImportError(() => parseLmEvalResults(inf, 'i.json'), 'i.json', 'results.arc_challenge.acc,none', '-Infinity')
+    expectImportError(
+      () => parseLmEvalResults(inf, 'i.json', strict),
+      'i.json',
+      'results.arc_challenge.acc,none',
+      '-Infinity',
+    )
     // In a legacy file too.
     expectImportError(
-      () => parseLmEvalResults('{"results": {"arc": {"acc": NaN, "acc_stderr": 0.01}}}', 'l.json'),
+      () => parseLmEvalResults('{"results": {"arc": {"acc": NaN, "acc_stderr": 0.01}}}', 'l.json', strict),
       'l.json',
       'results.arc.acc',
       'NaN',
     )
+  })
+
+  it('without strict, a non-finite metric is skipped and named in the warnings; the rest is imported', () => {
+    const text = ownText(V04)
+    const { results: all, warnings } = parseLmEvalResults(text, 'ok.json')
+    for (const spelled of ['NaN', 'Infinity', '-Infinity', '"Infinity"', '1e999']) {
+      const run = parseLmEvalResults(text.replace('"acc,none": 0.3993174061433447', `"acc,none": ${spelled}`), 'n.json')
+      expect(run.results).toEqual(all.filter((r) => !(r.benchmark === 'arc_challenge' && r.metric === 'acc')))
+      expect(run.warnings).toHaveLength(warnings.length + 1)
+      const added = run.warnings.find((w) => !warnings.includes(w))!
+      expect(added).toContain('results.arc_challenge.acc,none')
+      expect(added).toContain('arc_challenge · acc is ')
+      expect(added).toMatch(/NaN|Infinity/)
+    }
+    // A non-finite standard error leaves the metric without one.
+    const run = parseLmEvalResults(own('lm-eval-nan-stderr.json'), 'lm-eval-nan-stderr.json')
+    const hellaswag = run.results.find((r) => r.benchmark === 'hellaswag' && r.metric === 'acc')!
+    expect(hellaswag.stderr).toBeNull()
+    expect(run.warnings.join('\n')).toContain('acc_stderr,none')
   })
 
   it('NaN where nothing is read (a config) does not matter', () => {
