@@ -27,6 +27,8 @@ export interface ParsedMeasurementRow {
   aligned: number | null
   baselineStderr: number | null
   alignedStderr: number | null
+  /** Benchmark groups, outermost first (see ParsedResult.groupPath); absent = top-level. */
+  groupPath?: string[]
 }
 
 export type CsvImport = { kind: 'measurements'; rows: ParsedMeasurementRow[] } | { kind: 'run'; run: ParsedRun }

@@ -52,13 +52,16 @@ export function parseLmEvalResults(
   const warnings: string[] = []
   const shots = readShots(doc, fileName)
   const higherIsBetter = readHigherIsBetter(doc, fileName)
-  const groupNames = new Set<string>([
-    ...(isObject(doc.group_subtasks) ? Object.keys(doc.group_subtasks) : []),
-    ...(isObject(doc.groups) ? Object.keys(doc.groups) : []),
-  ])
   if (doc.groups !== undefined && doc.groups !== null && !isObject(doc.groups)) {
     throw importError(fileName, 'groups', `must be an object of groups, found ${jsonType(doc.groups)}`, doc.groups)
   }
+  const parents = readParents(doc, results, fileName)
+  const groupNames = new Set<string>([
+    ...(isObject(doc.group_subtasks) ? Object.keys(doc.group_subtasks) : []),
+    ...(isObject(doc.groups) ? Object.keys(doc.groups) : []),
+    ...parents.values(),
+  ])
+  const pathOf = groupPaths(parents, fileName)
 
   const out: ParsedResult[] = []
   const context: TaskContext = {
@@ -66,15 +69,17 @@ export function parseLmEvalResults(
     shots,
     higherIsBetter,
     groupNames,
+    pathOf,
     warnings,
     out,
     strict: options.strict === true,
   }
-  for (const task of Object.keys(results)) readTask(context, task, results[task], 'results')
+  const scored = new Set(Object.keys(results).filter((task) => readTask(context, task, results[task], 'results')))
   // Older v0.4 files list group aggregates under `groups`; newer ones repeat them in results.
   if (isObject(doc.groups)) {
     for (const group of Object.keys(doc.groups)) {
-      if (!(group in results)) readTask(context, group, doc.groups[group], 'groups')
+      // Older files leave the group's row in results without numbers: the aggregate is here.
+      if (!scored.has(group)) readTask(context, group, doc.groups[group], 'groups')
     }
   }
   if (out.length === 0) {
@@ -95,12 +100,14 @@ interface TaskContext {
   shots: (task: string) => number | null
   higherIsBetter: Map<string, Map<string, boolean>>
   groupNames: Set<string>
+  pathOf: (task: string) => string[]
   warnings: string[]
   out: ParsedResult[]
   strict: boolean
 }
 
-function readTask(ctx: TaskContext, task: string, entry: unknown, section: string): void {
+/** Reads one task's metrics; false for a group row without numbers. */
+function readTask(ctx: TaskContext, task: string, entry: unknown, section: string): boolean {
   const { fileName } = ctx
   if (!isObject(entry)) {
     throw importError(
@@ -152,10 +159,9 @@ function readTask(ctx: TaskContext, task: string, entry: unknown, section: strin
     }
   }
   if (values.size === 0) {
-    if (ctx.groupNames.has(task)) {
-      ctx.warnings.push(`${jsonPath(section, task)}: group "${task}" has no aggregate score, skipped`)
-      return
-    }
+    // A group without an aggregate score (older harness versions write `{" ": " ",
+    // "alias": …}`): it has no row, but its subtasks carry it in their group path.
+    if (ctx.groupNames.has(task) && skipped.size === 0) return false
     throw importError(fileName, jsonPath(section, task), `has no metric values, found ${describeValue(entry)}`, entry)
   }
 
@@ -173,7 +179,84 @@ function readTask(ctx: TaskContext, task: string, entry: unknown, section: strin
       stderr: stderr ? readStderr(ctx, jsonPath(section, task, stderr.key), stderr.value) : null,
       direction,
       shots,
+      ...groupPathOf(ctx.pathOf(task)),
     })
+  }
+  return true
+}
+
+const groupPathOf = (path: string[]) => (path.length ? { groupPath: path } : {})
+
+/**
+ * Each task's parent group. v0.4.3+ files list each group's direct subtasks in
+ * `group_subtasks` (nested groups appear as subtasks of their parent). Older v0.4 files
+ * have no such block, but order `results` as a tree and indent each alias by its depth
+ * (`"mmlu"`, `" - stem"`, `"  - anatomy"`): the parent is the nearest shallower entry
+ * before it. Legacy (v0.3) files have no groups.
+ */
+function readParents(doc: JsonObject, results: JsonObject, fileName: string): Map<string, string> {
+  const parents = new Map<string, string>()
+  const listed = doc.group_subtasks
+  if (listed !== undefined && listed !== null) {
+    if (!isObject(listed)) {
+      throw importError(fileName, 'group_subtasks', `must be an object of groups, found ${jsonType(listed)}`, listed)
+    }
+    for (const group of Object.keys(listed)) {
+      const subtasks = listed[group]
+      if (!Array.isArray(subtasks)) {
+        throw importError(
+          fileName,
+          jsonPath('group_subtasks', group),
+          `must be a list of task names, found ${jsonType(subtasks)}`,
+          subtasks,
+        )
+      }
+      subtasks.forEach((subtask, i) => {
+        if (typeof subtask !== 'string') {
+          throw importError(
+            fileName,
+            `${jsonPath('group_subtasks', group)}[${i}]`,
+            `must be a task name, found ${jsonType(subtask)}`,
+            subtask,
+          )
+        }
+        // A task listed under two groups keeps the first: one parent per row.
+        if (subtask !== group && !parents.has(subtask)) parents.set(subtask, group)
+      })
+    }
+    return parents
+  }
+  const stack: Array<{ task: string; depth: number }> = []
+  for (const task of Object.keys(results)) {
+    const entry = results[task]
+    const alias = isObject(entry) ? entry.alias : undefined
+    const indent = typeof alias === 'string' ? /^( *)- /.exec(alias) : null
+    const depth = indent ? indent[1].length : 0
+    while (stack.length && stack[stack.length - 1].depth >= depth) stack.pop()
+    if (depth > 0 && stack.length) parents.set(task, stack[stack.length - 1].task)
+    stack.push({ task, depth })
+  }
+  return parents
+}
+
+/** The groups of a task, outermost first, from the parent map; a cycle is refused. */
+function groupPaths(parents: Map<string, string>, fileName: string): (task: string) => string[] {
+  return (task) => {
+    const path: string[] = []
+    const seen = new Set([task])
+    for (let group = parents.get(task); group !== undefined; group = parents.get(group)) {
+      if (seen.has(group)) {
+        throw importError(
+          fileName,
+          'group_subtasks',
+          `groups contain each other in a loop (${[...seen, group].join(' → ')})`,
+          group,
+        )
+      }
+      seen.add(group)
+      path.unshift(group)
+    }
+    return path
   }
 }
 

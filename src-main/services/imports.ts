@@ -224,7 +224,13 @@ function sideOf(r: ParsedResult, baselineRole: boolean): Row {
     aligned: baselineRole ? null : r.value,
     baselineStderr: baselineRole ? r.stderr : null,
     alignedStderr: baselineRole ? null : r.stderr,
+    groupPath: r.groupPath,
   }
+}
+
+/** The stored form of a group path: a JSON array, or null for a top-level benchmark. */
+function groupPathColumn(path: string[] | undefined): string | null {
+  return path && path.length ? JSON.stringify(path) : null
 }
 
 /**
@@ -234,8 +240,8 @@ function sideOf(r: ParsedResult, baselineRole: boolean): Row {
  * otherwise an upsert fills in the side this run brings and keeps the other.
  */
 function rowWriter(ctx: ServiceContext, generationId: number, importId: number, fileName: string) {
-  const columns = `(generation_id, benchmark, metric, direction, shots, baseline, aligned, baseline_stderr, aligned_stderr, source, import_id)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', ?)`
+  const columns = `(generation_id, benchmark, metric, direction, shots, baseline, aligned, baseline_stderr, aligned_stderr, group_path, source, import_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', ?)`
   const isEmpty = !ctx.sqlite
     .prepare('SELECT 1 FROM benchmark_measurements WHERE generation_id = ? LIMIT 1')
     .get(generationId)
@@ -253,6 +259,7 @@ function rowWriter(ctx: ServiceContext, generationId: number, importId: number, 
           r.aligned,
           r.baselineStderr,
           r.alignedStderr,
+          groupPathColumn(r.groupPath),
           importId,
         )
       } catch (err) {
@@ -270,6 +277,7 @@ function rowWriter(ctx: ServiceContext, generationId: number, importId: number, 
       aligned = coalesce(excluded.aligned, aligned),
       baseline_stderr = CASE WHEN excluded.baseline IS NOT NULL THEN excluded.baseline_stderr ELSE baseline_stderr END,
       aligned_stderr = CASE WHEN excluded.aligned IS NOT NULL THEN excluded.aligned_stderr ELSE aligned_stderr END,
+      group_path = coalesce(excluded.group_path, group_path),
       import_id = excluded.import_id
     RETURNING baseline, aligned`)
   const seen = new Set<string>()
@@ -287,6 +295,7 @@ function rowWriter(ctx: ServiceContext, generationId: number, importId: number, 
       r.aligned,
       r.baselineStderr,
       r.alignedStderr,
+      groupPathColumn(r.groupPath),
       importId,
     ) as {
       baseline: number | null
