@@ -25,8 +25,12 @@ import {
   forecastNextDeployment,
   inferenceTaxFromCurve,
   inferenceTaxFromPolicy,
-  regressionAggregates,
+  headlineSet,
+  parseGroupPath,
+  parseHeadlineChoices,
   taxesInMoney,
+  type Headline,
+  type HeadlineCandidate,
   timeToDeploymentMonths,
   formatMonths,
   formatPct,
@@ -50,32 +54,41 @@ function groupBy<T>(rows: T[], key: (row: T) => number): Map<number, T[]> {
   return map
 }
 
+type CandidateRow = Omit<HeadlineCandidate, 'groupPath'> & { generationId: number; groupPath: string | null }
+
+/**
+ * What the headline needs of every measurement of these generations, in file order (by
+ * id). Raw SQL: only these columns, for up to hundreds of thousands of rows (measurably
+ * faster than mapping full drizzle rows; see npm run bench).
+ */
+function headlineCandidates(ctx: ServiceContext, ids: number[]): Map<number, HeadlineCandidate[]> {
+  const rows = chunked(
+    ids,
+    (chunk) =>
+      ctx.sqlite
+        .prepare(
+          `SELECT id, generation_id AS generationId, benchmark, metric, group_path AS groupPath, baseline, aligned,
+                  baseline_stderr AS baselineStderr, aligned_stderr AS alignedStderr, direction
+           FROM benchmark_measurements WHERE generation_id IN (${chunk.map(() => '?').join(',')}) ORDER BY id`,
+        )
+        .all(...chunk) as CandidateRow[],
+  )
+  const byGeneration = new Map<number, HeadlineCandidate[]>()
+  for (const id of ids) byGeneration.set(id, [])
+  for (const row of rows) byGeneration.get(row.generationId)!.push({ ...row, groupPath: parseGroupPath(row.groupPath) })
+  return byGeneration
+}
+
+/** A generation's headline set (tax/headline.ts) with the user's metric choices. */
+export function headlineOf(ctx: ServiceContext, generation: Generation): Headline {
+  const candidates = headlineCandidates(ctx, [generation.id]).get(generation.id) ?? []
+  return headlineSet(candidates, parseHeadlineChoices(generation.headlineMetrics))
+}
+
 /** Summaries of generations, which must be given in project order (for the shrink). */
 export function summarizeGenerations(ctx: ServiceContext, gens: Generation[]): GenerationSummary[] {
   const ids = gens.map((g) => g.id)
-  // Raw SQL: the only columns the aggregates need, for up to hundreds of thousands of
-  // rows (measurably faster than mapping full drizzle rows; see npm run bench).
-  const measurements = groupBy(
-    chunked(
-      ids,
-      (chunk) =>
-        ctx.sqlite
-          .prepare(
-            `SELECT generation_id AS generationId, baseline, aligned, baseline_stderr AS baselineStderr,
-                  aligned_stderr AS alignedStderr, direction
-           FROM benchmark_measurements WHERE generation_id IN (${chunk.map(() => '?').join(',')})`,
-          )
-          .all(...chunk) as {
-          generationId: number
-          baseline: number | null
-          aligned: number | null
-          baselineStderr: number | null
-          alignedStderr: number | null
-          direction: 'higher' | 'lower'
-        }[],
-    ),
-    (r) => r.generationId,
-  )
+  const measurements = headlineCandidates(ctx, ids)
   const costs = groupBy(
     chunked(ids, (chunk) =>
       ctx.db.select().from(schema.costItems).where(inArray(schema.costItems.generationId, chunk)).all(),
@@ -126,7 +139,10 @@ export function summarizeGenerations(ctx: ServiceContext, gens: Generation[]): G
       costUsd: generation.pretrainCostUsd,
       computePfd: generation.pretrainComputePfd,
     })
-    const agg = regressionAggregates(measurements.get(generation.id) ?? [])
+    const rows = measurements.get(generation.id) ?? []
+    const headline = headlineSet(rows, parseHeadlineChoices(generation.headlineMetrics))
+    const agg = headline.aggregates
+    const paired = rows.reduce((n, r) => (r.baseline !== null && r.aligned !== null ? n + 1 : n), 0)
     const policy = firstPolicy.get(generation.id)
     const inference = policy
       ? inferenceTaxFromPolicy(
@@ -149,9 +165,11 @@ export function summarizeGenerations(ctx: ServiceContext, gens: Generation[]): G
       shrink: shrink ? { ratio: shrink.ratio, pctChange: shrink.pctChange, explanation: shrink.explanation } : null,
       development,
       regressions: {
-        count: agg.count,
-        paired: agg.paired,
-        unpaired: agg.unpaired,
+        count: rows.length,
+        paired,
+        unpaired: rows.length - paired,
+        headlineCount: headline.entries.length,
+        computed: headline.entries.filter((e) => e.computed),
         zeroBaseline: agg.zeroBaseline,
         meanPct: agg.meanPct,
         medianPct: agg.medianPct,
@@ -325,7 +343,7 @@ function matching(generationId: number, filter: string | undefined): SQL {
  */
 export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQuery): MeasurementsPage {
   const { generationId, offset, limit, sort } = query
-  getGeneration(ctx, generationId)
+  const generation = getGeneration(ctx, generationId)
   const where = matching(generationId, query.filter)
   let rows: BenchmarkMeasurement[]
   let total: number
@@ -350,6 +368,7 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
         baselineStderr: measurementsTable.baselineStderr,
         alignedStderr: measurementsTable.alignedStderr,
         direction: measurementsTable.direction,
+        metric: measurementsTable.metric,
       })
       .from(measurementsTable)
       .where(where)
@@ -358,11 +377,20 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
     const candidates = ctx.sqlite
       .prepare(figureInputs.sql)
       .raw()
-      .all(...figureInputs.params) as [number, number | null, number | null, number | null, number | null, Direction][]
+      .all(...figureInputs.params) as [
+      number,
+      number | null,
+      number | null,
+      number | null,
+      number | null,
+      Direction,
+      string,
+    ][]
     total = candidates.length
     const size = new Float64Array(total)
-    candidates.forEach(([, baseline, aligned, baselineStderr, alignedStderr, direction], i) => {
-      const pct = figuresOf({ baseline, aligned, baselineStderr, alignedStderr, direction })?.regressionPct ?? null
+    candidates.forEach(([, baseline, aligned, baselineStderr, alignedStderr, direction, metric], i) => {
+      const pct =
+        figuresOf({ baseline, aligned, baselineStderr, alignedStderr, direction, metric })?.regressionPct ?? null
       size[i] = pct === null ? -1 : Math.abs(pct)
     })
     const ids = largestFirst(size, offset, limit).map((i) => candidates[i][0])
@@ -377,7 +405,8 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
     }
     rows = ids.map((id) => byId.get(id)!)
   }
-  return { rows: rows.map(regressionRow), total, offset, limit }
+  const inHeadline = headlineOf(ctx, generation).measurementIds
+  return { rows: rows.map((m) => regressionRow(m, inHeadline.has(m.id))), total, offset, limit }
 }
 
 /**
@@ -401,7 +430,7 @@ function largestFirst(keys: Float64Array, skip: number, take: number): number[] 
 
 type FigureInputs = Pick<
   BenchmarkMeasurement,
-  'baseline' | 'aligned' | 'baselineStderr' | 'alignedStderr' | 'direction'
+  'baseline' | 'aligned' | 'baselineStderr' | 'alignedStderr' | 'direction' | 'metric'
 >
 
 /** The engine's figures of a measurement with both runs; null with one run only. */
@@ -413,16 +442,25 @@ function figuresOf(x: FigureInputs) {
     baselineStderr: x.baselineStderr,
     alignedStderr: x.alignedStderr,
     direction: x.direction,
+    metric: x.metric,
   })
 }
 
-const UNPAIRED = { regressionPct: null, delta: null, z: null, significant: null, isGain: false } as const
+const UNPAIRED = {
+  regressionPct: null,
+  noRelativeReason: null,
+  delta: null,
+  z: null,
+  significant: null,
+  isGain: false,
+} as const
 
 /** A measurement with its regression and the working in words. */
-export function regressionRow(measurement: BenchmarkMeasurement): RegressionRow {
+export function regressionRow(measurement: BenchmarkMeasurement, inHeadline = false): RegressionRow {
   if (measurement.baseline == null || measurement.aligned == null) {
     return {
       measurement,
+      inHeadline,
       ...UNPAIRED,
       explanation: `only the ${measurement.baseline == null ? 'aligned' : 'baseline'} run is recorded`,
     }
@@ -433,8 +471,9 @@ export function regressionRow(measurement: BenchmarkMeasurement): RegressionRow 
     baselineStderr: measurement.baselineStderr,
     alignedStderr: measurement.alignedStderr,
     direction: measurement.direction,
+    metric: measurement.metric,
   })
-  return { measurement, ...r }
+  return { measurement, inHeadline, ...r }
 }
 
 /**
@@ -447,6 +486,7 @@ export function* measurementFigures(
   generationId: number,
   pageSize = 10_000,
 ): Generator<RegressionRowFigures> {
+  const inHeadline = headlineOf(ctx, getGeneration(ctx, generationId)).measurementIds
   let after: { benchmark: string; metric: string } | null = null
   for (;;) {
     // A row-value comparison: SQLite seeks to it in the (generation, benchmark, metric) index.
@@ -465,10 +505,11 @@ export function* measurementFigures(
       .all()
     for (const measurement of rows) {
       const figures = figuresOf(measurement)
+      const counted = inHeadline.has(measurement.id)
       if (!figures) {
-        yield { measurement, ...UNPAIRED }
+        yield { measurement, inHeadline: counted, ...UNPAIRED }
       } else {
-        yield { measurement, ...figures }
+        yield { measurement, inHeadline: counted, ...figures }
       }
     }
     if (rows.length < pageSize) return
@@ -556,6 +597,7 @@ export function compare(ctx: ServiceContext, generationIds: number[], limit = 50
           baselineStderr: null,
           alignedStderr: null,
           direction: r.direction,
+          metric: r.metric,
         }).regressionPct
       }
     }

@@ -13,6 +13,8 @@ import type {
   Plan,
   Project,
 } from '../domain/types'
+import type { HeadlineEntry } from '../tax/headline'
+import type { NoRelativeReason } from '../tax/regression'
 
 export interface TrashEntry {
   id: number
@@ -24,6 +26,10 @@ export interface TrashEntry {
 export interface RegressionRow {
   measurement: BenchmarkMeasurement
   regressionPct: number | null
+  /** Why a paired row has no regression % (it then shows the change in points); null otherwise. */
+  noRelativeReason: NoRelativeReason | null
+  /** Counted in the generation's headline (one metric per top-level benchmark). */
+  inHeadline: boolean
   delta: number | null
   z: number | null
   significant: boolean | null
@@ -102,12 +108,25 @@ export interface GenerationSummary {
   /** Against the previous generation of the same project. */
   shrink: { ratio: number; pctChange: number; explanation: string } | null
   development: DevelopmentTaxView
+  /**
+   * `count`, `paired` and `unpaired` are over every measurement; the other figures over
+   * the headline set (each top-level benchmark once, by one metric: tax/headline.ts).
+   */
   regressions: {
     count: number
     paired: number
     unpaired: number
-    /** Paired measurements whose baseline is 0 (or too close to 0): no regression %. */
+    /** Benchmarks in the headline. */
+    headlineCount: number
+    /**
+     * Headline entries computed from subtasks (groups without an aggregate score), which
+     * have no row of their own in the measurements table. The others are rows marked
+     * `inHeadline`.
+     */
+    computed: HeadlineEntry[]
+    /** Paired headline entries without a regression % (signed metric, baseline at or near 0). */
     zeroBaseline: number
+    /** The headline mean: over headline entries that have a regression %. */
     meanPct: number | null
     medianPct: number | null
     regressions: number

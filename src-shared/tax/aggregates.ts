@@ -13,6 +13,8 @@ export interface RegressionAggregateInput {
   baselineStderr: number | null
   alignedStderr: number | null
   direction: Direction
+  /** The metric's name: a signed metric (MCC, *_diff) has no percentage. */
+  metric?: string
   /** Weight in weightedMeanPct (≥ 0), default 1. */
   weight?: number
 }
@@ -24,7 +26,10 @@ export interface RegressionAggregates {
   paired: number
   /** Items missing either score, left out of every other figure. */
   unpaired: number
-  /** Paired items with baseline 0 (or too close to 0 for a ratio): counted as regressions or gains, but with no percentage. */
+  /**
+   * Paired items without a percentage (a signed metric, or a baseline at or near 0):
+   * counted as regressions or gains, but out of the mean, median and weighted mean.
+   */
   zeroBaseline: number
   /** Over paired items with a non-zero baseline; null when there are none. */
   meanPct: number | null

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { Direction } from '../../../../src-shared/domain/types'
 import { regressionAggregates, type RegressionAggregateInput } from '../../../../src-shared/tax/aggregates'
 import { TaxInputError } from '../../../../src-shared/tax/errors'
+import { NEAR_ZERO_BASELINE } from '../../../../src-shared/tax/regression'
 
 const item = (
   baseline: number | null,
@@ -149,7 +150,14 @@ describe('regressionAggregates', () => {
         expect(result.paired + result.unpaired).toBe(result.count)
         expect(result.regressions + result.gains).toBeLessThanOrEqual(result.paired)
         const pcts = list
-          .filter((entry) => entry.baseline !== null && entry.aligned !== null && entry.baseline !== 0)
+          // A relative figure needs a baseline above NEAR_ZERO_BASELINE and no negative score.
+          .filter(
+            (entry) =>
+              entry.baseline !== null &&
+              entry.aligned !== null &&
+              entry.baseline > NEAR_ZERO_BASELINE &&
+              entry.aligned >= 0,
+          )
           .map((entry) => {
             const worse =
               entry.direction === 'higher' ? entry.baseline! - entry.aligned! : entry.aligned! - entry.baseline!
