@@ -26,6 +26,7 @@ import { loadSample } from './services/sample'
 import { isFirstRun, setSetting } from './services/settings'
 import { exportBackup, restoreBackup } from './services/backup'
 import { listImports, runImport } from './services/imports'
+import { performanceList, setHeadlineMetric } from './services/headline'
 import { exportReport } from './exporters'
 
 export interface HandlerEnv extends ServiceContext {
@@ -101,6 +102,9 @@ export const handlers: Handlers = {
 
   'timeline.get': (env, i) => summaries.timeline(env, i.projectIds),
   'compare.get': (env, i) => summaries.compare(env, i.generationIds),
+
+  'performance.list': (env, i) => performanceList(env, i.generationId),
+  'performance.setHeadlineMetric': (env, i) => setHeadlineMetric(env, i),
 
   'imports.list': (env, i) => listImports(env, i.projectId),
   'imports.run': (env, i) =>

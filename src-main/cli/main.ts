@@ -24,6 +24,7 @@ import { openApp, type OpenApp } from '../app'
 import { dispatch } from '../handlers'
 import { resolveDbFile } from '../paths'
 import { SAMPLE_PROJECT_NAME } from '../services/sample'
+import { perfCommands } from './perf'
 
 export interface Io {
   stdout: (text: string) => void
@@ -338,6 +339,7 @@ const commands: Command[] = [
         devTaxPctOfPretrainingCost: g.development.pctOfPretrainingCost,
         devComputePfd: g.development.computePfd,
         devComputePctOfPretraining: g.development.pctOfPretrainingCompute,
+        headlineCount: g.regressions.headlineCount,
         meanRegressionPct: g.regressions.meanPct,
         medianRegressionPct: g.regressions.medianPct,
         regressions: g.regressions.regressions,
@@ -558,6 +560,12 @@ const commands: Command[] = [
       }
     },
   },
+  ...perfCommands<CommandContext>({
+    generationIdOf: (c) => generationIdOf(c),
+    required: (c, name) => req(c, name),
+    table: (header, rows) => table(header, rows),
+    usageError: (message) => new UsageError(message),
+  }),
 ]
 
 // ---- helpers for commands ----

@@ -17,7 +17,16 @@ import type {
   Project,
 } from '../domain/types'
 import * as s from './schemas'
-import type { CompareView, GenerationDetail, MeasurementsPage, ProjectSummary, TimelineView, TrashEntry } from './views'
+import type {
+  CompareView,
+  GenerationDetail,
+  HeadlineChoice,
+  MeasurementsPage,
+  PerformanceRow,
+  ProjectSummary,
+  TimelineView,
+  TrashEntry,
+} from './views'
 import type { ExportResult, ImportResult } from './transfer'
 import type { BenchmarkRegression, CurveTax as CurveTaxResult, PolicyTax as PolicyTaxResult } from '../tax'
 
@@ -61,6 +70,18 @@ export const contract = {
   'generations.delete': op<TrashEntry>()(byId),
 
   'measurements.list': op<BenchmarkMeasurement[]>()(byGeneration),
+  /** Every measurement with its parent group, headline flag, regression % and delta (`atax perf list`). */
+  'performance.list': op<PerformanceRow[]>()(byGeneration),
+  /** The metric a benchmark counts by in the headline; metric null returns to the documented rule. */
+  'performance.setHeadlineMetric': op<HeadlineChoice>()(
+    z
+      .object({
+        generationId: s.id,
+        benchmark: z.string().min(1, 'benchmark must not be empty').max(500),
+        metric: z.string().min(1, 'metric must not be empty').max(500).nullable(),
+      })
+      .strict(),
+  ),
   /** One page of a generation's regressions, filtered and sorted by the database: never the whole list. */
   'measurements.page': op<MeasurementsPage>()(
     z

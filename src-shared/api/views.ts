@@ -37,6 +37,30 @@ export interface RegressionRow {
   explanation: string
 }
 
+/** One measurement as `atax perf list` prints it. */
+export interface PerformanceRow {
+  benchmark: string
+  metric: string
+  /** The parent group's name; null for a top-level benchmark. */
+  group: string | null
+  /** Counted in the generation's headline. */
+  inHeadline: boolean
+  baseline: number | null
+  aligned: number | null
+  /** null where no relative figure is given (one run only, signed metric, baseline at or near 0). */
+  regressionPct: number | null
+  /** aligned − baseline in points of the metric; null with one run only. */
+  delta: number | null
+}
+
+/** The headline metric a benchmark now counts by, and why. */
+export interface HeadlineChoice {
+  generationId: number
+  benchmark: string
+  metric: string
+  chosenBy: 'user' | 'table' | 'first'
+}
+
 /** A regression row without its explanation: what bulk exports need (the words cost far more than the figures). */
 export type RegressionRowFigures = Omit<RegressionRow, 'explanation'>
 
