@@ -317,6 +317,8 @@ export interface MeasurementsPageQuery {
   /** Part of the benchmark or metric name, in any case (SQLite's LIKE folds ASCII letters); blank matches everything. */
   filter?: string
   sort: MeasurementSort
+  /** See the contract's `measurements.page`: groups whose subtasks are shown; absent = every row. */
+  expanded?: string[]
 }
 
 const measurementsTable = schema.benchmarkMeasurements
@@ -326,9 +328,33 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
-function matching(generationId: number, filter: string | undefined): SQL {
+/**
+ * The tree order of rows: the group path and the benchmark, joined by a unit separator
+ * (char 31, below every printable character), so a group sorts right before its subtasks.
+ */
+const treeKey = sql`(coalesce(replace(replace(replace(${measurementsTable.groupPath}, '["', ''), '"]', ''), '","', char(31)) || char(31), '') || ${measurementsTable.benchmark})`
+
+/** Rows inside a collapsed group: a group in the row's path that has its own row and is not expanded. */
+function hiddenByCollapse(expanded: string[]): SQL {
+  const open = expanded.length
+    ? sql`AND j.value NOT IN (${sql.join(
+        expanded.map((g) => sql`${g}`),
+        sql`, `,
+      )})`
+    : sql``
+  return sql`NOT EXISTS (SELECT 1 FROM json_each(${measurementsTable.groupPath}) j
+    WHERE j.value IS NOT NULL ${open}
+      AND EXISTS (SELECT 1 FROM benchmark_measurements g
+                  WHERE g.generation_id = ${measurementsTable.generationId} AND g.benchmark = j.value))`
+}
+
+function matching(generationId: number, filter: string | undefined, expanded?: string[]): SQL {
   const text = filter?.trim() ?? ''
-  if (!text) return eq(measurementsTable.generationId, generationId)
+  if (!text) {
+    return expanded
+      ? and(eq(measurementsTable.generationId, generationId), hiddenByCollapse(expanded))!
+      : eq(measurementsTable.generationId, generationId)
+  }
   const pattern = likePattern(text)
   return and(
     eq(measurementsTable.generationId, generationId),
@@ -344,7 +370,7 @@ function matching(generationId: number, filter: string | undefined): SQL {
 export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQuery): MeasurementsPage {
   const { generationId, offset, limit, sort } = query
   const generation = getGeneration(ctx, generationId)
-  const where = matching(generationId, query.filter)
+  const where = matching(generationId, query.filter, query.expanded)
   let rows: BenchmarkMeasurement[]
   let total: number
   if (sort === 'name') {
@@ -353,7 +379,7 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
       .select()
       .from(measurementsTable)
       .where(where)
-      .orderBy(asc(measurementsTable.benchmark), asc(measurementsTable.metric))
+      .orderBy(asc(treeKey), asc(measurementsTable.metric))
       .limit(limit)
       .offset(offset)
       .all()
@@ -406,7 +432,27 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
     rows = ids.map((id) => byId.get(id)!)
   }
   const inHeadline = headlineOf(ctx, generation).measurementIds
-  return { rows: rows.map((m) => regressionRow(m, inHeadline.has(m.id))), total, offset, limit }
+  return {
+    rows: rows.map((m) => regressionRow(m, inHeadline.has(m.id))),
+    groups: collapsibleGroups(ctx, generationId),
+    total,
+    offset,
+    limit,
+  }
+}
+
+/** Groups of a generation that have their own row (and subtasks under them). */
+function collapsibleGroups(ctx: ServiceContext, generationId: number): string[] {
+  return (
+    ctx.sqlite
+      .prepare(
+        `SELECT DISTINCT j.value AS name FROM benchmark_measurements m, json_each(m.group_path) j
+          WHERE m.generation_id = ? AND m.group_path IS NOT NULL
+            AND EXISTS (SELECT 1 FROM benchmark_measurements g WHERE g.generation_id = m.generation_id AND g.benchmark = j.value)
+          ORDER BY name`,
+      )
+      .all(generationId) as { name: string }[]
+  ).map((r) => r.name)
 }
 
 /**

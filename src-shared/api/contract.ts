@@ -97,6 +97,12 @@ export const contract = {
         /** Part of the benchmark or metric name, in any case; % and _ are literal characters. */
         filter: z.string().max(200, 'filter must be at most 200 characters').optional(),
         sort: z.enum(['name', 'largest-change'], { error: "sort must be 'name' or 'largest-change'" }).default('name'),
+        /**
+         * Collapsible groups (the app's table): given, a group that has its own
+         * (aggregate) row hides its subtasks unless named here. Absent: every row. A
+         * filter shows every match.
+         */
+        expanded: z.array(z.string().max(500)).max(1000, 'expanded must name at most 1000 groups').optional(),
       })
       .strict(),
   ),

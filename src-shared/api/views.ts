@@ -64,12 +64,17 @@ export interface HeadlineChoice {
 /** A regression row without its explanation: what bulk exports need (the words cost far more than the figures). */
 export type RegressionRowFigures = Omit<RegressionRow, 'explanation'>
 
-/** The order of a page of measurements: by benchmark then metric, or the largest |regression %| first. */
+/**
+ * The order of a page of measurements: by name (a group's subtasks right after it, a
+ * tree: mmlu, mmlu_stem, mmlu_anatomy, …) then metric, or the largest |regression %| first.
+ */
 export type MeasurementSort = 'name' | 'largest-change'
 
 /** One page of a generation's benchmark regressions (`measurements.page`). */
 export interface MeasurementsPage {
   rows: RegressionRow[]
+  /** Groups of the generation that have their own (aggregate) row, and so can be collapsed. */
+  groups: string[]
   /** Measurements matching the filter, on every page. */
   total: number
   offset: number
