@@ -27,6 +27,7 @@ import { isFirstRun, setSetting } from './services/settings'
 import { exportBackup, restoreBackup } from './services/backup'
 import { listImports, runImport } from './services/imports'
 import { performanceList, setHeadlineMetric } from './services/headline'
+import { runFolderImport } from './services/folderImport'
 import { exportReport } from './exporters'
 
 export interface HandlerEnv extends ServiceContext {
@@ -120,6 +121,20 @@ export const handlers: Handlers = {
       list: i.list,
       onProgress: env.onProgress,
     }),
+  'imports.runFolder': (env, i) => {
+    const bytes = new Map(i.files.map((f) => [f.path, f.contentBase64]))
+    return runFolderImport(env, {
+      format: i.format,
+      folderName: i.folderName,
+      paths: i.files.map((f) => f.path),
+      read: (p) => Buffer.from(bytes.get(p) ?? '', 'base64'),
+      generationId: i.generationId,
+      role: i.role,
+      force: i.force,
+      strict: i.strict,
+      directions: i.directions,
+    })
+  },
   'backup.export': (env) => exportBackup(env),
   'backup.restore': (env, i) => restoreBackup(env, Buffer.from(i.contentBase64, 'base64').toString('utf8'), i.fileName),
   'reports.export': (env, i) => exportReport(env, i.format, i.projectId),

@@ -25,6 +25,7 @@ import { dispatch } from '../handlers'
 import { resolveDbFile } from '../paths'
 import { SAMPLE_PROJECT_NAME } from '../services/sample'
 import { perfCommands } from './perf'
+import { folderImportLines, isDirectory, readFolder } from './importFolder'
 
 export interface Io {
   stdout: (text: string) => void
@@ -441,7 +442,7 @@ const commands: Command[] = [
   {
     words: ['import'],
     usage:
-      'import lm-eval|inspect|csv FILE --project P --gen G --role baseline|aligned [--force] [--strict] [--direction METRIC=higher|lower ...]\n  import backup FILE',
+      'import lm-eval|inspect|csv FILE --project P --gen G --role baseline|aligned [--force] [--strict] [--direction METRIC=higher|lower ...]\n  import lm-eval|inspect DIR … (a folder: the newest results_*.json per model folder, or every Inspect log; one transaction)\n  import backup FILE',
     summary: 'import evaluation results into a generation, or restore a backup',
     help: 'A baseline run and an aligned run of the same tasks become benchmark regressions.\nThe same file is not imported twice unless --force. A NaN or Infinity score is skipped with a warning, or refuses the file with --strict. A backup restore replaces all data (a copy of the database is kept beside it).',
     positionals: 2,
@@ -455,7 +456,8 @@ const commands: Command[] = [
     },
     run: async (c) => {
       const [format, file] = c.positionals
-      const bytes = readInput(file)
+      const folder = (format === 'lm-eval' || format === 'inspect') && isDirectory(file)
+      const bytes = folder ? new Uint8Array() : readInput(file)
       if (format === 'backup') {
         const r = await c.call('backup.restore', {
           fileName: path.basename(file),
@@ -478,6 +480,24 @@ const commands: Command[] = [
         directions[metric] = dir
       }
       const generationId = await generationIdOf(c)
+      if (folder) {
+        const r = await c.call('imports.runFolder', {
+          format,
+          ...readFolder(file, format),
+          generationId,
+          role,
+          force: c.values.force === true,
+          strict: c.values.strict === true,
+          directions,
+        })
+        if (r.needsDirection.length) {
+          throw new DataError(
+            `${file}: the direction of ${r.needsDirection.join(', ')} is unknown: pass --direction METRIC=higher|lower (nothing was written)`,
+          )
+        }
+        c.print(folderImportLines(file, r).join('\n'), r)
+        return
+      }
       const showProgress = c.io.stderrIsTty && !c.globals.json
       const env = c.app().env
       if (showProgress)

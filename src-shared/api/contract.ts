@@ -27,7 +27,7 @@ import type {
   TimelineView,
   TrashEntry,
 } from './views'
-import type { ExportResult, ImportResult } from './transfer'
+import type { ExportResult, FolderImportResult, ImportResult } from './transfer'
 import type { BenchmarkRegression, CurveTax as CurveTaxResult, PolicyTax as PolicyTaxResult } from '../tax'
 
 /** Declares one operation: its input schema, and (as a type only) its result. */
@@ -162,6 +162,27 @@ export const contract = {
          * million rows, and the window shows counts.
          */
         list: z.enum(['full', 'summary']).default('summary'),
+      })
+      .strict(),
+  ),
+  /**
+   * A folder of results in one transaction: lm-eval's output layout (the newest
+   * results_*.json per model folder) or an Inspect log folder (every log). `files`
+   * holds the folder's files by relative path; the server picks the ones to read.
+   */
+  'imports.runFolder': op<FolderImportResult>()(
+    z
+      .object({
+        format: z.enum(['lm-eval', 'inspect']),
+        folderName: z.string().min(1).max(500),
+        files: z
+          .array(z.object({ path: z.string().min(1).max(1000), contentBase64: z.string() }).strict())
+          .max(10_000, 'files must hold at most 10000 files'),
+        generationId: s.id,
+        role: z.enum(['baseline', 'aligned']),
+        force: z.boolean().default(false),
+        strict: z.boolean().default(false),
+        directions: z.record(z.string(), s.direction).default({}),
       })
       .strict(),
   ),
