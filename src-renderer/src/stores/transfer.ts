@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { ApiInput } from '../../../src-shared/api/contract'
-import type { ExportResult, ImportResult } from '../../../src-shared/api/transfer'
+import type { ExportResult, FolderImportResult, ImportResult } from '../../../src-shared/api/transfer'
 import type { Direction } from '../../../src-shared/domain/types'
 import { api, callWithUploadProgress } from '../api/client'
 import { savePdf, saveText } from '../platform/files'
@@ -21,6 +21,7 @@ export const useTransferStore = defineStore('transfer', () => {
   /** Upload progress in [0, 1]; null while the server works (indeterminate). */
   const progress = ref<number | null>(null)
   const result = ref<ImportResult | null>(null)
+  const folderResult = ref<FolderImportResult | null>(null)
   const error = ref<string | null>(null)
   let lastRequest: ImportRequest | null = null
   const generations = useGenerationsStore()
@@ -31,8 +32,35 @@ export const useTransferStore = defineStore('transfer', () => {
     phase.value = 'idle'
     progress.value = null
     result.value = null
+    folderResult.value = null
     error.value = null
     lastRequest = null
+  }
+
+  /** A dropped folder of results, in one transaction on the server. */
+  async function runFolderImport(request: ApiInput<'imports.runFolder'>) {
+    phase.value = 'uploading'
+    progress.value = 0
+    result.value = null
+    folderResult.value = null
+    error.value = null
+    try {
+      const answer = await callWithUploadProgress('imports.runFolder', request, (fraction) => {
+        progress.value = fraction
+        if (fraction >= 1) {
+          phase.value = 'processing'
+          progress.value = null
+        }
+      })
+      folderResult.value = answer
+      phase.value = 'done'
+      if (answer.imported > 0) await measurements.changed(request.generationId)
+      return answer
+    } catch (err) {
+      phase.value = 'failed'
+      error.value = (err as Error).message
+      throw err
+    }
   }
 
   async function runImport(request: ImportRequest) {
@@ -101,9 +129,11 @@ export const useTransferStore = defineStore('transfer', () => {
     phase,
     progress,
     result,
+    folderResult,
     error,
     reset,
     runImport,
+    runFolderImport,
     rerunWithDirections,
     rerunForced,
     exportReport,
