@@ -164,6 +164,7 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
               row.metric = r.metric
               row.direction = r.direction
               row.shots = r.shots
+              row.groupPath = r.groupPath
               row.baseline = baselineRole ? r.value : null
               row.aligned = baselineRole ? null : r.value
               row.baselineStderr = baselineRole ? r.stderr : null
