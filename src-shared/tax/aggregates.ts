@@ -60,6 +60,41 @@ function regressionOfItem(input: BenchmarkRegressionInput, itemPath: string): Re
 }
 
 /**
+ * The aggregates of figures already computed (null = one run only), each with weight 1:
+ * what regressionAggregates gives for the same items, without computing them twice.
+ */
+export function aggregatesOfFigures(figures: ReadonlyArray<RegressionFigures | null>): RegressionAggregates {
+  const pcts: number[] = []
+  let paired = 0
+  let zeroBaseline = 0
+  let regressions = 0
+  let gains = 0
+  let significant = 0
+  for (const f of figures) {
+    if (f === null) continue
+    paired += 1
+    if (f.isRegression) regressions += 1
+    if (f.isGain) gains += 1
+    if (f.significant === true) significant += 1
+    if (f.regressionPct === null) zeroBaseline += 1
+    else pcts.push(f.regressionPct)
+  }
+  const mean = pcts.length === 0 ? null : pcts.reduce((sum, pct) => sum + pct, 0) / pcts.length
+  return {
+    count: figures.length,
+    paired,
+    unpaired: figures.length - paired,
+    zeroBaseline,
+    meanPct: mean,
+    medianPct: pcts.length === 0 ? null : median(pcts.sort((a, b) => a - b)),
+    weightedMeanPct: mean,
+    regressions,
+    gains,
+    significant,
+  }
+}
+
+/**
  * Counts and averages regression percentages over paired items. Items missing a
  * score are skipped from every figure except `count` and `unpaired`; items with
  * baseline 0 have no percentage, so they count as regressions or gains but stay

@@ -16,7 +16,7 @@
  * have none, and stay out of the % mean while still counting as regressions or gains.
  */
 import type { Direction } from '../domain/types'
-import { regressionAggregates, type RegressionAggregates } from './aggregates'
+import { aggregatesOfFigures, type RegressionAggregates } from './aggregates'
 import { regressionFigures, type RegressionFigures } from './regression'
 
 /**
@@ -163,14 +163,10 @@ export function headlineSet(
 ): Headline {
   const parent = new Map<string, string>()
   const children = new Map<string, string[]>()
-  const order: string[] = []
-  const seen = new Set<string>()
+  // Every name (benchmarks and groups) in order of first appearance, with its own rows.
   const rowsOf = new Map<string, HeadlineCandidate[]>()
   const note = (name: string) => {
-    if (!seen.has(name)) {
-      seen.add(name)
-      order.push(name)
-    }
+    if (!rowsOf.has(name)) rowsOf.set(name, [])
   }
   const link = (child: string, group: string) => {
     if (child === group || parent.has(child)) return
@@ -183,10 +179,11 @@ export function headlineSet(
   }
   for (const row of candidates) {
     const path = row.groupPath
-    path.forEach(note)
-    note(row.benchmark)
-    for (let i = 1; i < path.length; i++) link(path[i], path[i - 1])
-    if (path.length) link(row.benchmark, path[path.length - 1])
+    if (path.length) {
+      path.forEach(note)
+      for (let i = 1; i < path.length; i++) link(path[i], path[i - 1])
+      link(row.benchmark, path[path.length - 1])
+    }
     const list = rowsOf.get(row.benchmark)
     if (list) list.push(row)
     else rowsOf.set(row.benchmark, [row])
@@ -195,6 +192,7 @@ export function headlineSet(
   /** Metrics a benchmark can be scored by: its own rows', else its subtasks' (in order). */
   const metricsOf = (name: string): string[] => {
     const own = rowsOf.get(name)
+    if (own?.length === 1) return [own[0].metric]
     if (own?.length) return [...new Set(own.map((r) => r.metric))]
     const all: string[] = []
     for (const child of children.get(name) ?? []) for (const m of metricsOf(child)) if (!all.includes(m)) all.push(m)
@@ -233,7 +231,7 @@ export function headlineSet(
   }
 
   const entries: HeadlineEntry[] = []
-  for (const name of order) {
+  for (const name of rowsOf.keys()) {
     if (parent.has(name)) continue
     const available = metricsOf(name)
     if (available.length === 0) continue
@@ -286,20 +284,7 @@ export function headlineSet(
         : null,
     })
   }
-  const measurementIds = new Set(entries.map((e) => e.measurementId).filter((id): id is number => id !== null))
-  const byId = new Map(candidates.filter((c) => measurementIds.has(c.id)).map((c) => [c.id, c]))
-  const aggregates = regressionAggregates(
-    entries.map((e) => {
-      const row = e.measurementId === null ? undefined : byId.get(e.measurementId)
-      return {
-        baseline: e.baseline,
-        aligned: e.aligned,
-        baselineStderr: row?.baselineStderr ?? null,
-        alignedStderr: row?.alignedStderr ?? null,
-        direction: e.direction,
-        metric: e.metric,
-      }
-    }),
-  )
-  return { entries, measurementIds, aggregates }
+  const measurementIds = new Set<number>()
+  for (const e of entries) if (e.measurementId !== null) measurementIds.add(e.measurementId)
+  return { entries, measurementIds, aggregates: aggregatesOfFigures(entries.map((e) => e.figures)) }
 }
