@@ -69,9 +69,16 @@ function headlineCandidates(ctx: ServiceContext, ids: number[]): Map<number, Hea
     (chunk) =>
       ctx.sqlite
         .prepare(
+          // A subtask whose outermost group has its own row cannot reach the headline
+          // (the group counts by its own score): such rows are not read, so a page of a
+          // generation with a million subtasks does not load them all.
           `SELECT id, generation_id AS generationId, benchmark, metric, group_path AS groupPath, baseline, aligned,
                   baseline_stderr AS baselineStderr, aligned_stderr AS alignedStderr, direction
-           FROM benchmark_measurements WHERE generation_id IN (${chunk.map(() => '?').join(',')}) ORDER BY id`,
+           FROM benchmark_measurements m WHERE generation_id IN (${chunk.map(() => '?').join(',')})
+             AND (group_path IS NULL OR NOT EXISTS (
+                   SELECT 1 FROM benchmark_measurements g
+                    WHERE g.generation_id = m.generation_id AND g.benchmark = json_extract(m.group_path, '$[0]')))
+           ORDER BY id`,
         )
         .all(...chunk) as CandidateRow[],
   )
@@ -97,6 +104,20 @@ export function headlineOf(ctx: ServiceContext, generation: Generation): Headlin
 export function summarizeGenerations(ctx: ServiceContext, gens: Generation[]): GenerationSummary[] {
   const ids = gens.map((g) => g.id)
   const measurements = headlineCandidates(ctx, ids)
+  const counts = new Map(
+    chunked(
+      ids,
+      (chunk) =>
+        ctx.sqlite
+          .prepare(
+            `SELECT generation_id AS generationId, count(*) AS count,
+                    sum(baseline IS NOT NULL AND aligned IS NOT NULL) AS paired
+               FROM benchmark_measurements WHERE generation_id IN (${chunk.map(() => '?').join(',')})
+              GROUP BY generation_id`,
+          )
+          .all(...chunk) as { generationId: number; count: number; paired: number }[],
+    ).map((c) => [c.generationId, c]),
+  )
   const costs = groupBy(
     chunked(ids, (chunk) =>
       ctx.db.select().from(schema.costItems).where(inArray(schema.costItems.generationId, chunk)).all(),
@@ -150,7 +171,7 @@ export function summarizeGenerations(ctx: ServiceContext, gens: Generation[]): G
     const rows = measurements.get(generation.id) ?? []
     const headline = headlineSet(rows, parseHeadlineChoices(generation.headlineMetrics))
     const agg = headline.aggregates
-    const paired = rows.reduce((n, r) => (r.baseline !== null && r.aligned !== null ? n + 1 : n), 0)
+    const { count: all, paired } = counts.get(generation.id) ?? { count: 0, paired: 0 }
     const policy = firstPolicy.get(generation.id)
     const inference = policy
       ? inferenceTaxFromPolicy(
@@ -173,9 +194,9 @@ export function summarizeGenerations(ctx: ServiceContext, gens: Generation[]): G
       shrink: shrink ? { ratio: shrink.ratio, pctChange: shrink.pctChange, explanation: shrink.explanation } : null,
       development,
       regressions: {
-        count: rows.length,
+        count: all,
         paired,
-        unpaired: rows.length - paired,
+        unpaired: all - paired,
         headlineCount: headline.entries.length,
         computed: headline.entries.filter((e) => e.computed),
         zeroBaseline: agg.zeroBaseline,
