@@ -98,6 +98,13 @@ describe.each(['light', 'dark'] as const)('an imported mmlu group, %s theme', (s
     // Still counted once: the headline badges did not move.
     expect(await table.getByText('headline', { exact: true }).count()).toBe(2)
     await screenshot(page, `generation-mmlu-expanded-${scheme}`)
+
+    // The user counts arc_easy by acc instead of the table's acc_norm: the badge moves.
+    const arcRows = table.locator('tbody tr[data-benchmark="arc_easy"]')
+    await expect.poll(() => arcRows.nth(1).getByText('headline', { exact: true }).count()).toBe(1)
+    await table.getByRole('button', { name: 'Count arc_easy by acc in the headline' }).click()
+    await expect.poll(() => arcRows.nth(0).getByText('headline', { exact: true }).count()).toBe(1)
+    expect(await arcRows.nth(1).getByText('headline', { exact: true }).count()).toBe(0)
     expect(session.errors).toEqual([])
   })
 })
