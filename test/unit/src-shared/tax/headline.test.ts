@@ -108,6 +108,18 @@ describe('headlineSet', () => {
     expect(h.aggregates.meanPct).toBeCloseTo(10, 9)
   })
 
+  it('counts an Inspect task with several scorers once, by the first metric its log lists', () => {
+    const rows = [
+      row('inspect_evals/gsm8k', 'match/accuracy', 0.8, 0.7),
+      row('inspect_evals/gsm8k', 'match/stderr_free', 0.5, 0.5),
+      row('inspect_evals/gsm8k', 'model_graded_fact/accuracy', 0.82, 0.8),
+    ]
+    const h = headlineSet(rows)
+    expect(h.entries.map((e) => [e.benchmark, e.metric, e.metricChosenBy])).toEqual([
+      ['inspect_evals/gsm8k', 'match/accuracy', 'first'],
+    ])
+  })
+
   it('looks the primary metric up without trailing name parts', () => {
     expect(primaryMetricOf('arc_challenge')).toBe('acc_norm')
     expect(primaryMetricOf('hellaswag_extra_variant')).toBe('acc_norm')
