@@ -28,6 +28,8 @@ import { isFirstRun, setSetting } from './services/settings'
 import { exportBackup } from './services/backup'
 import { restoreBackupSource, writeBackupFile } from './services/backupStream'
 import { listImports, runImport } from './services/imports'
+import { performanceList, setHeadlineMetric } from './services/headline'
+import { runFolderImport } from './services/folderImport'
 import { exportReport } from './exporters'
 import { reportPdf } from './exporters/pdf'
 
@@ -134,6 +136,9 @@ export const handlers: Handlers = {
   'timeline.get': (env, i) => summaries.timeline(env, i.projectIds),
   'compare.get': (env, i) => summaries.compare(env, i.generationIds),
 
+  'performance.list': (env, i) => performanceList(env, i.generationId),
+  'performance.setHeadlineMetric': (env, i) => setHeadlineMetric(env, i),
+
   'imports.list': (env, i) => listImports(env, i.projectId),
   'imports.run': (env, i) =>
     runImport(env, {
@@ -143,10 +148,25 @@ export const handlers: Handlers = {
       generationId: i.generationId,
       role: i.role,
       force: i.force,
+      strict: i.strict,
       directions: i.directions,
       list: i.list,
       onProgress: env.onProgress,
     }),
+  'imports.runFolder': (env, i) => {
+    const bytes = new Map(i.files.map((f) => [f.path, f.contentBase64]))
+    return runFolderImport(env, {
+      format: i.format,
+      folderName: i.folderName,
+      paths: i.files.map((f) => f.path),
+      read: (p) => Buffer.from(bytes.get(p) ?? '', 'base64'),
+      generationId: i.generationId,
+      role: i.role,
+      force: i.force,
+      strict: i.strict,
+      directions: i.directions,
+    })
+  },
   'backup.export': (env) => {
     if (env.outputFile === undefined) return exportBackup(env)
     // Streamed to the door's file, JSON Lines: memory stays flat whatever the size.

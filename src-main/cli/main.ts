@@ -22,6 +22,8 @@ import {
 } from '../../src-shared/tax'
 import type { OpenApp } from '../app'
 import { resolveDbFile } from '../paths'
+import { perfCommands } from './perf'
+import { folderImportLines, isDirectory, readFolder } from './importFolder'
 
 export interface Io {
   stdout: (text: string) => void
@@ -337,6 +339,7 @@ const commands: Command[] = [
         devTaxPctOfPretrainingCost: g.development.pctOfPretrainingCost,
         devComputePfd: g.development.computePfd,
         devComputePctOfPretraining: g.development.pctOfPretrainingCompute,
+        headlineCount: g.regressions.headlineCount,
         meanRegressionPct: g.regressions.meanPct,
         medianRegressionPct: g.regressions.medianPct,
         regressions: g.regressions.regressions,
@@ -438,16 +441,26 @@ const commands: Command[] = [
   {
     words: ['import'],
     usage:
-      'import lm-eval|inspect|csv FILE --project P --gen G --role baseline|aligned [--force] [--direction METRIC=higher|lower ...]\n  import backup FILE',
+      'import lm-eval|inspect|csv FILE --project P --gen G --role baseline|aligned [--force] [--strict] [--direction METRIC=higher|lower ...]\n  import lm-eval|inspect DIR … (a folder: the newest results_*.json per model folder, or every Inspect log; one transaction)\n  import backup FILE',
     summary: 'import evaluation results into a generation, or restore a backup',
-    help: 'A baseline run and an aligned run of the same tasks become benchmark regressions.\nThe same file is not imported twice unless --force. A backup restore replaces all data (a copy of the database is kept beside it).',
+    help: 'A baseline run and an aligned run of the same tasks become benchmark regressions.\nThe same file is not imported twice unless --force. A NaN or Infinity score is skipped with a warning, or refuses the file with --strict. A backup restore replaces all data (a copy of the database is kept beside it).',
     positionals: 2,
-    options: { project: str, gen: str, role: str, force: flag, direction: { type: 'string', multiple: true } },
+    options: {
+      project: str,
+      gen: str,
+      role: str,
+      force: flag,
+      strict: flag,
+      direction: { type: 'string', multiple: true },
+    },
     run: async (c) => {
       const [format, file] = c.positionals
-      checkReadable(file)
-      // The engine reads the file by path: no base64 copy of it in memory.
-      c.app().env.inputFile = file
+      const folder = (format === 'lm-eval' || format === 'inspect') && isDirectory(file)
+      if (!folder) {
+        checkReadable(file)
+        // The engine reads the file by path: no base64 copy of it in memory.
+        c.app().env.inputFile = file
+      }
       if (format === 'backup') {
         const r = await c.call('backup.restore', { fileName: path.basename(file) })
         c.print(`restored ${r.projects} project(s) from ${file}`, r)
@@ -467,6 +480,24 @@ const commands: Command[] = [
         directions[metric] = dir
       }
       const generationId = await generationIdOf(c)
+      if (folder) {
+        const r = await c.call('imports.runFolder', {
+          format,
+          ...readFolder(file, format),
+          generationId,
+          role,
+          force: c.values.force === true,
+          strict: c.values.strict === true,
+          directions,
+        })
+        if (r.needsDirection.length) {
+          throw new DataError(
+            `${file}: the direction of ${r.needsDirection.join(', ')} is unknown: pass --direction METRIC=higher|lower (nothing was written)`,
+          )
+        }
+        c.print(folderImportLines(file, r).join('\n'), r)
+        return
+      }
       const showProgress = c.io.stderrIsTty && !c.globals.json
       const env = c.app().env
       if (showProgress)
@@ -477,6 +508,7 @@ const commands: Command[] = [
         generationId,
         role,
         force: c.values.force === true,
+        strict: c.values.strict === true,
         directions,
         // --json promises every benchmark; the human output only counts and samples them.
         list: c.globals.json ? 'full' : 'summary',
@@ -585,6 +617,12 @@ const commands: Command[] = [
       }
     },
   },
+  ...perfCommands<CommandContext>({
+    generationIdOf: (c) => generationIdOf(c),
+    required: (c, name) => req(c, name),
+    table: (header, rows) => table(header, rows),
+    usageError: (message) => new UsageError(message),
+  }),
 ]
 
 // ---- helpers for commands ----

@@ -52,6 +52,12 @@ export const generations = sqliteTable(
     pretrainedOn: text('pretrained_on').notNull(),
     deployedOn: text('deployed_on'),
     notes: text('notes').notNull().default(''),
+    /**
+     * The user's choice of headline metric per benchmark, as a JSON object
+     * `{ "<benchmark>": "<metric>" }`; benchmarks not named follow the documented rule
+     * (src-shared/tax/headline.ts).
+     */
+    headlineMetrics: text('headline_metrics').notNull().default('{}'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     /** Set while the generation is in the trash: hidden everywhere, its rows kept in place (no copy). */
@@ -92,6 +98,13 @@ export const benchmarkMeasurements = sqliteTable(
       .references(() => generations.id, { onDelete: 'cascade' }),
     benchmark: text('benchmark').notNull(),
     metric: text('metric').notNull().default('score'),
+    /**
+     * The benchmark groups this task belongs to, outermost first, as a JSON array
+     * (`["mmlu", "mmlu_stem"]` for mmlu_anatomy); null for a top-level benchmark. The
+     * last name is the parent group. The whole path is kept because a group without
+     * an aggregate score has no row of its own to say where it sits.
+     */
+    groupPath: text('group_path'),
     direction: text('direction', { enum: ['higher', 'lower'] })
       .notNull()
       .default('higher'),

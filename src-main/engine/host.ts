@@ -51,6 +51,7 @@ export const READER_REQUESTS: ReadonlySet<ApiName> = new Set<ApiName>([
   'generations.get',
   'measurements.list',
   'measurements.page',
+  'performance.list',
   'policies.list',
   'curves.list',
   'costs.list',

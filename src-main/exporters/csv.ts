@@ -9,12 +9,15 @@
  */
 import type { RegressionRowFigures } from '../../src-shared/api/views'
 import type { ReportModel } from '../../src-shared/report/model'
+import { parseGroupPath } from '../../src-shared/tax/headline'
 
 export const CSV_EXPORT_COLUMNS = [
   'project',
   'generation',
   'benchmark',
   'metric',
+  'group',
+  'in_headline',
   'direction',
   'shots',
   'baseline',
@@ -62,6 +65,12 @@ function derived(x: number | null): number | null {
   return x == null ? null : Number(x.toPrecision(12))
 }
 
+/** The parent group of a measurement (the last of its stored group path), or null. */
+function groupOf(stored: string | null): string | null {
+  const path = parseGroupPath(stored)
+  return path.length ? path[path.length - 1] : null
+}
+
 /** Every measurement of a generation, by benchmark then metric, with the engine's figures. */
 export type MeasurementRows = (generationId: number) => Iterable<RegressionRowFigures>
 
@@ -78,6 +87,8 @@ export function renderCsv(model: ReportModel, rowsOf: MeasurementRows): string {
             g.generation.name,
             m.benchmark,
             m.metric,
+            groupOf(m.groupPath),
+            row.inHeadline,
             m.direction,
             m.shots,
             m.baseline,

@@ -239,13 +239,27 @@ function generationSection(g: GenerationReport): string {
     }
     out.push(
       table(
-        ['Benchmark · metric', 'Shots', 'Baseline', 'Aligned', 'Regression', 'z', 'Significant', 'Source', 'Working'],
+        [
+          'Benchmark · metric',
+          'Group',
+          'Headline',
+          'Shots',
+          'Baseline',
+          'Aligned',
+          'Regression',
+          'z',
+          'Significant',
+          'Source',
+          'Working',
+        ],
         shown.rows.map((m) => {
           const kind = t.changeKind(m)
           const cls = kind === 'gain' ? 'gain' : kind === 'regression' ? 'tax' : ''
           return [
             esc(`${m.measurement.benchmark} · ${m.measurement.metric}`) +
               (m.measurement.direction === 'lower' ? ' <span class="note">(lower is better)</span>' : ''),
+            esc(t.groupText(m)),
+            esc(t.headlineText(m)),
             esc(m.measurement.shots == null ? t.DASH : String(m.measurement.shots)),
             esc(t.scoreWithStderr(m.measurement.baseline, m.measurement.baselineStderr)),
             esc(t.scoreWithStderr(m.measurement.aligned, m.measurement.alignedStderr)),
@@ -256,7 +270,7 @@ function generationSection(g: GenerationReport): string {
             `<span class="explain">${esc(m.explanation)}</span>`,
           ]
         }),
-        [1, 2, 3, 4, 5],
+        [3, 4, 5, 6, 7],
       ),
     )
   }

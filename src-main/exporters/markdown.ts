@@ -153,6 +153,8 @@ function generationSection(g: GenerationReport): string {
         [
           'Benchmark',
           'Metric',
+          'Group',
+          'Headline',
           'Direction',
           'Shots',
           'Baseline',
@@ -166,6 +168,8 @@ function generationSection(g: GenerationReport): string {
           cells(
             m.measurement.benchmark,
             m.measurement.metric,
+            t.groupText(m),
+            t.headlineText(m),
             `${m.measurement.direction} is better`,
             m.measurement.shots == null ? t.DASH : String(m.measurement.shots),
             t.scoreWithStderr(m.measurement.baseline, m.measurement.baselineStderr),
@@ -176,7 +180,7 @@ function generationSection(g: GenerationReport): string {
             t.sourceText(m),
           ),
         ),
-        [3, 4, 5, 6, 7],
+        [5, 6, 7, 8, 9],
       ),
     )
     out.push(

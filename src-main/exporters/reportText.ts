@@ -17,7 +17,15 @@ import {
   type DeploymentBar,
   type RegressionBar,
 } from '../../src-shared/report/svg'
-import { formatMonths, formatNumber, formatPct, formatUsd } from '../../src-shared/tax'
+import {
+  formatChange,
+  formatMonths,
+  formatNumber,
+  formatPct,
+  formatRegression,
+  formatUsd,
+  parseGroupPath,
+} from '../../src-shared/tax'
 
 /** Above this many measurements a generation's table shows the largest changes only (all are in the CSV). */
 export const MEASUREMENT_TABLE_LIMIT = 200
@@ -55,10 +63,21 @@ export function changeKind(row: MeasurementReport): 'regression' | 'gain' | 'no 
   return row.isGain ? 'gain' : row.delta === 0 ? 'no change' : 'regression'
 }
 
+/** The regression %, else the change in points, marked (the catalog in src-shared/tax/format). */
 export function regressionText(row: MeasurementReport): string {
   if (row.regressionPct != null) return formatPct(row.regressionPct, 2)
-  if (row.delta != null) return `Δ ${formatNumber(row.delta, 4)}`
-  return DASH
+  return formatRegression(null, row.delta, row.noRelativeReason)
+}
+
+/** The measurement's parent group, or a dash for a top-level benchmark. */
+export function groupText(row: Pick<MeasurementReport, 'measurement'>): string {
+  const path = parseGroupPath(row.measurement.groupPath)
+  return path.length ? path[path.length - 1] : DASH
+}
+
+/** Marks the rows the headline counts. */
+export function headlineText(row: Pick<MeasurementReport, 'inHeadline'>): string {
+  return row.inHeadline ? 'yes' : ''
 }
 
 export function sourceText(row: MeasurementReport): string {
@@ -119,10 +138,17 @@ export function aggregatesText(a: GenerationReport['performance']['aggregates'])
     a.meanPct == null
       ? ''
       : ` Mean regression ${formatPct(a.meanPct, 2)}, median ${pct2(a.medianPct)} (negative = gain).`
+  const noPct = a.zeroBaseline
+    ? ` ${a.zeroBaseline} without a % (signed metric or baseline near 0) count by their change in points only.`
+    : ''
+  const computed = a.computed.length
+    ? ` Computed from subtasks (no aggregate in the file): ${a.computed.map((e) => `${e.benchmark} · ${e.metric}`).join(', ')}.`
+    : ''
   return (
-    `${a.count} measurement${a.count === 1 ? '' : 's'} (${a.paired} paired${unpaired}): ` +
+    `${a.count} measurement${a.count === 1 ? '' : 's'} (${a.paired} paired${unpaired}). ` +
+    `Headline: ${a.headlineCount} benchmark${a.headlineCount === 1 ? '' : 's'} (each top-level benchmark once, by one metric): ` +
     `${a.regressions} regression${a.regressions === 1 ? '' : 's'}, ${a.gains} gain${a.gains === 1 ? '' : 's'}, ` +
-    `${a.significant} significant.${averages}`
+    `${a.significant} significant.${averages}${noPct}${computed}`
   )
 }
 
@@ -194,14 +220,14 @@ export function comparedChange(f: ComparedFigure): string {
     case 'usd':
       return signed(formatUsd(d))
     case 'pct':
-      return `${signed(formatNumber(d, 2))} pp`
+      return formatChange(d, 'pp')
     case 'count':
       return signed(formatNumber(d, 0))
   }
 }
 
 export function pointsChange(from: number | null, to: number | null): string {
-  return from == null || to == null ? DASH : `${signed(formatNumber(to - from, 2))} pp`
+  return from == null || to == null ? DASH : formatChange(to - from, 'pp')
 }
 
 export function generationHeading(g: GenerationReport): string {

@@ -27,6 +27,8 @@ export interface ParsedMeasurementRow {
   aligned: number | null
   baselineStderr: number | null
   alignedStderr: number | null
+  /** Benchmark groups, outermost first (see ParsedResult.groupPath); absent = top-level. */
+  groupPath?: string[]
 }
 
 export type CsvImport = { kind: 'measurements'; rows: ParsedMeasurementRow[] } | { kind: 'run'; run: ParsedRun }
@@ -92,7 +94,21 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
     required: false,
     meaning: 'Number of few-shot examples, an integer ≥ 0. Empty = unknown.',
   },
+  {
+    name: 'group',
+    layout: 'both',
+    required: false,
+    meaning:
+      'The benchmark group this task belongs to, e.g. "mmlu_stem" for mmlu_anatomy; empty for a top-level benchmark. A group nests in another through its own row.',
+  },
 ]
+
+/** The group path of a row from its `group` cell: the parent only (its own row places the parent). */
+function groupCell(record: CsvRecord, index: number): string[] | undefined {
+  if (index === -1) return undefined
+  const name = record.field(index).trim()
+  return name === '' ? undefined : [name]
+}
 
 const MEASUREMENT_COLUMNS = CSV_COLUMNS.filter((c) => c.layout !== 'run').map((c) => c.name)
 const RUN_COLUMNS = CSV_COLUMNS.filter((c) => c.layout !== 'measurements').map((c) => c.name)
@@ -128,6 +144,7 @@ export function parseCsv(
           aligned: r.aligned,
           baselineStderr: r.baselineStderr,
           alignedStderr: r.alignedStderr,
+          ...(r.groupPath ? { groupPath: r.groupPath } : {}),
         }),
       result: (r) =>
         void results.push({
@@ -137,6 +154,7 @@ export function parseCsv(
           stderr: r.stderr,
           direction: r.direction,
           shots: r.shots,
+          ...(r.groupPath ? { groupPath: r.groupPath } : {}),
         }),
     },
     onProgress,
@@ -408,6 +426,7 @@ function measurementSink(
     row.aligned = aligned
     row.direction = read.direction(record, iDirection, line, metric)
     row.shots = iShots === -1 ? null : read.shots(record, iShots, line)
+    row.groupPath = groupCell(record, at.group)
     row.baselineStderr = iBaselineStderr === -1 ? null : read.stderr(record, iBaselineStderr, line, 'baseline_stderr')
     row.alignedStderr = iAlignedStderr === -1 ? null : read.stderr(record, iAlignedStderr, line, 'aligned_stderr')
     read.unique(benchmark, metric, line, offset)
@@ -435,6 +454,7 @@ function runSink(columns: Columns, read: CellReaders, emit: (row: ParsedResult, 
     row.stderr = iStderr === -1 ? null : read.stderr(record, iStderr, line, 'stderr')
     row.direction = read.direction(record, iDirection, line, metric)
     row.shots = iShots === -1 ? null : read.shots(record, iShots, line)
+    row.groupPath = groupCell(record, at.group)
     read.unique(benchmark, metric, line, offset)
     emit(row, line)
   }

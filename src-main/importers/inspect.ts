@@ -15,7 +15,6 @@
  * `inspect_evals/gsm8k` is kept, so runs of the same task always match); metric = the
  * metric name when the log has one scorer, else `<scorer>/<metric>`.
  */
-import { unzipSync } from 'fflate'
 import {
   isObject,
   jsonPath,
@@ -24,8 +23,10 @@ import {
   parseJsonText,
   readTopLevelMembers,
   type JsonObject,
+  type NonFiniteOptions,
 } from './json'
 import { knownDirection } from './metricDirections'
+import { readZipEntry } from './zip'
 import { describeValue, importError, type ParsedResult, type ParsedRun } from './types'
 
 const STDERR_METRICS = ['stderr', 'bootstrap_stderr']
@@ -36,7 +37,7 @@ export function isZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04
 }
 
-export function parseInspectLog(bytes: Uint8Array, fileName: string): ParsedRun {
+export function parseInspectLog(bytes: Uint8Array, fileName: string, options: NonFiniteOptions = {}): ParsedRun {
   if (bytes.length === 0) throw importError(fileName, 'file', 'is empty (0 bytes)', '')
   if (!isZip(bytes) && fileName.toLowerCase().endsWith('.eval')) {
     const start = describeValue(new TextDecoder().decode(bytes.subarray(0, 16)))
@@ -48,23 +49,12 @@ export function parseInspectLog(bytes: Uint8Array, fileName: string): ParsedRun 
     )
   }
   const { log, where } = isZip(bytes) ? readEvalHeader(bytes, fileName) : readJsonLog(bytes, fileName)
-  return readLog(log, fileName, where)
+  return readLog(log, fileName, where, options.strict === true)
 }
 
 /** The header of a `.eval` ZIP; `where` prefixes locations ("header.json, results…"). */
 function readEvalHeader(bytes: Uint8Array, fileName: string): { log: JsonObject; where: string } {
-  let entries: Record<string, Uint8Array>
-  try {
-    entries = unzipSync(bytes, { filter: (entry) => entry.name === HEADER })
-  } catch (e) {
-    throw importError(
-      fileName,
-      'ZIP archive',
-      `cannot be read (${(e as Error).message}): truncated or damaged?`,
-      '<zip>',
-    )
-  }
-  const header = entries[HEADER]
+  const header = readZipEntry(bytes, fileName, HEADER)
   if (!header) {
     // Inspect writes header.json when the eval ends; until then only _journal/ exists.
     throw importError(
@@ -97,7 +87,7 @@ function readJsonLog(bytes: Uint8Array, fileName: string): { log: JsonObject; wh
   return { log: Object.fromEntries(members), where: '' }
 }
 
-function readLog(log: JsonObject, fileName: string, where: string): ParsedRun {
+function readLog(log: JsonObject, fileName: string, where: string, strict: boolean): ParsedRun {
   const at = (...parts: Array<string | number>) => where + jsonPath(...parts)
   const warnings: string[] = []
 
@@ -163,7 +153,8 @@ function readLog(log: JsonObject, fileName: string, where: string): ParsedRun {
         metrics,
       )
     }
-    const value = (name: string): number => {
+    /** The metric's value; undefined when it is non-finite and skipped (with a warning). */
+    const value = (name: string): number | undefined => {
       const metric = metrics[name]
       const location = at('results', 'scores', index, 'metrics', name, 'value')
       if (!isObject(metric)) {
@@ -176,8 +167,13 @@ function readLog(log: JsonObject, fileName: string, where: string): ParsedRun {
       }
       const raw = metric.value
       const nonFinite = nonFiniteValue(raw)
-      if (nonFinite !== undefined)
-        throw importError(fileName, location, `${nonFinite} is not a finite number`, nonFinite)
+      if (nonFinite !== undefined) {
+        if (strict) throw importError(fileName, location, `${nonFinite} is not a finite number`, nonFinite)
+        warnings.push(
+          `${location}: ${task} · ${labels.length > 1 ? `${labels[index]}/${name}` : name} is ${nonFinite}, not a finite number: skipped (strict mode refuses the file)`,
+        )
+        return undefined
+      }
       if (typeof raw !== 'number')
         throw importError(fileName, location, `must be a number, found ${jsonType(raw)}`, raw)
       return raw
@@ -187,8 +183,8 @@ function readLog(log: JsonObject, fileName: string, where: string): ParsedRun {
     const stderrName = STDERR_METRICS.find((name) => names.includes(name))
     let stderr: number | null = null
     if (stderrName) {
-      stderr = value(stderrName)
-      if (stderr < 0) {
+      stderr = value(stderrName) ?? null
+      if (stderr !== null && stderr < 0) {
         throw importError(
           fileName,
           at('results', 'scores', index, 'metrics', stderrName, 'value'),
@@ -220,7 +216,9 @@ function readLog(log: JsonObject, fileName: string, where: string): ParsedRun {
         )
       }
       seen.add(metric)
-      out.push({ benchmark: task, metric, value: value(name), stderr, direction: knownDirection(name), shots: null })
+      const v = value(name)
+      if (v === undefined) continue
+      out.push({ benchmark: task, metric, value: v, stderr, direction: knownDirection(name), shots: null })
       imported++
     }
     if (imported === 0)

@@ -27,7 +27,50 @@ const REPLACEMENTS: Record<string, string> = {
  */
 export function nonFiniteValue(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : value
-  return typeof value === 'string' && value.length === 1 ? SENTINELS[value] : undefined
+  if (typeof value !== 'string') return undefined
+  if (value.length === 1) return SENTINELS[value]
+  // Also written as strings by some tools ("NaN", "Infinity", Python's str(float) "inf").
+  return NON_FINITE_STRINGS[value.trim().toLowerCase()]
+}
+
+const NON_FINITE_STRINGS: Record<string, number> = {
+  nan: NaN,
+  '+nan': NaN,
+  '-nan': NaN,
+  infinity: Infinity,
+  '+infinity': Infinity,
+  inf: Infinity,
+  '+inf': Infinity,
+  '-infinity': -Infinity,
+  '-inf': -Infinity,
+}
+
+/** How the importers treat one non-finite value in an otherwise good file. */
+export interface NonFiniteOptions {
+  /** Refuse the file (true) instead of skipping the metric with a warning (default). */
+  strict?: boolean
+}
+
+/** Deepest nesting of objects and arrays accepted; real results files nest about ten deep. */
+export const MAX_JSON_DEPTH = 512
+
+/** Position of the bracket that passes MAX_JSON_DEPTH (strings skipped), or -1. */
+function nestingPastLimit(text: string): number {
+  let depth = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x22) {
+      // Skip the string: an escaped quote has an odd number of backslashes before it.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i)
+        if (d === 0x5c) i++
+        else if (d === 0x22) break
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_JSON_DEPTH) return i
+    } else if (c === 0x7d || c === 0x5d) depth--
+  }
+  return -1
 }
 
 /** Where a piece of text starts in its file, for error positions of a parsed slice. */
@@ -45,6 +88,16 @@ export function parseJsonText(
   file: string,
   { origin = { line: 1, column: 1 }, prefix = '' }: { origin?: TextOrigin; prefix?: string } = {},
 ): unknown {
+  const tooDeep = nestingPastLimit(text)
+  if (tooDeep !== -1) {
+    const { line, column } = lineAndColumn(text, tooDeep, origin)
+    throw importError(
+      file,
+      `${prefix}line ${line}, column ${column}`,
+      `nests objects and arrays deeper than the limit of ${MAX_JSON_DEPTH} levels: refused`,
+      MAX_JSON_DEPTH,
+    )
+  }
   try {
     return JSON.parse(text)
   } catch (parseError) {

@@ -13,7 +13,15 @@
  * an aligned run of the same task line up by name.
  */
 import type { Direction } from '../../src-shared/domain/types'
-import { isObject, jsonPath, jsonType, nonFiniteValue, parseJsonText, type JsonObject } from './json'
+import {
+  isObject,
+  jsonPath,
+  jsonType,
+  nonFiniteValue,
+  parseJsonText,
+  type JsonObject,
+  type NonFiniteOptions,
+} from './json'
 import { knownDirection } from './metricDirections'
 import { decodeUtf8, describeValue, importError, stripBom, type ParsedResult, type ParsedRun } from './types'
 
@@ -22,7 +30,11 @@ const NOT_METRICS = new Set(['alias', 'name', 'sample_len', 'sample_count', 'sam
 
 const STDERR_SUFFIX = '_stderr'
 
-export function parseLmEvalResults(json: string | Uint8Array, fileName: string): ParsedRun {
+export function parseLmEvalResults(
+  json: string | Uint8Array,
+  fileName: string,
+  options: NonFiniteOptions = {},
+): ParsedRun {
   const text = typeof json === 'string' ? stripBom(json) : stripBom(decodeUtf8(json, fileName))
   if (text.trim() === '') throw importError(fileName, 'file', 'is empty (no data)', '')
   const doc = parseJsonText(text, fileName)
@@ -40,21 +52,34 @@ export function parseLmEvalResults(json: string | Uint8Array, fileName: string):
   const warnings: string[] = []
   const shots = readShots(doc, fileName)
   const higherIsBetter = readHigherIsBetter(doc, fileName)
-  const groupNames = new Set<string>([
-    ...(isObject(doc.group_subtasks) ? Object.keys(doc.group_subtasks) : []),
-    ...(isObject(doc.groups) ? Object.keys(doc.groups) : []),
-  ])
   if (doc.groups !== undefined && doc.groups !== null && !isObject(doc.groups)) {
     throw importError(fileName, 'groups', `must be an object of groups, found ${jsonType(doc.groups)}`, doc.groups)
   }
+  const parents = readParents(doc, results, fileName)
+  const groupNames = new Set<string>([
+    ...(isObject(doc.group_subtasks) ? Object.keys(doc.group_subtasks) : []),
+    ...(isObject(doc.groups) ? Object.keys(doc.groups) : []),
+    ...parents.values(),
+  ])
+  const pathOf = groupPaths(parents, fileName)
 
   const out: ParsedResult[] = []
-  const context: TaskContext = { fileName, shots, higherIsBetter, groupNames, warnings, out }
-  for (const task of Object.keys(results)) readTask(context, task, results[task], 'results')
+  const context: TaskContext = {
+    fileName,
+    shots,
+    higherIsBetter,
+    groupNames,
+    pathOf,
+    warnings,
+    out,
+    strict: options.strict === true,
+  }
+  const scored = new Set(Object.keys(results).filter((task) => readTask(context, task, results[task], 'results')))
   // Older v0.4 files list group aggregates under `groups`; newer ones repeat them in results.
   if (isObject(doc.groups)) {
     for (const group of Object.keys(doc.groups)) {
-      if (!(group in results)) readTask(context, group, doc.groups[group], 'groups')
+      // Older files leave the group's row in results without numbers: the aggregate is here.
+      if (!scored.has(group)) readTask(context, group, doc.groups[group], 'groups')
     }
   }
   if (out.length === 0) {
@@ -75,11 +100,14 @@ interface TaskContext {
   shots: (task: string) => number | null
   higherIsBetter: Map<string, Map<string, boolean>>
   groupNames: Set<string>
+  pathOf: (task: string) => string[]
   warnings: string[]
   out: ParsedResult[]
+  strict: boolean
 }
 
-function readTask(ctx: TaskContext, task: string, entry: unknown, section: string): void {
+/** Reads one task's metrics; false for a group row without numbers. */
+function readTask(ctx: TaskContext, task: string, entry: unknown, section: string): boolean {
   const { fileName } = ctx
   if (!isObject(entry)) {
     throw importError(
@@ -92,6 +120,7 @@ function readTask(ctx: TaskContext, task: string, entry: unknown, section: strin
   // First pass: sort keys into values and stderrs, both keyed by "metric,filter".
   const values = new Map<string, { metric: string; filter: string | null; value: number }>()
   const stderrs = new Map<string, { key: string; value: unknown }>()
+  const skipped = new Set<string>()
   for (const key of Object.keys(entry)) {
     const raw = entry[key]
     const comma = key.indexOf(',')
@@ -106,7 +135,12 @@ function readTask(ctx: TaskContext, task: string, entry: unknown, section: strin
     const location = jsonPath(section, task, key)
     const nonFinite = nonFiniteValue(raw)
     if (nonFinite !== undefined) {
-      throw importError(fileName, location, `${nonFinite} is not a finite number`, nonFinite)
+      if (ctx.strict) throw importError(fileName, location, `${nonFinite} is not a finite number`, nonFinite)
+      ctx.warnings.push(
+        `${location}: ${task} · ${metricName(metric, filter)} is ${nonFinite}, not a finite number: skipped (strict mode refuses the file)`,
+      )
+      skipped.add(pairKey(metric))
+      continue
     }
     if (typeof raw !== 'number') {
       // "metric,filter" keys are scores by construction, and so is a bare key with a
@@ -120,15 +154,14 @@ function readTask(ctx: TaskContext, task: string, entry: unknown, section: strin
   }
 
   for (const [pair, stderr] of stderrs) {
-    if (!values.has(pair)) {
+    if (!values.has(pair) && !skipped.has(pair)) {
       ctx.warnings.push(`${jsonPath(section, task, stderr.key)}: a standard error without its metric, skipped`)
     }
   }
   if (values.size === 0) {
-    if (ctx.groupNames.has(task)) {
-      ctx.warnings.push(`${jsonPath(section, task)}: group "${task}" has no aggregate score, skipped`)
-      return
-    }
+    // A group without an aggregate score (older harness versions write `{" ": " ",
+    // "alias": …}`): it has no row, but its subtasks carry it in their group path.
+    if (ctx.groupNames.has(task) && skipped.size === 0) return false
     throw importError(fileName, jsonPath(section, task), `has no metric values, found ${describeValue(entry)}`, entry)
   }
 
@@ -136,26 +169,113 @@ function readTask(ctx: TaskContext, task: string, entry: unknown, section: strin
   const taskDirections = ctx.higherIsBetter.get(task)
   for (const [pair, { metric, filter, value }] of values) {
     const stderr = stderrs.get(pair)
-    const name = filter === null || filter === 'none' ? metric : `${metric} (${filter})`
+    const name = metricName(metric, filter)
     const declared = taskDirections?.get(metric)
     const direction: Direction | null = declared === undefined ? knownDirection(metric) : declared ? 'higher' : 'lower'
     ctx.out.push({
       benchmark: task,
       metric: name,
       value,
-      stderr: stderr ? readStderr(fileName, jsonPath(section, task, stderr.key), stderr.value) : null,
+      stderr: stderr ? readStderr(ctx, jsonPath(section, task, stderr.key), stderr.value) : null,
       direction,
       shots,
+      ...groupPathOf(ctx.pathOf(task)),
     })
+  }
+  return true
+}
+
+const groupPathOf = (path: string[]) => (path.length ? { groupPath: path } : {})
+
+/**
+ * Each task's parent group. v0.4.3+ files list each group's direct subtasks in
+ * `group_subtasks` (nested groups appear as subtasks of their parent). Older v0.4 files
+ * have no such block, but order `results` as a tree and indent each alias by its depth
+ * (`"mmlu"`, `" - stem"`, `"  - anatomy"`): the parent is the nearest shallower entry
+ * before it. Legacy (v0.3) files have no groups.
+ */
+function readParents(doc: JsonObject, results: JsonObject, fileName: string): Map<string, string> {
+  const parents = new Map<string, string>()
+  const listed = doc.group_subtasks
+  if (listed !== undefined && listed !== null) {
+    if (!isObject(listed)) {
+      throw importError(fileName, 'group_subtasks', `must be an object of groups, found ${jsonType(listed)}`, listed)
+    }
+    for (const group of Object.keys(listed)) {
+      const subtasks = listed[group]
+      if (!Array.isArray(subtasks)) {
+        throw importError(
+          fileName,
+          jsonPath('group_subtasks', group),
+          `must be a list of task names, found ${jsonType(subtasks)}`,
+          subtasks,
+        )
+      }
+      subtasks.forEach((subtask, i) => {
+        if (typeof subtask !== 'string') {
+          throw importError(
+            fileName,
+            `${jsonPath('group_subtasks', group)}[${i}]`,
+            `must be a task name, found ${jsonType(subtask)}`,
+            subtask,
+          )
+        }
+        // A task listed under two groups keeps the first: one parent per row.
+        if (subtask !== group && !parents.has(subtask)) parents.set(subtask, group)
+      })
+    }
+    return parents
+  }
+  const stack: Array<{ task: string; depth: number }> = []
+  for (const task of Object.keys(results)) {
+    const entry = results[task]
+    const alias = isObject(entry) ? entry.alias : undefined
+    const indent = typeof alias === 'string' ? /^( *)- /.exec(alias) : null
+    const depth = indent ? indent[1].length : 0
+    while (stack.length && stack[stack.length - 1].depth >= depth) stack.pop()
+    if (depth > 0 && stack.length) parents.set(task, stack[stack.length - 1].task)
+    stack.push({ task, depth })
+  }
+  return parents
+}
+
+/** The groups of a task, outermost first, from the parent map; a cycle is refused. */
+function groupPaths(parents: Map<string, string>, fileName: string): (task: string) => string[] {
+  return (task) => {
+    const path: string[] = []
+    const seen = new Set([task])
+    for (let group = parents.get(task); group !== undefined; group = parents.get(group)) {
+      if (seen.has(group)) {
+        throw importError(
+          fileName,
+          'group_subtasks',
+          `groups contain each other in a loop (${[...seen, group].join(' → ')})`,
+          group,
+        )
+      }
+      seen.add(group)
+      path.unshift(group)
+    }
+    return path
   }
 }
 
-function readStderr(fileName: string, location: string, raw: unknown): number | null {
+/** `acc,none` → acc; `exact_match,flexible-extract` → exact_match (flexible-extract). */
+function metricName(metric: string, filter: string | null): string {
+  return filter === null || filter === 'none' ? metric : `${metric} (${filter})`
+}
+
+function readStderr(ctx: TaskContext, location: string, raw: unknown): number | null {
+  const { fileName } = ctx
   // lm-eval writes "N/A" where it could not compute one (groups, some metrics).
   if (raw === 'N/A' || raw === null) return null
   const nonFinite = nonFiniteValue(raw)
   if (nonFinite !== undefined) {
-    throw importError(fileName, location, `${nonFinite} is not a finite standard error`, nonFinite)
+    if (ctx.strict) throw importError(fileName, location, `${nonFinite} is not a finite standard error`, nonFinite)
+    ctx.warnings.push(
+      `${location}: the standard error is ${nonFinite}, not a finite number: left out (strict mode refuses the file)`,
+    )
+    return null
   }
   if (typeof raw !== 'number') {
     throw importError(fileName, location, `must be a number or "N/A", found ${jsonType(raw)}`, raw)

@@ -9,6 +9,11 @@ export interface ParsedResult {
   /** null = unknown: the caller must ask the user before storing it. */
   direction: Direction | null
   shots: number | null
+  /**
+   * The benchmark groups this task belongs to, outermost first (`["mmlu", "mmlu_stem"]`
+   * for mmlu_anatomy); empty for a top-level benchmark. Absent = top-level.
+   */
+  groupPath?: string[]
 }
 
 /** One evaluation run read from a file, before anything touches the database. */

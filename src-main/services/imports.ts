@@ -28,6 +28,8 @@ export interface ImportRequest {
   generationId: number
   role: 'baseline' | 'aligned'
   force?: boolean
+  /** Refuse a file holding a non-finite value (NaN, ±Infinity) instead of skipping that metric with a warning. */
+  strict?: boolean
   directions?: Record<string, Direction>
   /** 'full' (default) lists every benchmark written; 'summary' none, and the first unmatched only. */
   list?: 'full' | 'summary'
@@ -94,9 +96,9 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
   // transaction, so a million rows never sit in memory as objects.
   const run =
     req.format === 'lm-eval'
-      ? parseLmEvalResults(req.bytes, req.fileName)
+      ? parseLmEvalResults(req.bytes, req.fileName, { strict: req.strict })
       : req.format === 'inspect'
-        ? parseInspectLog(req.bytes, req.fileName)
+        ? parseInspectLog(req.bytes, req.fileName, { strict: req.strict })
         : null
   const warnings = run?.warnings ?? []
   const directions = req.directions ?? {}
@@ -164,6 +166,7 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
               row.metric = r.metric
               row.direction = r.direction
               row.shots = r.shots
+              row.groupPath = r.groupPath
               row.baseline = baselineRole ? r.value : null
               row.aligned = baselineRole ? null : r.value
               row.baselineStderr = baselineRole ? r.stderr : null
@@ -224,7 +227,13 @@ function sideOf(r: ParsedResult, baselineRole: boolean): Row {
     aligned: baselineRole ? null : r.value,
     baselineStderr: baselineRole ? r.stderr : null,
     alignedStderr: baselineRole ? null : r.stderr,
+    groupPath: r.groupPath,
   }
+}
+
+/** The stored form of a group path: a JSON array, or null for a top-level benchmark. */
+function groupPathColumn(path: string[] | undefined): string | null {
+  return path && path.length ? JSON.stringify(path) : null
 }
 
 /**
@@ -234,8 +243,8 @@ function sideOf(r: ParsedResult, baselineRole: boolean): Row {
  * otherwise an upsert fills in the side this run brings and keeps the other.
  */
 function rowWriter(ctx: ServiceContext, generationId: number, importId: number, fileName: string) {
-  const columns = `(generation_id, benchmark, metric, direction, shots, baseline, aligned, baseline_stderr, aligned_stderr, source, import_id)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', ?)`
+  const columns = `(generation_id, benchmark, metric, direction, shots, baseline, aligned, baseline_stderr, aligned_stderr, group_path, source, import_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', ?)`
   const isEmpty = !ctx.sqlite
     .prepare('SELECT 1 FROM benchmark_measurements WHERE generation_id = ? LIMIT 1')
     .get(generationId)
@@ -253,6 +262,7 @@ function rowWriter(ctx: ServiceContext, generationId: number, importId: number, 
           r.aligned,
           r.baselineStderr,
           r.alignedStderr,
+          groupPathColumn(r.groupPath),
           importId,
         )
       } catch (err) {
@@ -270,6 +280,7 @@ function rowWriter(ctx: ServiceContext, generationId: number, importId: number, 
       aligned = coalesce(excluded.aligned, aligned),
       baseline_stderr = CASE WHEN excluded.baseline IS NOT NULL THEN excluded.baseline_stderr ELSE baseline_stderr END,
       aligned_stderr = CASE WHEN excluded.aligned IS NOT NULL THEN excluded.aligned_stderr ELSE aligned_stderr END,
+      group_path = coalesce(excluded.group_path, group_path),
       import_id = excluded.import_id
     RETURNING baseline, aligned`)
   const seen = new Set<string>()
@@ -287,6 +298,7 @@ function rowWriter(ctx: ServiceContext, generationId: number, importId: number, 
       r.aligned,
       r.baselineStderr,
       r.alignedStderr,
+      groupPathColumn(r.groupPath),
       importId,
     ) as {
       baseline: number | null

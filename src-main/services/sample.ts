@@ -211,6 +211,36 @@ export function loadSample(ctx: ServiceContext): { projectId: number; created: b
     ]
     for (const b of benchmarks) createMeasurement(ctx, measurementCreate.parse({ ...b, direction: 'higher' }))
 
+    // An imported suite as lm-eval writes it: the mmlu group with its aggregate, a nested
+    // sub-group and subtasks (the headline counts mmlu once); glue without an aggregate
+    // (the headline computes it from its subtasks), whose cola is scored by MCC, a signed
+    // metric that shows a change in points, never a %.
+    const suite: Array<[string, string, string[], number, number]> = [
+      ['mmlu', 'acc', [], 0.702, 0.694],
+      ['mmlu_stem', 'acc', ['mmlu'], 0.611, 0.598],
+      ['mmlu_anatomy', 'acc', ['mmlu', 'mmlu_stem'], 0.652, 0.63],
+      ['mmlu_college_physics', 'acc', ['mmlu', 'mmlu_stem'], 0.47, 0.461],
+      ['mmlu_world_religions', 'acc', ['mmlu'], 0.83, 0.842],
+      ['cola', 'mcc', ['glue'], -0.09, 0.22],
+      ['rte', 'acc', ['glue'], 0.643, 0.661],
+    ]
+    ctx.db
+      .insert(schema.benchmarkMeasurements)
+      .values(
+        suite.map(([benchmark, metric, groups, baseline, aligned]) => ({
+          generationId: gen2.id,
+          benchmark,
+          metric,
+          groupPath: groups.length ? JSON.stringify(groups) : null,
+          direction: 'higher' as const,
+          shots: 0,
+          baseline,
+          aligned,
+          source: 'sample' as const,
+        })),
+      )
+      .run()
+
     createPolicy(
       ctx,
       policyCreate.parse({

@@ -25,8 +25,12 @@ import {
   forecastNextDeployment,
   inferenceTaxFromCurve,
   inferenceTaxFromPolicy,
-  regressionAggregates,
+  headlineSet,
+  parseGroupPath,
+  parseHeadlineChoices,
   taxesInMoney,
+  type Headline,
+  type HeadlineCandidate,
   timeToDeploymentMonths,
   formatMonths,
   formatPct,
@@ -50,31 +54,69 @@ function groupBy<T>(rows: T[], key: (row: T) => number): Map<number, T[]> {
   return map
 }
 
+const NO_GROUPS: readonly string[] = Object.freeze([])
+
+type CandidateRow = Omit<HeadlineCandidate, 'groupPath'> & { generationId: number; groupPath: string | null }
+
+/**
+ * What the headline needs of every measurement of these generations, in file order (by
+ * id). Raw SQL: only these columns, for up to hundreds of thousands of rows (measurably
+ * faster than mapping full drizzle rows; see npm run bench).
+ */
+function headlineCandidates(ctx: ServiceContext, ids: number[]): Map<number, HeadlineCandidate[]> {
+  const rows = chunked(
+    ids,
+    (chunk) =>
+      ctx.sqlite
+        .prepare(
+          // A subtask whose outermost group has its own row cannot reach the headline
+          // (the group counts by its own score): such rows are not read, so a page of a
+          // generation with a million subtasks does not load them all.
+          `SELECT id, generation_id AS generationId, benchmark, metric, group_path AS groupPath, baseline, aligned,
+                  baseline_stderr AS baselineStderr, aligned_stderr AS alignedStderr, direction
+           FROM benchmark_measurements m WHERE generation_id IN (${chunk.map(() => '?').join(',')})
+             AND (group_path IS NULL OR NOT EXISTS (
+                   SELECT 1 FROM benchmark_measurements g
+                    WHERE g.generation_id = m.generation_id AND g.benchmark = json_extract(m.group_path, '$[0]')))
+           ORDER BY id`,
+        )
+        .all(...chunk) as CandidateRow[],
+  )
+  const byGeneration = new Map<number, HeadlineCandidate[]>()
+  for (const id of ids) byGeneration.set(id, [])
+  for (const row of rows) {
+    // In place: a copy of each of 100,000 rows costs more than the headline itself.
+    const candidate = row as unknown as HeadlineCandidate
+    ;(candidate as { groupPath: readonly string[] }).groupPath =
+      row.groupPath === null ? NO_GROUPS : parseGroupPath(row.groupPath)
+    byGeneration.get(row.generationId)!.push(candidate)
+  }
+  return byGeneration
+}
+
+/** A generation's headline set (tax/headline.ts) with the user's metric choices. */
+export function headlineOf(ctx: ServiceContext, generation: Generation): Headline {
+  const candidates = headlineCandidates(ctx, [generation.id]).get(generation.id) ?? []
+  return headlineSet(candidates, parseHeadlineChoices(generation.headlineMetrics))
+}
+
 /** Summaries of generations, which must be given in project order (for the shrink). */
 export function summarizeGenerations(ctx: ServiceContext, gens: Generation[]): GenerationSummary[] {
   const ids = gens.map((g) => g.id)
-  // Raw SQL: the only columns the aggregates need, for up to hundreds of thousands of
-  // rows (measurably faster than mapping full drizzle rows; see npm run bench).
-  const measurements = groupBy(
+  const measurements = headlineCandidates(ctx, ids)
+  const counts = new Map(
     chunked(
       ids,
       (chunk) =>
         ctx.sqlite
           .prepare(
-            `SELECT generation_id AS generationId, baseline, aligned, baseline_stderr AS baselineStderr,
-                  aligned_stderr AS alignedStderr, direction
-           FROM benchmark_measurements WHERE generation_id IN (${chunk.map(() => '?').join(',')})`,
+            `SELECT generation_id AS generationId, count(*) AS count,
+                    sum(baseline IS NOT NULL AND aligned IS NOT NULL) AS paired
+               FROM benchmark_measurements WHERE generation_id IN (${chunk.map(() => '?').join(',')})
+              GROUP BY generation_id`,
           )
-          .all(...chunk) as {
-          generationId: number
-          baseline: number | null
-          aligned: number | null
-          baselineStderr: number | null
-          alignedStderr: number | null
-          direction: 'higher' | 'lower'
-        }[],
-    ),
-    (r) => r.generationId,
+          .all(...chunk) as { generationId: number; count: number; paired: number }[],
+    ).map((c) => [c.generationId, c]),
   )
   const costs = groupBy(
     chunked(ids, (chunk) =>
@@ -126,7 +168,10 @@ export function summarizeGenerations(ctx: ServiceContext, gens: Generation[]): G
       costUsd: generation.pretrainCostUsd,
       computePfd: generation.pretrainComputePfd,
     })
-    const agg = regressionAggregates(measurements.get(generation.id) ?? [])
+    const rows = measurements.get(generation.id) ?? []
+    const headline = headlineSet(rows, parseHeadlineChoices(generation.headlineMetrics))
+    const agg = headline.aggregates
+    const { count: all, paired } = counts.get(generation.id) ?? { count: 0, paired: 0 }
     const policy = firstPolicy.get(generation.id)
     const inference = policy
       ? inferenceTaxFromPolicy(
@@ -149,9 +194,11 @@ export function summarizeGenerations(ctx: ServiceContext, gens: Generation[]): G
       shrink: shrink ? { ratio: shrink.ratio, pctChange: shrink.pctChange, explanation: shrink.explanation } : null,
       development,
       regressions: {
-        count: agg.count,
-        paired: agg.paired,
-        unpaired: agg.unpaired,
+        count: all,
+        paired,
+        unpaired: all - paired,
+        headlineCount: headline.entries.length,
+        computed: headline.entries.filter((e) => e.computed),
         zeroBaseline: agg.zeroBaseline,
         meanPct: agg.meanPct,
         medianPct: agg.medianPct,
@@ -300,6 +347,8 @@ export interface MeasurementsPageQuery {
   /** Part of the benchmark or metric name, in any case (SQLite's LIKE folds ASCII letters); blank matches everything. */
   filter?: string
   sort: MeasurementSort
+  /** See the contract's `measurements.page`: groups whose subtasks are shown; absent = every row. */
+  expanded?: string[]
 }
 
 const measurementsTable = schema.benchmarkMeasurements
@@ -309,9 +358,33 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 }
 
-function matching(generationId: number, filter: string | undefined): SQL {
+/**
+ * The tree order of rows: the group path and the benchmark, joined by a unit separator
+ * (char 31, below every printable character), so a group sorts right before its subtasks.
+ */
+const treeKey = sql`(coalesce(replace(replace(replace(${measurementsTable.groupPath}, '["', ''), '"]', ''), '","', char(31)) || char(31), '') || ${measurementsTable.benchmark})`
+
+/** Rows inside a collapsed group: a group in the row's path that has its own row and is not expanded. */
+function hiddenByCollapse(expanded: string[]): SQL {
+  const open = expanded.length
+    ? sql`AND j.value NOT IN (${sql.join(
+        expanded.map((g) => sql`${g}`),
+        sql`, `,
+      )})`
+    : sql``
+  return sql`NOT EXISTS (SELECT 1 FROM json_each(${measurementsTable.groupPath}) j
+    WHERE j.value IS NOT NULL ${open}
+      AND EXISTS (SELECT 1 FROM benchmark_measurements g
+                  WHERE g.generation_id = ${measurementsTable.generationId} AND g.benchmark = j.value))`
+}
+
+function matching(generationId: number, filter: string | undefined, expanded?: string[]): SQL {
   const text = filter?.trim() ?? ''
-  if (!text) return eq(measurementsTable.generationId, generationId)
+  if (!text) {
+    return expanded
+      ? and(eq(measurementsTable.generationId, generationId), hiddenByCollapse(expanded))!
+      : eq(measurementsTable.generationId, generationId)
+  }
   const pattern = likePattern(text)
   return and(
     eq(measurementsTable.generationId, generationId),
@@ -326,8 +399,8 @@ function matching(generationId: number, filter: string | undefined): SQL {
  */
 export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQuery): MeasurementsPage {
   const { generationId, offset, limit, sort } = query
-  getGeneration(ctx, generationId)
-  const where = matching(generationId, query.filter)
+  const generation = getGeneration(ctx, generationId)
+  const where = matching(generationId, query.filter, query.expanded)
   let rows: BenchmarkMeasurement[]
   let total: number
   if (sort === 'name') {
@@ -336,7 +409,7 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
       .select()
       .from(measurementsTable)
       .where(where)
-      .orderBy(asc(measurementsTable.benchmark), asc(measurementsTable.metric))
+      .orderBy(asc(treeKey), asc(measurementsTable.metric))
       .limit(limit)
       .offset(offset)
       .all()
@@ -351,6 +424,7 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
         baselineStderr: measurementsTable.baselineStderr,
         alignedStderr: measurementsTable.alignedStderr,
         direction: measurementsTable.direction,
+        metric: measurementsTable.metric,
       })
       .from(measurementsTable)
       .where(where)
@@ -359,11 +433,20 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
     const candidates = ctx.sqlite
       .prepare(figureInputs.sql)
       .raw()
-      .all(...figureInputs.params) as [number, number | null, number | null, number | null, number | null, Direction][]
+      .all(...figureInputs.params) as [
+      number,
+      number | null,
+      number | null,
+      number | null,
+      number | null,
+      Direction,
+      string,
+    ][]
     total = candidates.length
     const size = new Float64Array(total)
-    candidates.forEach(([, baseline, aligned, baselineStderr, alignedStderr, direction], i) => {
-      const pct = figuresOf({ baseline, aligned, baselineStderr, alignedStderr, direction })?.regressionPct ?? null
+    candidates.forEach(([, baseline, aligned, baselineStderr, alignedStderr, direction, metric], i) => {
+      const pct =
+        figuresOf({ baseline, aligned, baselineStderr, alignedStderr, direction, metric })?.regressionPct ?? null
       size[i] = pct === null ? -1 : Math.abs(pct)
     })
     const ids = largestFirst(size, offset, limit).map((i) => candidates[i][0])
@@ -378,7 +461,28 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
     }
     rows = ids.map((id) => byId.get(id)!)
   }
-  return { rows: rows.map(regressionRow), total, offset, limit }
+  const inHeadline = headlineOf(ctx, generation).measurementIds
+  return {
+    rows: rows.map((m) => regressionRow(m, inHeadline.has(m.id))),
+    groups: collapsibleGroups(ctx, generationId),
+    total,
+    offset,
+    limit,
+  }
+}
+
+/** Groups of a generation that have their own row (and subtasks under them). */
+function collapsibleGroups(ctx: ServiceContext, generationId: number): string[] {
+  return (
+    ctx.sqlite
+      .prepare(
+        `SELECT DISTINCT j.value AS name FROM benchmark_measurements m, json_each(m.group_path) j
+          WHERE m.generation_id = ? AND m.group_path IS NOT NULL
+            AND EXISTS (SELECT 1 FROM benchmark_measurements g WHERE g.generation_id = m.generation_id AND g.benchmark = j.value)
+          ORDER BY name`,
+      )
+      .all(generationId) as { name: string }[]
+  ).map((r) => r.name)
 }
 
 /**
@@ -402,7 +506,7 @@ function largestFirst(keys: Float64Array, skip: number, take: number): number[] 
 
 type FigureInputs = Pick<
   BenchmarkMeasurement,
-  'baseline' | 'aligned' | 'baselineStderr' | 'alignedStderr' | 'direction'
+  'baseline' | 'aligned' | 'baselineStderr' | 'alignedStderr' | 'direction' | 'metric'
 >
 
 /** The engine's figures of a measurement with both runs; null with one run only. */
@@ -414,16 +518,25 @@ function figuresOf(x: FigureInputs) {
     baselineStderr: x.baselineStderr,
     alignedStderr: x.alignedStderr,
     direction: x.direction,
+    metric: x.metric,
   })
 }
 
-const UNPAIRED = { regressionPct: null, delta: null, z: null, significant: null, isGain: false } as const
+const UNPAIRED = {
+  regressionPct: null,
+  noRelativeReason: null,
+  delta: null,
+  z: null,
+  significant: null,
+  isGain: false,
+} as const
 
 /** A measurement with its regression and the working in words. */
-export function regressionRow(measurement: BenchmarkMeasurement): RegressionRow {
+export function regressionRow(measurement: BenchmarkMeasurement, inHeadline = false): RegressionRow {
   if (measurement.baseline == null || measurement.aligned == null) {
     return {
       measurement,
+      inHeadline,
       ...UNPAIRED,
       explanation: `only the ${measurement.baseline == null ? 'aligned' : 'baseline'} run is recorded`,
     }
@@ -434,8 +547,9 @@ export function regressionRow(measurement: BenchmarkMeasurement): RegressionRow 
     baselineStderr: measurement.baselineStderr,
     alignedStderr: measurement.alignedStderr,
     direction: measurement.direction,
+    metric: measurement.metric,
   })
-  return { measurement, ...r }
+  return { measurement, inHeadline, ...r }
 }
 
 /**
@@ -448,6 +562,7 @@ export function* measurementFigures(
   generationId: number,
   pageSize = 10_000,
 ): Generator<RegressionRowFigures> {
+  const inHeadline = headlineOf(ctx, getGeneration(ctx, generationId)).measurementIds
   let after: { benchmark: string; metric: string } | null = null
   for (;;) {
     // A row-value comparison: SQLite seeks to it in the (generation, benchmark, metric) index.
@@ -466,10 +581,11 @@ export function* measurementFigures(
       .all()
     for (const measurement of rows) {
       const figures = figuresOf(measurement)
+      const counted = inHeadline.has(measurement.id)
       if (!figures) {
-        yield { measurement, ...UNPAIRED }
+        yield { measurement, inHeadline: counted, ...UNPAIRED }
       } else {
-        yield { measurement, ...figures }
+        yield { measurement, inHeadline: counted, ...figures }
       }
     }
     if (rows.length < pageSize) return
@@ -557,6 +673,7 @@ export function compare(ctx: ServiceContext, generationIds: number[], limit = 50
           baselineStderr: null,
           alignedStderr: null,
           direction: r.direction,
+          metric: r.metric,
         }).regressionPct
       }
     }

@@ -17,8 +17,17 @@ import type {
   Project,
 } from '../domain/types'
 import * as s from './schemas'
-import type { CompareView, GenerationDetail, MeasurementsPage, ProjectSummary, TimelineView, TrashEntry } from './views'
-import type { ExportResult, ImportResult, PdfExportResult } from './transfer'
+import type {
+  CompareView,
+  GenerationDetail,
+  HeadlineChoice,
+  MeasurementsPage,
+  PerformanceRow,
+  ProjectSummary,
+  TimelineView,
+  TrashEntry,
+} from './views'
+import type { ExportResult, FolderImportResult, ImportResult, PdfExportResult } from './transfer'
 import type { BenchmarkRegression, CurveTax as CurveTaxResult, PolicyTax as PolicyTaxResult } from '../tax'
 
 /** Declares one operation: its input schema, and (as a type only) its result. */
@@ -61,6 +70,18 @@ export const contract = {
   'generations.delete': op<TrashEntry>()(byId),
 
   'measurements.list': op<BenchmarkMeasurement[]>()(byGeneration),
+  /** Every measurement with its parent group, headline flag, regression % and delta (`atax perf list`). */
+  'performance.list': op<PerformanceRow[]>()(byGeneration),
+  /** The metric a benchmark counts by in the headline; metric null returns to the documented rule. */
+  'performance.setHeadlineMetric': op<HeadlineChoice>()(
+    z
+      .object({
+        generationId: s.id,
+        benchmark: z.string().min(1, 'benchmark must not be empty').max(500),
+        metric: z.string().min(1, 'metric must not be empty').max(500).nullable(),
+      })
+      .strict(),
+  ),
   /** One page of a generation's regressions, filtered and sorted by the database: never the whole list. */
   'measurements.page': op<MeasurementsPage>()(
     z
@@ -76,6 +97,12 @@ export const contract = {
         /** Part of the benchmark or metric name, in any case; % and _ are literal characters. */
         filter: z.string().max(200, 'filter must be at most 200 characters').optional(),
         sort: z.enum(['name', 'largest-change'], { error: "sort must be 'name' or 'largest-change'" }).default('name'),
+        /**
+         * Collapsible groups (the app's table): given, a group that has its own
+         * (aggregate) row hides its subtasks unless named here. Absent: every row. A
+         * filter shows every match.
+         */
+        expanded: z.array(z.string().max(500)).max(1000, 'expanded must name at most 1000 groups').optional(),
       })
       .strict(),
   ),
@@ -132,6 +159,8 @@ export const contract = {
         role: z.enum(['baseline', 'aligned']),
         /** Import even though the same file (by hash) was imported before. */
         force: z.boolean().default(false),
+        /** Refuse a file holding NaN/±Infinity instead of skipping those metrics with a warning. */
+        strict: z.boolean().default(false),
         /** Directions for metrics the file and the known table leave open. */
         directions: z.record(z.string(), s.direction).default({}),
         /**
@@ -140,6 +169,27 @@ export const contract = {
          * million rows, and the window shows counts.
          */
         list: z.enum(['full', 'summary']).default('summary'),
+      })
+      .strict(),
+  ),
+  /**
+   * A folder of results in one transaction: lm-eval's output layout (the newest
+   * results_*.json per model folder) or an Inspect log folder (every log). `files`
+   * holds the folder's files by relative path; the server picks the ones to read.
+   */
+  'imports.runFolder': op<FolderImportResult>()(
+    z
+      .object({
+        format: z.enum(['lm-eval', 'inspect']),
+        folderName: z.string().min(1).max(500),
+        files: z
+          .array(z.object({ path: z.string().min(1).max(1000), contentBase64: z.string() }).strict())
+          .max(10_000, 'files must hold at most 10000 files'),
+        generationId: s.id,
+        role: z.enum(['baseline', 'aligned']),
+        force: z.boolean().default(false),
+        strict: z.boolean().default(false),
+        directions: z.record(z.string(), s.direction).default({}),
       })
       .strict(),
   ),

@@ -30,6 +30,15 @@ export interface PdfExportResult {
   contentBase64: string
 }
 
+/** A folder imported in one transaction: what each chosen file gave. */
+export interface FolderImportResult {
+  files: Array<{ fileName: string; imported: number; duplicate: boolean; unmatchedCount: number; warnings: string[] }>
+  imported: number
+  /** Metrics whose direction is unknown: nothing was written. */
+  needsDirection: string[]
+  unmatchedCount: number
+}
+
 export interface ExportResult {
   fileName: string
   mimeType: string

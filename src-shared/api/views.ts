@@ -13,6 +13,8 @@ import type {
   Plan,
   Project,
 } from '../domain/types'
+import type { HeadlineEntry } from '../tax/headline'
+import type { NoRelativeReason } from '../tax/regression'
 
 export interface TrashEntry {
   id: number
@@ -24,6 +26,10 @@ export interface TrashEntry {
 export interface RegressionRow {
   measurement: BenchmarkMeasurement
   regressionPct: number | null
+  /** Why a paired row has no regression % (it then shows the change in points); null otherwise. */
+  noRelativeReason: NoRelativeReason | null
+  /** Counted in the generation's headline (one metric per top-level benchmark). */
+  inHeadline: boolean
   delta: number | null
   z: number | null
   significant: boolean | null
@@ -31,15 +37,44 @@ export interface RegressionRow {
   explanation: string
 }
 
+/** One measurement as `atax perf list` prints it. */
+export interface PerformanceRow {
+  benchmark: string
+  metric: string
+  /** The parent group's name; null for a top-level benchmark. */
+  group: string | null
+  /** Counted in the generation's headline. */
+  inHeadline: boolean
+  baseline: number | null
+  aligned: number | null
+  /** null where no relative figure is given (one run only, signed metric, baseline at or near 0). */
+  regressionPct: number | null
+  /** aligned − baseline in points of the metric; null with one run only. */
+  delta: number | null
+}
+
+/** The headline metric a benchmark now counts by, and why. */
+export interface HeadlineChoice {
+  generationId: number
+  benchmark: string
+  metric: string
+  chosenBy: 'user' | 'table' | 'first'
+}
+
 /** A regression row without its explanation: what bulk exports need (the words cost far more than the figures). */
 export type RegressionRowFigures = Omit<RegressionRow, 'explanation'>
 
-/** The order of a page of measurements: by benchmark then metric, or the largest |regression %| first. */
+/**
+ * The order of a page of measurements: by name (a group's subtasks right after it, a
+ * tree: mmlu, mmlu_stem, mmlu_anatomy, …) then metric, or the largest |regression %| first.
+ */
 export type MeasurementSort = 'name' | 'largest-change'
 
 /** One page of a generation's benchmark regressions (`measurements.page`). */
 export interface MeasurementsPage {
   rows: RegressionRow[]
+  /** Groups of the generation that have their own (aggregate) row, and so can be collapsed. */
+  groups: string[]
   /** Measurements matching the filter, on every page. */
   total: number
   offset: number
@@ -102,12 +137,25 @@ export interface GenerationSummary {
   /** Against the previous generation of the same project. */
   shrink: { ratio: number; pctChange: number; explanation: string } | null
   development: DevelopmentTaxView
+  /**
+   * `count`, `paired` and `unpaired` are over every measurement; the other figures over
+   * the headline set (each top-level benchmark once, by one metric: tax/headline.ts).
+   */
   regressions: {
     count: number
     paired: number
     unpaired: number
-    /** Paired measurements whose baseline is 0 (or too close to 0): no regression %. */
+    /** Benchmarks in the headline. */
+    headlineCount: number
+    /**
+     * Headline entries computed from subtasks (groups without an aggregate score), which
+     * have no row of their own in the measurements table. The others are rows marked
+     * `inHeadline`.
+     */
+    computed: HeadlineEntry[]
+    /** Paired headline entries without a regression % (signed metric, baseline at or near 0). */
     zeroBaseline: number
+    /** The headline mean: over headline entries that have a regression %. */
     meanPct: number | null
     medianPct: number | null
     regressions: number

@@ -39,6 +39,8 @@ export interface Generation {
   pretrainedOn: string
   deployedOn: string | null
   notes: string
+  /** The user's headline metric per benchmark: a JSON object `{ benchmark: metric }` (see tax/headline). */
+  headlineMetrics: string
   createdAt: string
   updatedAt: string
   /** Set while the generation is in the trash (it is then hidden everywhere). */
@@ -60,6 +62,8 @@ export interface BenchmarkMeasurement {
   aligned: number | null
   baselineStderr: number | null
   alignedStderr: number | null
+  /** Benchmark groups, outermost first, as a JSON array (`["mmlu","mmlu_stem"]`); null at top level. */
+  groupPath: string | null
   source: Source
   importId: number | null
   createdAt: string

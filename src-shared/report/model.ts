@@ -14,6 +14,7 @@ import type {
   RegressionRow,
 } from '../api/views'
 import type { CostItem, Generation, ImportRecord, PipelinePhase, Plan, Project, Source } from '../domain/types'
+import type { HeadlineEntry } from '../tax/headline'
 
 export const REPORT_FORMAT = 'alignment-tax-planner-report'
 /** 2: a generation carries its measurement count and the rows its tables show, not every measurement. */
@@ -61,10 +62,13 @@ export interface GenerationReport {
      * up to 200; above that, the 200 largest changes (|regression %|), largest first.
      */
     shownMeasurements: MeasurementReport[]
+    /** Counts over every measurement; the other figures over the headline set (see GenerationSummary). */
     aggregates: {
       count: number
       paired: number
       unpaired: number
+      headlineCount: number
+      computed: HeadlineEntry[]
       zeroBaseline: number
       meanPct: number | null
       medianPct: number | null

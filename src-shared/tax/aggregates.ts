@@ -13,6 +13,8 @@ export interface RegressionAggregateInput {
   baselineStderr: number | null
   alignedStderr: number | null
   direction: Direction
+  /** The metric's name: a signed metric (MCC, *_diff) has no percentage. */
+  metric?: string
   /** Weight in weightedMeanPct (≥ 0), default 1. */
   weight?: number
 }
@@ -24,7 +26,10 @@ export interface RegressionAggregates {
   paired: number
   /** Items missing either score, left out of every other figure. */
   unpaired: number
-  /** Paired items with baseline 0 (or too close to 0 for a ratio): counted as regressions or gains, but with no percentage. */
+  /**
+   * Paired items without a percentage (a signed metric, or a baseline at or near 0):
+   * counted as regressions or gains, but out of the mean, median and weighted mean.
+   */
   zeroBaseline: number
   /** Over paired items with a non-zero baseline; null when there are none. */
   meanPct: number | null
@@ -51,6 +56,41 @@ function regressionOfItem(input: BenchmarkRegressionInput, itemPath: string): Re
   } catch (error) {
     if (!(error instanceof TaxInputError)) throw error
     throw new TaxInputError(`${itemPath}.${error.message}`, `${itemPath}.${error.path}`, error.value)
+  }
+}
+
+/**
+ * The aggregates of figures already computed (null = one run only), each with weight 1:
+ * what regressionAggregates gives for the same items, without computing them twice.
+ */
+export function aggregatesOfFigures(figures: ReadonlyArray<RegressionFigures | null>): RegressionAggregates {
+  const pcts: number[] = []
+  let paired = 0
+  let zeroBaseline = 0
+  let regressions = 0
+  let gains = 0
+  let significant = 0
+  for (const f of figures) {
+    if (f === null) continue
+    paired += 1
+    if (f.isRegression) regressions += 1
+    if (f.isGain) gains += 1
+    if (f.significant === true) significant += 1
+    if (f.regressionPct === null) zeroBaseline += 1
+    else pcts.push(f.regressionPct)
+  }
+  const mean = pcts.length === 0 ? null : pcts.reduce((sum, pct) => sum + pct, 0) / pcts.length
+  return {
+    count: figures.length,
+    paired,
+    unpaired: figures.length - paired,
+    zeroBaseline,
+    meanPct: mean,
+    medianPct: pcts.length === 0 ? null : median(pcts.sort((a, b) => a - b)),
+    weightedMeanPct: mean,
+    regressions,
+    gains,
+    significant,
   }
 }
 

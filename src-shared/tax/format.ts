@@ -90,3 +90,40 @@ export function formatMonths(x: number): string {
   const fixed = x.toFixed(1)
   return `${fixed === '-0.0' ? '0.0' : fixed} months`
 }
+
+/**
+ * The one catalog of units for figures, shared by the app, the reports and the CLI:
+ * - `pct`: a percentage (a regression %, a tax %): "12.5%";
+ * - `pp`: a change between two percentages, in percentage points: "+2.5 pp";
+ * - `pts`: a change of a benchmark score, in points of the metric's own units: "+0.31 pts"
+ *   (what a row without a relative figure shows).
+ */
+export const UNIT_SUFFIX = { pct: '%', pp: ' pp', pts: ' pts' } as const
+
+export type ChangeUnit = 'pp' | 'pts'
+
+/** A signed change with its unit: formatChange(2.5, 'pp') → "+2.5 pp", formatChange(-0.31, 'pts') → "-0.31 pts". */
+export function formatChange(delta: number, unit: ChangeUnit, decimals = 2): string {
+  if (delta === 0) return `±0${UNIT_SUFFIX[unit]}`
+  const text = formatNumber(delta, decimals)
+  return `${text.startsWith('-') ? text : `+${text}`}${UNIT_SUFFIX[unit]}`
+}
+
+/**
+ * A measurement's regression as every door shows it: the regression % where one is
+ * given ("+12.5%"), else the change in points, marked ("+0.31 pts (signed metric)").
+ */
+export function formatRegression(
+  regressionPct: number | null,
+  delta: number | null,
+  reason: 'signed-metric' | 'baseline-near-zero' | null = null,
+): string {
+  if (regressionPct !== null) {
+    const text = formatPct(regressionPct, 2)
+    return regressionPct > 0 ? `+${text}` : text
+  }
+  if (delta === null) return '—'
+  const why =
+    reason === 'signed-metric' ? 'signed metric, ' : reason === 'baseline-near-zero' ? 'baseline near 0, ' : ''
+  return `${formatChange(delta, 'pts', 4)} (${why}no %)`
+}

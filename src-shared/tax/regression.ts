@@ -10,6 +10,29 @@ import { optionalAtLeast, requireDirection, requireFinite, requireObject } from 
 /** |z| at or above this is significant (two-sided, 95%). */
 export const SIGNIFICANCE_Z = 1.96
 
+/**
+ * Below this baseline a relative figure says nothing useful (0.004 → 0.012 is "−200%"):
+ * 0.01 is 1 point on the usual 0–1 scale. Scores are in the metric's own units.
+ */
+export const NEAR_ZERO_BASELINE = 0.01
+
+/**
+ * Metrics whose range includes negative values: a ratio to such a baseline has no
+ * meaning (MCC going from −0.09 to +0.22 is not a "339% gain"). Matched on the metric
+ * name without its filter ("mcc (none)" → mcc) and without an Inspect scorer prefix.
+ */
+const SIGNED_METRIC =
+  /^(mcc|matthews_corrcoef|.*_diff|diff|delta|.*correlation|pearson.*|spearman.*|kendall.*|r2|.*_bias|bias)$/
+
+/** Whether a metric is signed by its name (see SIGNED_METRIC). */
+export function isSignedMetric(metric: string): boolean {
+  const bare = metric.split(' (')[0].split('/').at(-1)!.trim().toLowerCase()
+  return SIGNED_METRIC.test(bare)
+}
+
+/** Why a paired measurement has no relative figure; null when it has one. */
+export type NoRelativeReason = 'signed-metric' | 'baseline-near-zero'
+
 export interface BenchmarkRegressionInput {
   baseline: number
   aligned: number
@@ -17,15 +40,20 @@ export interface BenchmarkRegressionInput {
   baselineStderr?: number | null
   alignedStderr?: number | null
   direction: Direction
+  /** The metric's name: signed metrics (MCC, *_diff) get no relative figure. */
+  metric?: string
 }
 
 export interface BenchmarkRegression {
   /**
-   * Positive = tax, negative = gain, relative to |Z|; null when Z = 0 (no relative
-   * figure), or when Z is so tiny that the ratio overflows.
+   * Positive = tax, negative = gain, relative to Z; null where a ratio means nothing:
+   * a signed metric or one with a negative score, or a baseline ≤ NEAR_ZERO_BASELINE
+   * (see `noRelativeReason`). Those rows show `delta`, in points of the metric.
    */
   regressionPct: number | null
-  /** Z' − Z, raw, whatever the direction. */
+  /** Why `regressionPct` is null for a paired measurement; null when it is given. */
+  noRelativeReason: NoRelativeReason | null
+  /** Z' − Z, raw, whatever the direction, in points of the metric's own units. */
   delta: number
   /** (Z' − Z)/√(se² + se'²); null unless both standard errors are known and not both 0. */
   z: number | null
@@ -53,20 +81,34 @@ export function regressionFigures(input: BenchmarkRegressionInput): RegressionFi
   const baselineStderr = optionalAtLeast(fields.baselineStderr, 0, 'baselineStderr')
   const alignedStderr = optionalAtLeast(fields.alignedStderr, 0, 'alignedStderr')
   const direction = requireDirection(fields.direction, 'direction')
+  const metric = typeof fields.metric === 'string' ? fields.metric : ''
 
   const delta = aligned - baseline
   // Worsening expressed in the metric's own direction: positive = the aligned model is worse.
   const worsening = direction === 'higher' ? baseline - aligned : aligned - baseline
   const relative = (worsening / Math.abs(baseline)) * 100
-  // A baseline of 0 (or so close to 0 that the ratio overflows) has no relative figure.
-  const regressionPct = Number.isFinite(relative) ? relative : null
+  const noRelativeReason: NoRelativeReason | null =
+    isSignedMetric(metric) || baseline < 0 || aligned < 0
+      ? 'signed-metric'
+      : baseline <= NEAR_ZERO_BASELINE || !Number.isFinite(relative)
+        ? 'baseline-near-zero'
+        : null
+  const regressionPct = noRelativeReason === null ? relative : null
   let z: number | null = null
   let significant: boolean | null = null
   if (baselineStderr !== null && alignedStderr !== null && (baselineStderr > 0 || alignedStderr > 0)) {
     z = delta / Math.sqrt(baselineStderr ** 2 + alignedStderr ** 2)
     significant = Math.abs(z) >= SIGNIFICANCE_Z
   }
-  return { regressionPct, delta, z, significant, isGain: worsening < 0, isRegression: worsening > 0 }
+  return {
+    regressionPct,
+    noRelativeReason,
+    delta,
+    z,
+    significant,
+    isGain: worsening < 0,
+    isRegression: worsening > 0,
+  }
 }
 
 /**
@@ -78,7 +120,7 @@ export function regressionFigures(input: BenchmarkRegressionInput): RegressionFi
  */
 export function benchmarkRegression(input: BenchmarkRegressionInput): BenchmarkRegression {
   const figures = regressionFigures(input)
-  const { regressionPct, delta, z, significant, isGain, isRegression } = figures
+  const { regressionPct, noRelativeReason, delta, z, significant, isGain, isRegression } = figures
   const { baseline, aligned, direction } = input
   const baselineStderr = input.baselineStderr ?? null
   const alignedStderr = input.alignedStderr ?? null
@@ -88,8 +130,14 @@ export function benchmarkRegression(input: BenchmarkRegressionInput): BenchmarkR
   const verdict = isGain ? 'a gain' : isRegression ? 'a regression (tax)' : 'no change'
   const sentences: string[] = []
   if (regressionPct === null) {
+    const why =
+      noRelativeReason === 'signed-metric'
+        ? 'The metric is signed (its range includes negative values)'
+        : baseline === 0
+          ? 'The baseline is 0'
+          : 'The baseline is at or too close to 0'
     sentences.push(
-      `The baseline is ${baseline === 0 ? '0' : 'too close to 0'}, so there is no relative figure: aligned − baseline = ${alignedText} − ${zText} = ${formatNumber(delta, 4)}, ${verdict}` +
+      `${why}, so there is no relative figure, only the change in points: aligned − baseline = ${alignedText} − ${zText} = ${formatNumber(delta, 4)}, ${verdict}` +
         ` (${direction} is better).`,
     )
   } else {

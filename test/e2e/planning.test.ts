@@ -211,7 +211,7 @@ describe('planning UI, in Chromium', () => {
     await expect.poll(() => row('ttd').innerText()).toContain('9.0 months')
     expect(await row('ttd').innerText()).toContain('3.0 months')
     expect(await row('ttd').innerText()).toContain('−6.0 months')
-    expect(await row('inferenceTaxPct').innerText()).toMatch(/30%[\s\S]*5%[\s\S]*−25 pts/)
+    expect(await row('inferenceTaxPct').innerText()).toMatch(/30%[\s\S]*5%[\s\S]*−25 pp/)
     expect(await row('paramsB').count()).toBe(1) // both 175B: the same
 
     await page.getByRole('switch', { name: 'Differences only' }).check()

@@ -42,20 +42,28 @@ describe('lm-evaluation-harness fixtures', () => {
 
   it.each(files)('%s imports every task and metric with its standard error', (file) => {
     const bytes = fixture(`lm-eval/${file}`)
-    const expected = JSON.parse(bytes.toString('utf8')).results as Record<string, Record<string, number>>
+    const doc = JSON.parse(bytes.toString('utf8'))
+    const expected = doc.results as Record<string, Record<string, unknown>>
     const r = runImport(app.env, { format: 'lm-eval', fileName: file, bytes, generationId, role: 'baseline' })
     const stored = measurements()
     let metrics = 0
     for (const [task, values] of Object.entries(expected)) {
-      for (const [metric, value] of Object.entries(values)) {
+      for (const [key, value] of Object.entries(values)) {
+        // v0.4 keys are "metric,filter" with "metric_stderr,filter" beside; "alias" and
+        // other strings describe the task. The filter "none" is dropped from the name.
+        if (typeof value !== 'number') continue
+        const [metric, filter] = key.split(',')
         if (metric.endsWith('_stderr')) continue
         metrics++
-        const row = stored.find((m) => m.benchmark === task && m.metric === metric)
-        expect(row, `${task} ${metric}`).toBeDefined()
+        const name = filter === undefined || filter === 'none' ? metric : `${metric} (${filter})`
+        const row = stored.find((m) => m.benchmark === task && m.metric === name)
+        expect(row, `${task} ${key}`).toBeDefined()
         expect(row!.baseline).toBe(value)
-        expect(row!.baseline_stderr).toBe(values[`${metric}_stderr`] ?? null)
+        const stderr = values[filter === undefined ? `${metric}_stderr` : `${metric}_stderr,${filter}`]
+        expect(row!.baseline_stderr).toBe(typeof stderr === 'number' ? stderr : null)
         expect(row!.aligned).toBeNull()
-        expect(row!.direction).toBe('higher')
+        const declared = doc.higher_is_better?.[task]?.[metric]
+        expect(row!.direction).toBe(declared === false ? 'lower' : 'higher')
         expect(row!.source).toBe('import')
       }
     }
@@ -299,7 +307,8 @@ describe('duplicates and malformed files', () => {
       format === 'csv' ? 'bad.csv' : format === 'inspect' && _name.includes('.eval') ? 'bad.eval' : 'bad.json'
     let error: Error | null = null
     try {
-      runImport(app.env, { format, fileName, bytes, generationId, role: 'aligned' })
+      // Strict: a non-finite value refuses the file (without, it is skipped with a warning).
+      runImport(app.env, { format, fileName, bytes, generationId, role: 'aligned', strict: true })
     } catch (err) {
       error = err as Error
     }
@@ -307,6 +316,29 @@ describe('duplicates and malformed files', () => {
     expect(error!.message).toContain(fileName)
     expect(error!.message).toMatch(message)
     expect(snapshot()).toBe(before)
+  })
+
+  it('skips a non-finite metric with a warning and imports the rest; strict refuses the file and writes nothing', () => {
+    const text = fixture('lm-eval/truthfulqa-gen-signed-diffs-v04.json')
+      .toString('utf8')
+      .replace(/"bleu_max,none": [0-9.]+/, '"bleu_max,none": Infinity')
+    const bytes = Buffer.from(text)
+    const before = snapshot()
+    expect(() =>
+      runImport(app.env, {
+        format: 'lm-eval',
+        fileName: 'inf.json',
+        bytes,
+        generationId,
+        role: 'baseline',
+        strict: true,
+      }),
+    ).toThrow(/inf\.json: results\.truthfulqa_gen\.bleu_max,none: Infinity/)
+    expect(snapshot()).toBe(before)
+    const r = runImport(app.env, { format: 'lm-eval', fileName: 'inf.json', bytes, generationId, role: 'baseline' })
+    expect(r.imported).toBe(11)
+    expect(r.warnings).toEqual([expect.stringMatching(/truthfulqa_gen · bleu_max is Infinity.*skipped/)])
+    expect(measurements().map((m) => m.metric)).not.toContain('bleu_max')
   })
 
   it('refuses a CSV naming one benchmark twice, writing nothing', () => {

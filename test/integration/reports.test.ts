@@ -11,7 +11,17 @@ import type { Browser, BrowserContext } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generationCreate, projectCreate } from '../../src-shared/api/schemas'
 import { escapeXml } from '../../src-shared/report/svg'
-import { benchmarkRegression, formatMonths, formatNumber, formatPct, formatUsd } from '../../src-shared/tax'
+import {
+  benchmarkRegression,
+  formatMonths,
+  formatNumber,
+  formatPct,
+  formatRegression,
+  formatUsd,
+  headlineSet,
+  parseGroupPath,
+  parseHeadlineChoices,
+} from '../../src-shared/tax'
 import { appVersion } from '../../src-main/app'
 import { exportReport } from '../../src-main/exporters'
 import { htmlToPdfWithPage } from '../../src-main/exporters/pdf'
@@ -27,6 +37,10 @@ import { HOSTILE, parseCsvObjects, resourceReferences, seedHostileProject } from
 const CHROMIUM_TIMEOUT = 90_000
 
 interface DbMeasurement {
+  id: number
+  generation_id: number
+  group_path: string | null
+  headline_metrics: string
   project: string
   generation: string
   benchmark: string
@@ -44,10 +58,11 @@ interface DbMeasurement {
 function dbMeasurements(app: ReturnType<typeof openTempApp>): DbMeasurement[] {
   return app.env.sqlite
     .prepare(
-      `SELECT p.name AS project, g.name AS generation, m.benchmark, m.metric, m.direction, m.shots, m.baseline,
+      `SELECT m.id, m.generation_id, m.group_path, g.headline_metrics, p.name AS project, g.name AS generation,
+              m.benchmark, m.metric, m.direction, m.shots, m.baseline,
               m.aligned, m.baseline_stderr, m.aligned_stderr, m.source
          FROM benchmark_measurements m JOIN generations g ON g.id = m.generation_id JOIN projects p ON p.id = g.project_id
-        WHERE p.deleted_at IS NULL`,
+        WHERE p.deleted_at IS NULL ORDER BY m.id`,
     )
     .all() as DbMeasurement[]
 }
@@ -59,7 +74,35 @@ function regressionOf(m: DbMeasurement) {
     baselineStderr: m.baseline_stderr,
     alignedStderr: m.aligned_stderr,
     direction: m.direction,
+    metric: m.metric,
   })
+}
+
+/** The regression as every report writes it: the %, else the change in points, marked. */
+function regressionWords(m: DbMeasurement): string {
+  const r = regressionOf(m)
+  return r.regressionPct === null ? formatRegression(null, r.delta, r.noRelativeReason) : formatPct(r.regressionPct, 2)
+}
+
+/** The parent group as stored, or null. */
+const groupOf = (m: DbMeasurement) => parseGroupPath(m.group_path).at(-1) ?? null
+
+/** Whether the headline counts a measurement, by the engine over its generation's rows. */
+function inHeadline(all: DbMeasurement[], m: DbMeasurement): boolean {
+  const rows = all
+    .filter((x) => x.generation_id === m.generation_id)
+    .map((x) => ({
+      id: x.id,
+      benchmark: x.benchmark,
+      metric: x.metric,
+      groupPath: parseGroupPath(x.group_path),
+      direction: x.direction,
+      baseline: x.baseline,
+      aligned: x.aligned,
+      baselineStderr: x.baseline_stderr,
+      alignedStderr: x.aligned_stderr,
+    }))
+  return headlineSet(rows, parseHeadlineChoices(m.headline_metrics)).measurementIds.has(m.id)
 }
 
 /** The report without its Content-Security-Policy, so that only the page itself (not the CSP) keeps it offline. */
@@ -122,7 +165,14 @@ describe('reports of the sample workspace', () => {
       for (const c of detail.curves) figures.push(c.explanation)
       const page = measurementsPage(app.env, { generationId: s.generation.id, offset: 0, limit: 500, sort: 'name' })
       expect(page.total).toBe(detail.measurementCount)
-      for (const m of page.rows) figures.push(formatPct(m.regressionPct!, 2), m.explanation)
+      for (const m of page.rows) {
+        figures.push(
+          m.regressionPct === null
+            ? formatRegression(null, m.delta, m.noRelativeReason)
+            : formatPct(m.regressionPct, 2),
+          m.explanation,
+        )
+      }
     }
     figures.push(summary.forecast!.explanation)
     return figures
@@ -182,8 +232,13 @@ describe('reports of the sample workspace', () => {
         )
         const gain = fills.filter((f) => f.kind === 'gain')
         const tax = fills.filter((f) => f.kind === 'regression')
-        expect(gain).toHaveLength(2) // truthfulqa in each generation
-        expect(tax).toHaveLength(5)
+        // Every row with a regression % is drawn (the sample has fewer than the chart's 25 per generation).
+        const pcts = dbMeasurements(app)
+          .map((m) => regressionOf(m).regressionPct)
+          .filter((x): x is number => x !== null)
+        expect(gain).toHaveLength(pcts.filter((x) => x < 0).length)
+        expect(tax).toHaveLength(pcts.filter((x) => x > 0).length)
+        expect(gain.length).toBeGreaterThan(0)
         for (const f of fills) expect(f.width).toBeGreaterThan(0)
         expect(new Set(gain.map((f) => f.fill)).size).toBe(1)
         expect(tax.map((f) => f.fill)).not.toContain(gain[0].fill)
@@ -244,17 +299,20 @@ describe('reports of the sample workspace', () => {
     // Each measurement in its generation's section, row for row.
     const sections = md.split(/^### /m)
     const measurements = dbMeasurements(app)
-    expect(measurements).toHaveLength(7)
+    expect(measurements).toHaveLength(14)
     for (const m of measurements) {
       const section = sections.find((s) => s.startsWith(`Generation `) && s.split('\n')[0].endsWith(m.generation))!
       expect(section, m.generation).toBeDefined()
       const r = regressionOf(m)
       const bench = (x: string) => x.replace(/_/g, '\\_')
+      const score = (x: number, se: number | null) =>
+        formatNumber(x, 4) + (se === null ? '' : ` ± ${formatNumber(se, 4)}`)
       expect(section).toContain(
-        `| ${bench(m.benchmark)} | ${m.metric} | ${m.direction} is better | ${m.shots ?? '—'} | ` +
-          `${formatNumber(m.baseline!, 4)} ± ${formatNumber(m.baseline_stderr!, 4)} | ` +
-          `${formatNumber(m.aligned!, 4)} ± ${formatNumber(m.aligned_stderr!, 4)} | ` +
-          `${formatPct(r.regressionPct!, 2)}${r.isGain ? ' (gain)' : ''} | ${formatNumber(r.z!, 2)} | ${r.significant ? 'yes' : 'no'} | ${m.source} |`,
+        `| ${bench(m.benchmark)} | ${m.metric} | ${bench(groupOf(m) ?? '—')} | ${inHeadline(measurements, m) ? 'yes' : ''} | ` +
+          `${m.direction} is better | ${m.shots ?? '—'} | ` +
+          `${score(m.baseline!, m.baseline_stderr)} | ${score(m.aligned!, m.aligned_stderr)} | ` +
+          `${regressionWords(m)}${r.isGain ? ' (gain)' : ''} | ${r.z === null ? '—' : formatNumber(r.z, 2)} | ` +
+          `${r.significant === null ? 'unknown' : r.significant ? 'yes' : 'no'} | ${m.source} |`,
       )
     }
     expect(md).toContain('> **Sample data:')
@@ -277,18 +335,29 @@ describe('reports of the sample workspace', () => {
       expect(row.shots).toBe(m.shots == null ? '' : String(m.shots))
       expect(Number(row.baseline)).toBe(m.baseline)
       expect(Number(row.aligned)).toBe(m.aligned)
-      expect(Number(row.baseline_stderr)).toBe(m.baseline_stderr)
-      expect(Number(row.aligned_stderr)).toBe(m.aligned_stderr)
-      expect(Number(row.regression_pct)).toBeCloseTo(r.regressionPct!, 9)
-      expect(Number(row.z)).toBeCloseTo(r.z!, 9)
+      const optional = (x: number | null) => (x === null ? '' : x)
+      expect(row.baseline_stderr === '' ? '' : Number(row.baseline_stderr)).toBe(optional(m.baseline_stderr))
+      expect(row.aligned_stderr === '' ? '' : Number(row.aligned_stderr)).toBe(optional(m.aligned_stderr))
+      expect(row.group).toBe(groupOf(m) ?? '')
+      expect(row.in_headline).toBe(String(inHeadline(measurements, m)))
+      if (r.regressionPct === null) expect(row.regression_pct).toBe('')
+      else expect(Number(row.regression_pct)).toBeCloseTo(r.regressionPct, 9)
+      if (r.z === null) expect(row.z).toBe('')
+      else expect(Number(row.z)).toBeCloseTo(r.z, 9)
       expect(Number(row.delta)).toBeCloseTo(r.delta!, 12)
-      expect(row.significant).toBe(String(r.significant))
+      expect(row.significant).toBe(r.significant === null ? '' : String(r.significant))
       expect(row.source).toBe(m.source)
       expect(row.sample_data).toBe('true')
     }
     // A gain is a negative number, written as a number (no formula guard on numbers).
     const gains = rows.filter((r) => Number(r.regression_pct) < 0)
-    expect(gains.map((r) => r.benchmark)).toEqual(['truthfulqa_mc', 'truthfulqa_mc'])
+    expect(gains.map((r) => r.benchmark).sort()).toEqual(
+      measurements
+        .filter((m) => (regressionOf(m).regressionPct ?? 0) < 0)
+        .map((m) => m.benchmark)
+        .sort(),
+    )
+    expect(gains.map((r) => r.benchmark)).toContain('truthfulqa_mc')
     for (const g of gains) expect(g.regression_pct).toMatch(/^-\d/)
   })
 })

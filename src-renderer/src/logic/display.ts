@@ -2,7 +2,14 @@
  * Display wording shared by views: signs, tones and labels around the engine's
  * formatters (src-shared/tax/format). No tax arithmetic here.
  */
-import { formatMonths, formatNumber, formatPct, formatUsd } from '../../../src-shared/tax/format'
+import {
+  formatChange,
+  formatMonths,
+  formatNumber,
+  formatPct,
+  formatUsd,
+  UNIT_SUFFIX,
+} from '../../../src-shared/tax/format'
 
 export type Tone = 'good' | 'bad' | 'neutral'
 
@@ -12,6 +19,16 @@ export function regressionText(pct: number | null): string {
   if (pct < 0) return `${formatPct(pct, 2)} (gain)`
   if (pct > 0) return `+${formatPct(pct, 2)}`
   return '0%'
+}
+
+/** A measurement's regression: the % where one is given, else the change in points, marked. */
+export function regressionOrPointsText(
+  pct: number | null,
+  delta: number | null,
+  reason: 'signed-metric' | 'baseline-near-zero' | null,
+): string {
+  if (pct !== null || delta === null) return regressionText(pct)
+  return `${formatChange(delta, 'pts', 4)} (${reason === 'signed-metric' ? 'signed metric' : 'baseline near 0'}: no %)`
 }
 
 export function regressionTone(pct: number | null): Tone {
@@ -46,10 +63,12 @@ export function signedText(delta: number, unit: 'months' | 'usd' | 'pct' | 'poin
       return `${sign}${formatMonths(abs)}`
     case 'usd':
       return `${sign}${formatUsd(abs)}`
+    // Units from the one catalog (src-shared/tax/format): a change of a % is in
+    // percentage points (pp), a change of a score in points of its metric (pts).
     case 'pct':
-      return `${sign}${formatNumber(abs, 1)} pts`
+      return `${sign}${formatNumber(abs, 1)}${UNIT_SUFFIX.pp}`
     case 'points':
-      return `${sign}${formatNumber(abs, 2)} pts`
+      return `${sign}${formatNumber(abs, 2)}${UNIT_SUFFIX.pts}`
     default:
       return `${sign}${formatNumber(abs, 2)}`
   }

@@ -119,3 +119,40 @@ export async function printHtml(html: string): Promise<{ saved: boolean; where: 
   setTimeout(() => frame.remove(), 60_000)
   return { saved: true, where: 'the print dialog (choose "Save as PDF")' }
 }
+
+/** A dropped folder: its name and its files by relative path ('/' separators), two levels deep. */
+export interface DroppedFolder {
+  name: string
+  files: Map<string, File>
+}
+
+/** The folder of a drop, if a folder was dropped (read through the File System entries API). */
+export async function droppedFolder(event: DragEvent): Promise<DroppedFolder | null> {
+  const entry = event.dataTransfer?.items?.[0]?.webkitGetAsEntry?.()
+  if (!entry || !entry.isDirectory) return null
+  const files = new Map<string, File>()
+  const list = (dir: FileSystemDirectoryEntry): Promise<FileSystemEntry[]> =>
+    new Promise((resolve, reject) => {
+      const reader = dir.createReader()
+      const all: FileSystemEntry[] = []
+      const next = () =>
+        reader.readEntries((batch) => {
+          if (batch.length === 0) resolve(all)
+          else {
+            all.push(...batch)
+            next()
+          }
+        }, reject)
+      next()
+    })
+  const file = (e: FileSystemFileEntry): Promise<File> => new Promise((resolve, reject) => e.file(resolve, reject))
+  for (const child of await list(entry as FileSystemDirectoryEntry)) {
+    if (child.isFile) files.set(child.name, await file(child as FileSystemFileEntry))
+    else if (child.isDirectory) {
+      for (const inner of await list(child as FileSystemDirectoryEntry)) {
+        if (inner.isFile) files.set(`${child.name}/${inner.name}`, await file(inner as FileSystemFileEntry))
+      }
+    }
+  }
+  return { name: entry.name, files }
+}

@@ -23,6 +23,8 @@ export const useMeasurementsStore = defineStore('measurements', () => {
   const tableGenerationId = ref<number | null>(null)
   const filter = ref('')
   const page = shallowRef<MeasurementsPage | null>(null)
+  /** Groups whose subtasks the table shows; every group starts collapsed to its aggregate row. */
+  const expanded = ref<string[]>([])
   let appliedFilter = ''
   let latestRequest = 0
   let filterTimer: ReturnType<typeof setTimeout> | undefined
@@ -33,7 +35,13 @@ export const useMeasurementsStore = defineStore('measurements', () => {
     const generationId = tableGenerationId.value
     if (generationId == null) return
     const request = ++latestRequest
-    const query = { generationId, offset, limit: PAGE_SIZE, filter: appliedFilter || undefined }
+    const query = {
+      generationId,
+      offset,
+      limit: PAGE_SIZE,
+      filter: appliedFilter || undefined,
+      expanded: [...expanded.value],
+    }
     let loaded = await api['measurements.page'](query)
     // After a delete the page may be past the end: show the last page there is.
     if (loaded.rows.length === 0 && loaded.total > 0 && offset > 0) {
@@ -49,8 +57,24 @@ export const useMeasurementsStore = defineStore('measurements', () => {
     tableGenerationId.value = generationId
     filter.value = ''
     appliedFilter = ''
+    expanded.value = []
     page.value = null
     await loadPage(0)
+  }
+
+  /** Shows or hides a group's subtasks, staying on the page on screen. */
+  function toggleGroup(group: string) {
+    expanded.value = expanded.value.includes(group)
+      ? expanded.value.filter((g) => g !== group)
+      : [...expanded.value, group]
+    return loadPage(page.value?.offset ?? 0)
+  }
+
+  /** Chooses the metric a benchmark counts by in the headline (null: back to the documented rule). */
+  async function setHeadlineMetric(generationId: number, benchmark: string, metric: string | null) {
+    const choice = await api['performance.setHeadlineMetric']({ generationId, benchmark, metric })
+    await changed(generationId)
+    return choice
   }
 
   function goToPage(index: number) {
@@ -112,7 +136,10 @@ export const useMeasurementsStore = defineStore('measurements', () => {
     tableGenerationId,
     filter,
     page,
+    expanded,
     openTable,
+    toggleGroup,
+    setHeadlineMetric,
     goToPage,
     refresh,
     setFilter,

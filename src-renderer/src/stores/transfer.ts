@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { ApiInput } from '../../../src-shared/api/contract'
-import type { ExportResult, ImportResult } from '../../../src-shared/api/transfer'
+import type { ExportResult, FolderImportResult, ImportResult } from '../../../src-shared/api/transfer'
 import type { Direction } from '../../../src-shared/domain/types'
 import { api, callLong, desktopShell, downloadBackup, uploadFile } from '../api/client'
 import { downloadBlob, readFileBase64, saveBackupNatively, saveBase64, savePdf, saveText } from '../platform/files'
@@ -30,6 +30,7 @@ export const useTransferStore = defineStore('transfer', () => {
   /** Progress in [0, 1] of a backup restore (checking, then replacing); null when none runs. */
   const backupProgress = ref<number | null>(null)
   const result = ref<ImportResult | null>(null)
+  const folderResult = ref<FolderImportResult | null>(null)
   const error = ref<string | null>(null)
   let lastRequest: ImportRequest | null = null
   const generations = useGenerationsStore()
@@ -40,8 +41,36 @@ export const useTransferStore = defineStore('transfer', () => {
     phase.value = 'idle'
     progress.value = null
     result.value = null
+    folderResult.value = null
     error.value = null
     lastRequest = null
+  }
+
+  /** A dropped folder of results, in one transaction on the server. */
+  async function runFolderImport(request: ApiInput<'imports.runFolder'>) {
+    phase.value = 'processing'
+    progress.value = null
+    result.value = null
+    folderResult.value = null
+    error.value = null
+    const controller = new AbortController()
+    running = controller
+    try {
+      const answer = await callLong('imports.runFolder', request, {
+        signal: controller.signal,
+        onProgress: (fraction) => (progress.value = fraction),
+      })
+      folderResult.value = answer
+      phase.value = 'done'
+      if (answer.imported > 0) await measurements.changed(request.generationId)
+      return answer
+    } catch (err) {
+      phase.value = 'failed'
+      error.value = (err as Error).message
+      throw err
+    } finally {
+      if (running === controller) running = null
+    }
   }
 
   async function runImport(request: ImportRequest) {
@@ -152,10 +181,12 @@ export const useTransferStore = defineStore('transfer', () => {
     progress,
     backupProgress,
     result,
+    folderResult,
     error,
     reset,
     runImport,
     cancel,
+    runFolderImport,
     rerunWithDirections,
     rerunForced,
     exportReport,

@@ -413,6 +413,20 @@ describe('scanCsv: the streaming form', () => {
   })
 })
 
+describe('the group column', () => {
+  it('gives each row its parent group, empty for a top-level benchmark (as the CSV export writes it)', () => {
+    const csv =
+      'benchmark,metric,group,baseline,aligned\nmmlu,acc,,0.6,0.5\nmmlu_stem,acc,mmlu,0.5,0.4\nmmlu_anatomy,acc, mmlu_stem ,0.4,0.3\n'
+    const parsed = parseCsv(new TextEncoder().encode(csv), 'g.csv')
+    if (parsed.kind !== 'measurements') throw new Error('expected the measurements layout')
+    expect(parsed.rows.map((r) => [r.benchmark, r.groupPath])).toEqual([
+      ['mmlu', undefined],
+      ['mmlu_stem', ['mmlu']],
+      ['mmlu_anatomy', ['mmlu_stem']],
+    ])
+  })
+})
+
 describe('CSV_COLUMNS', () => {
   it('documents every column once, each with a meaning', () => {
     const names = CSV_COLUMNS.map((c) => c.name)

@@ -202,10 +202,10 @@ describe('parseInspectLog: malformed logs are refused with file, place and value
     )
   })
 
-  it('a bare NaN metric value, in a .json and in a .eval header', () => {
+  it('a bare NaN metric value, in a .json and in a .eval header (strict)', () => {
     const text = JSON.stringify(jsonLog(), null, 2).replace('"value": 0.6666666666666666', '"value": NaN')
     expectImportError(
-      () => parseInspectLog(bytesOf(text), 'nan.json'),
+      () => parseInspectLog(bytesOf(text), 'nan.json', { strict: true }),
       'nan.json',
       'results.scores[0].metrics.accuracy.value',
       'NaN',
@@ -214,11 +214,31 @@ describe('parseInspectLog: malformed logs are refused with file, place and value
     const header = new TextDecoder().decode(evalEntries()['header.json']).replace('"value": 0.0', '"value": NaN')
     expect(header).toContain('NaN')
     expectImportError(
-      () => parseInspectLog(evalWithHeader(header), EVAL),
+      () => parseInspectLog(evalWithHeader(header), EVAL, { strict: true }),
       EVAL,
       'header.json, results.scores[0].metrics.accuracy.value',
       'NaN',
     )
+  })
+
+  it('without strict, a non-finite metric is skipped and named in the warnings; the rest is imported', () => {
+    for (const spelled of ['NaN', 'Infinity', '"-Infinity"', '"nan"']) {
+      const log = jsonLog()
+      // A second metric of the scorer, which stays.
+      log.results.scores[0].metrics.f1 = { name: 'f1', value: 0.5, params: {} }
+      const text = JSON.stringify(log, null, 2).replace('"value": 0.6666666666666666', `"value": ${spelled}`)
+      const run = parseInspectLog(bytesOf(text), 'nan.json')
+      const skipped = { metric: 'accuracy' }
+      expect(run.results.map((r) => [r.benchmark, r.metric, r.value, r.stderr])).toEqual([
+        [log.eval.task, 'f1', 0.5, log.results.scores[0].metrics.stderr.value],
+      ])
+      // The log itself is a cancelled run: that warning comes first.
+      expect(run.warnings).toHaveLength(2)
+      const warning = run.warnings[1]
+      expect(warning).toContain('results.scores[0].metrics.accuracy.value')
+      expect(warning).toContain(`${log.eval.task} · ${skipped.metric}`)
+      expect(warning).toMatch(/-?Infinity|NaN/)
+    }
   })
 
   it('a negative stderr', () => {

@@ -7,10 +7,17 @@ const bytes = (text: string) => new TextEncoder().encode(text)
 
 describe('parseJsonText', () => {
   it("keeps Python's NaN and infinities as markers, wherever they are", () => {
-    const doc = parseJsonText('{"a": NaN, "b": [Infinity, -Infinity], "c": "NaN"}', 'p.json') as Record<string, unknown>
+    const doc = parseJsonText(
+      '{"a": NaN, "b": [Infinity, -Infinity], "c": "NaN", "d": "-inf", "e": "N/A"}',
+      'p.json',
+    ) as Record<string, unknown>
     expect(nonFiniteValue(doc.a)).toBeNaN()
     expect((doc.b as unknown[]).map(nonFiniteValue)).toEqual([Infinity, -Infinity])
-    expect(nonFiniteValue(doc.c)).toBeUndefined()
+    // Written as strings too (some tools quote them, Python's str() gives "inf").
+    expect(nonFiniteValue(doc.c)).toBeNaN()
+    expect(nonFiniteValue(doc.d)).toBe(-Infinity)
+    expect(nonFiniteValue(doc.e)).toBeUndefined()
+    expect(nonFiniteValue('\uE000 ')).toBeUndefined()
   })
 
   it('places errors by line and column, counting from the origin of a slice', () => {

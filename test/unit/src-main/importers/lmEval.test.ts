@@ -117,10 +117,71 @@ describe('parseLmEvalResults: v0.4+ results file', () => {
     expect(find(run.results, 'refusal_probe', 'refusal_rate')?.direction).toBeNull()
   })
 
-  it('skips alias, sample_len and a group without aggregate score, with a warning for the group', () => {
+  it('skips alias, sample_len and a group without aggregate score, whose subtasks carry it', () => {
     expect(run.results.some((r) => r.metric === 'alias' || r.metric === 'sample_len')).toBe(false)
     expect(run.results.some((r) => r.benchmark === 'leaderboard')).toBe(false)
-    expect(run.warnings).toEqual([expect.stringContaining('"leaderboard" has no aggregate score')])
+    expect(run.warnings).toEqual([])
+    const pathOf = (task: string) => run.results.find((r) => r.benchmark === task)!.groupPath
+    expect(pathOf('arc_challenge')).toEqual(['leaderboard'])
+    expect(pathOf('hellaswag')).toEqual(['leaderboard'])
+  })
+
+  it('stores nested groups as paths from group_subtasks: mmlu → mmlu_humanities → mmlu_formal_logic', () => {
+    const pathOf = (task: string) => run.results.find((r) => r.benchmark === task)!.groupPath
+    expect(pathOf('mmlu')).toBeUndefined()
+    expect(pathOf('mmlu_humanities')).toEqual(['mmlu'])
+    expect(pathOf('mmlu_formal_logic')).toEqual(['mmlu', 'mmlu_humanities'])
+    expect(pathOf('gsm8k')).toBeUndefined()
+  })
+
+  it('infers nested groups from indented aliases in older v0.4 files without group_subtasks', () => {
+    // lm-eval 0.4.0–0.4.2: group rows without numbers ({" ": " ", "alias": …}), aggregates
+    // in `groups`, the tree in the order of `results` with aliases indented by depth.
+    const old = {
+      results: {
+        mmlu: { ' ': ' ', alias: 'mmlu' },
+        mmlu_stem: { ' ': ' ', alias: ' - stem' },
+        mmlu_anatomy: { alias: '  - anatomy', 'acc,none': 0.4, 'acc_stderr,none': 0.04 },
+        mmlu_astronomy: { alias: '  - astronomy', 'acc,none': 0.5, 'acc_stderr,none': 0.04 },
+        mmlu_humanities: { ' ': ' ', alias: ' - humanities' },
+        mmlu_world_religions: { alias: '  - world_religions', 'acc,none': 0.6, 'acc_stderr,none': 0.03 },
+        arc_easy: { alias: 'arc_easy', 'acc,none': 0.7, 'acc_stderr,none': 0.01 },
+      },
+      groups: { mmlu: { 'acc,none': 0.5, 'acc_stderr,none': 0.01, alias: 'mmlu' } },
+    }
+    const r = parseLmEvalResults(JSON.stringify(old), 'old.json')
+    const pathOf = (task: string) => r.results.find((x) => x.benchmark === task)!.groupPath
+    expect(pathOf('mmlu_anatomy')).toEqual(['mmlu', 'mmlu_stem'])
+    expect(pathOf('mmlu_astronomy')).toEqual(['mmlu', 'mmlu_stem'])
+    expect(pathOf('mmlu_world_religions')).toEqual(['mmlu', 'mmlu_humanities'])
+    expect(pathOf('arc_easy')).toBeUndefined()
+    expect(pathOf('mmlu')).toBeUndefined()
+    expect(r.results.map((x) => x.benchmark).sort()).toEqual(
+      ['arc_easy', 'mmlu', 'mmlu_anatomy', 'mmlu_astronomy', 'mmlu_world_religions'].sort(),
+    )
+    expect(r.warnings).toEqual([])
+  })
+
+  it('refuses group_subtasks that contain each other, naming the loop', () => {
+    const loop = {
+      results: { a: { 'acc,none': 0.5 } },
+      group_subtasks: { g1: ['g2'], g2: ['g1', 'a'] },
+    }
+    expectImportError(
+      () => parseLmEvalResults(JSON.stringify(loop), 'loop.json'),
+      'loop.json',
+      'group_subtasks',
+      'loop',
+    )
+  })
+
+  it('reads the nested Open LLM Leaderboard v2 groups of the real file', () => {
+    const real = parseLmEvalResults(shared('lm-eval/leaderboard-v2-nested-groups-v04.json'), 'lb.json')
+    const pathOf = (task: string) => real.results.find((x) => x.benchmark === task)!.groupPath
+    expect(pathOf('leaderboard')).toBeUndefined()
+    expect(pathOf('leaderboard_bbh')).toEqual(['leaderboard'])
+    expect(pathOf('leaderboard_bbh_snarks')).toEqual(['leaderboard', 'leaderboard_bbh'])
+    expect(pathOf('leaderboard_mmlu_pro')).toEqual(['leaderboard'])
   })
 
   it('imports a group listed in both results and groups once', () => {
@@ -157,28 +218,58 @@ describe('parseLmEvalResults: malformed files are refused with file, place and v
     () =>
       parseLmEvalResults(JSON.stringify(doc), file)
 
-  it('a bare NaN as Python writes it', () => {
+  it('a bare NaN as Python writes it (strict)', () => {
     expectImportError(
-      () => parseLmEvalResults(own('lm-eval-nan-stderr.json'), 'lm-eval-nan-stderr.json'),
+      () => parseLmEvalResults(own('lm-eval-nan-stderr.json'), 'lm-eval-nan-stderr.json', { strict: true }),
       'lm-eval-nan-stderr.json',
       'results.hellaswag.acc_stderr,none',
       'NaN',
     )
   })
 
-  it('NaN and Infinity as metric values', () => {
+  it('NaN and Infinity as metric values (strict)', () => {
+    const strict = { strict: true }
     const text = ownText(V04)
     const nan = text.replace('"acc,none": 0.3993174061433447', '"acc,none": NaN')
-    expectImportError(() => parseLmEvalResults(nan, 'n.json'), 'n.json', 'results.arc_challenge.acc,none', 'NaN')
+    expectImportError(
+      () => parseLmEvalResults(nan, 'n.json', strict),
+      'n.json',
+      'results.arc_challenge.acc,none',
+      'NaN',
+    )
     const inf = text.replace('"acc,none": 0.3993174061433447', '"acc,none": -Infinity')
-    expectImportError(() => parseLmEvalResults(inf, 'i.json'), 'i.json', 'results.arc_challenge.acc,none', '-Infinity')
+    expectImportError(
+      () => parseLmEvalResults(inf, 'i.json', strict),
+      'i.json',
+      'results.arc_challenge.acc,none',
+      '-Infinity',
+    )
     // In a legacy file too.
     expectImportError(
-      () => parseLmEvalResults('{"results": {"arc": {"acc": NaN, "acc_stderr": 0.01}}}', 'l.json'),
+      () => parseLmEvalResults('{"results": {"arc": {"acc": NaN, "acc_stderr": 0.01}}}', 'l.json', strict),
       'l.json',
       'results.arc.acc',
       'NaN',
     )
+  })
+
+  it('without strict, a non-finite metric is skipped and named in the warnings; the rest is imported', () => {
+    const text = ownText(V04)
+    const { results: all, warnings } = parseLmEvalResults(text, 'ok.json')
+    for (const spelled of ['NaN', 'Infinity', '-Infinity', '"Infinity"', '1e999']) {
+      const run = parseLmEvalResults(text.replace('"acc,none": 0.3993174061433447', `"acc,none": ${spelled}`), 'n.json')
+      expect(run.results).toEqual(all.filter((r) => !(r.benchmark === 'arc_challenge' && r.metric === 'acc')))
+      expect(run.warnings).toHaveLength(warnings.length + 1)
+      const added = run.warnings.find((w) => !warnings.includes(w))!
+      expect(added).toContain('results.arc_challenge.acc,none')
+      expect(added).toContain('arc_challenge · acc is ')
+      expect(added).toMatch(/NaN|Infinity/)
+    }
+    // A non-finite standard error leaves the metric without one.
+    const run = parseLmEvalResults(own('lm-eval-nan-stderr.json'), 'lm-eval-nan-stderr.json')
+    const hellaswag = run.results.find((r) => r.benchmark === 'hellaswag' && r.metric === 'acc')!
+    expect(hellaswag.stderr).toBeNull()
+    expect(run.warnings.join('\n')).toContain('acc_stderr,none')
   })
 
   it('NaN where nothing is read (a config) does not matter', () => {

@@ -12,7 +12,7 @@ describe('compareRows', () => {
     expect(row('ttd').cells[1]).toMatchObject({ delta: '−6.0 months', tone: 'good' })
     expect(row('ttd').cells[0].delta).toBeNull()
     expect(row('inferenceTaxPct').cells.map((c) => c.text)).toEqual(['30%', '5%'])
-    expect(row('inferenceTaxPct').cells[1].delta).toBe('−25 pts')
+    expect(row('inferenceTaxPct').cells[1].delta).toBe('−25 pp')
     expect(row('devTotal').cells[1].delta).toBe('−$944,500')
     expect(row('shrink').cells.map((c) => c.text)).toEqual(['—', '3× faster (-66.7%)'])
   })

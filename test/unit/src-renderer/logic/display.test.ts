@@ -20,7 +20,9 @@ describe('display wording', () => {
   it('signs differences', () => {
     expect(signedText(-6, 'months')).toBe('−6.0 months')
     expect(signedText(12000, 'usd')).toBe('+$12,000')
-    expect(signedText(-25, 'pct')).toBe('−25 pts')
+    // A change of a percentage is in percentage points, as in the reports (one catalog).
+    expect(signedText(-25, 'pct')).toBe('−25 pp')
+    expect(signedText(0.31, 'points')).toBe('+0.31 pts')
     expect(signedText(0, 'number')).toBe('±0')
   })
 })

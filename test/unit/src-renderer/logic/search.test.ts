@@ -26,6 +26,7 @@ const generation = (id: number, projectId: number, name: string, ordinal: number
   pretrainedOn: '2021-01-01',
   deployedOn: null,
   notes: '',
+  headlineMetrics: '{}',
   createdAt: '',
   updatedAt: '',
   deletedAt: null,

@@ -1,8 +1,13 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Direction } from '../../../../src-shared/domain/types'
-import { regressionAggregates, type RegressionAggregateInput } from '../../../../src-shared/tax/aggregates'
+import {
+  aggregatesOfFigures,
+  regressionAggregates,
+  type RegressionAggregateInput,
+} from '../../../../src-shared/tax/aggregates'
 import { TaxInputError } from '../../../../src-shared/tax/errors'
+import { NEAR_ZERO_BASELINE, regressionFigures } from '../../../../src-shared/tax/regression'
 
 const item = (
   baseline: number | null,
@@ -149,7 +154,14 @@ describe('regressionAggregates', () => {
         expect(result.paired + result.unpaired).toBe(result.count)
         expect(result.regressions + result.gains).toBeLessThanOrEqual(result.paired)
         const pcts = list
-          .filter((entry) => entry.baseline !== null && entry.aligned !== null && entry.baseline !== 0)
+          // A relative figure needs a baseline above NEAR_ZERO_BASELINE and no negative score.
+          .filter(
+            (entry) =>
+              entry.baseline !== null &&
+              entry.aligned !== null &&
+              entry.baseline > NEAR_ZERO_BASELINE &&
+              entry.aligned >= 0,
+          )
           .map((entry) => {
             const worse =
               entry.direction === 'higher' ? entry.baseline! - entry.aligned! : entry.aligned! - entry.baseline!
@@ -164,6 +176,46 @@ describe('regressionAggregates', () => {
         for (const value of [result.meanPct, result.medianPct, result.weightedMeanPct]) {
           expect(value as number).toBeGreaterThanOrEqual(min - slack)
           expect(value as number).toBeLessThanOrEqual(max + slack)
+        }
+      }),
+    )
+  })
+
+  it('aggregatesOfFigures gives what regressionAggregates gives for the same items (weight 1)', () => {
+    const side = fc.option(
+      fc.integer({ min: -1000, max: 1000 }).map((x) => x / 100),
+      { freq: 5 },
+    )
+    const stderr = fc.option(
+      fc.integer({ min: 0, max: 50 }).map((x) => x / 1000),
+      { freq: 3 },
+    )
+    const item = fc.record({
+      baseline: side,
+      aligned: side,
+      baselineStderr: stderr,
+      alignedStderr: stderr,
+      direction: fc.constantFrom<Direction>('higher', 'lower'),
+      metric: fc.constantFrom('acc', 'mcc', 'bleu_diff', 'f1'),
+    })
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 15 }), (list) => {
+        const figures = list.map((i) =>
+          i.baseline === null || i.aligned === null
+            ? null
+            : regressionFigures({ ...i, baseline: i.baseline, aligned: i.aligned }),
+        )
+        const fast = aggregatesOfFigures(figures)
+        const reference = regressionAggregates(list)
+        const { meanPct, medianPct, weightedMeanPct, ...counts } = reference
+        expect(fast).toMatchObject(counts)
+        for (const [a, b] of [
+          [fast.meanPct, meanPct],
+          [fast.medianPct, medianPct],
+          [fast.weightedMeanPct, weightedMeanPct],
+        ]) {
+          if (b === null) expect(a).toBeNull()
+          else expect(a).toBeCloseTo(b, 9)
         }
       }),
     )

@@ -2,7 +2,13 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Direction } from '../../../../src-shared/domain/types'
 import { TaxInputError } from '../../../../src-shared/tax/errors'
-import { benchmarkRegression, type BenchmarkRegressionInput } from '../../../../src-shared/tax/regression'
+import {
+  benchmarkRegression,
+  isSignedMetric,
+  NEAR_ZERO_BASELINE,
+  regressionFigures,
+  type BenchmarkRegressionInput,
+} from '../../../../src-shared/tax/regression'
 
 describe('benchmarkRegression', () => {
   it('higher-is-better: a lower aligned score is a positive tax', () => {
@@ -34,11 +40,55 @@ describe('benchmarkRegression', () => {
     expect(higher.delta).toBeCloseTo(0.2, 12)
   })
 
-  it('divides by |Z| so a negative baseline keeps the sign meaningful', () => {
-    // Z = −2 → Z' = −1 is an improvement on a higher-is-better metric: (−2 − (−1)) / 2 × 100 = −50.
+  it('gives no relative figure for a negative score: the change in points, still a gain', () => {
+    // Z = −2 → Z' = −1 is an improvement on a higher-is-better metric, but "−50%" of a
+    // signed range means nothing.
     const result = benchmarkRegression({ baseline: -2, aligned: -1, direction: 'higher' })
-    expect(result.regressionPct).toBeCloseTo(-50, 9)
+    expect(result.regressionPct).toBeNull()
+    expect(result.noRelativeReason).toBe('signed-metric')
+    expect(result.delta).toBe(1)
     expect(result.isGain).toBe(true)
+    expect(result.explanation).toContain('change in points')
+  })
+
+  it('gives no relative figure for signed metrics by name, whatever the values', () => {
+    // cola's MCC from 0.09 to 0.22 would read as a "−144%" gain.
+    for (const metric of ['mcc', 'mcc (none)', 'bleu_diff', 'rouge1_diff', 'scorer/mcc', 'pearson_r']) {
+      const result = benchmarkRegression({ baseline: 0.09, aligned: 0.22, direction: 'higher', metric })
+      expect(result.regressionPct, metric).toBeNull()
+      expect(result.noRelativeReason).toBe('signed-metric')
+      expect(result.isGain).toBe(true)
+    }
+    for (const metric of ['acc', 'acc_norm', 'exact_match (strict-match)', 'bleu_max', 'f1']) {
+      expect(isSignedMetric(metric), metric).toBe(false)
+    }
+  })
+
+  it('gives no relative figure for a baseline at or near 0', () => {
+    const result = benchmarkRegression({ baseline: 0.004, aligned: 0.012, direction: 'higher', metric: 'acc' })
+    expect(result.regressionPct).toBeNull()
+    expect(result.noRelativeReason).toBe('baseline-near-zero')
+    expect(result.delta).toBeCloseTo(0.008, 12)
+    expect(benchmarkRegression({ baseline: 0.5, aligned: 0.4, direction: 'higher' }).noRelativeReason).toBeNull()
+  })
+
+  it('a relative figure, when given, has a positive baseline and no negative score (property)', () => {
+    const score = fc.double({ min: -100, max: 100, noNaN: true })
+    fc.assert(
+      fc.property(
+        score,
+        score,
+        fc.constantFrom<'higher' | 'lower'>('higher', 'lower'),
+        (baseline, aligned, direction) => {
+          const r = regressionFigures({ baseline, aligned, direction })
+          if (r.regressionPct !== null) {
+            expect(baseline).toBeGreaterThan(NEAR_ZERO_BASELINE)
+            expect(aligned).toBeGreaterThanOrEqual(0)
+            expect(r.noRelativeReason).toBeNull()
+          } else expect(r.noRelativeReason).not.toBeNull()
+        },
+      ),
+    )
   })
 
   it('Z = 0 has no relative figure: the absolute delta is explained instead', () => {

@@ -1,0 +1,110 @@
+/**
+ * Benchmark groups on a generation's page: an mmlu run imported (baseline and aligned,
+ * as lm-eval v0.4 writes them, with sub-groups and subtasks) shows mmlu collapsed to its
+ * aggregate row, expands to its sub-groups and subtasks, and counts once in the
+ * headline. Screenshots, light and dark, collapsed and expanded, under test-results/.
+ */
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright'
+import { runImport } from '../../src-main/services/imports'
+import { browserPerFile, goto, screenshot } from './harness'
+import { seedProjectWithGeneration } from './seed'
+
+const { open } = browserPerFile()
+
+const SUBTASKS: Record<string, string[]> = {
+  mmlu_stem: ['mmlu_anatomy', 'mmlu_astronomy', 'mmlu_college_physics'],
+  mmlu_humanities: ['mmlu_philosophy', 'mmlu_world_religions'],
+  mmlu_social_sciences: ['mmlu_econometrics', 'mmlu_sociology'],
+  mmlu_other: ['mmlu_nutrition', 'mmlu_virology'],
+}
+
+/** An lm-eval v0.4.3+ results file of the mmlu group (aggregates at every level) plus arc_easy. */
+function mmluRun(shift: number): Buffer {
+  const results: Record<string, Record<string, unknown>> = {}
+  let i = 0
+  const score = () => 0.4 + ((i++ * 37) % 40) / 100
+  results.mmlu = { 'acc,none': 0.62 - shift, 'acc_stderr,none': 0.004, alias: 'mmlu' }
+  for (const [group, tasks] of Object.entries(SUBTASKS)) {
+    results[group] = { 'acc,none': 0.6 - shift, 'acc_stderr,none': 'N/A', alias: ` - ${group.slice(5)}` }
+    for (const task of tasks) {
+      results[task] = { alias: `  - ${task.slice(5)}`, 'acc,none': score() - shift, 'acc_stderr,none': 0.04 }
+    }
+  }
+  results.arc_easy = {
+    alias: 'arc_easy',
+    'acc,none': 0.7 - shift,
+    'acc_stderr,none': 0.01,
+    'acc_norm,none': 0.66 - shift,
+    'acc_norm_stderr,none': 0.01,
+  }
+  const doc = {
+    results,
+    groups: Object.fromEntries(['mmlu', ...Object.keys(SUBTASKS)].map((g) => [g, results[g]])),
+    group_subtasks: { ...SUBTASKS, mmlu: Object.keys(SUBTASKS), arc_easy: [] },
+    higher_is_better: { mmlu: { acc: true } },
+    model_name: shift ? 'org/model-instruct' : 'org/model-base',
+  }
+  return Buffer.from(JSON.stringify(doc, null, 2))
+}
+
+async function tableBenchmarks(page: Page): Promise<string[]> {
+  return page
+    .getByRole('table', { name: 'Benchmark regressions' })
+    .locator('tbody tr[data-benchmark]')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-benchmark')!))
+}
+
+describe.each(['light', 'dark'] as const)('an imported mmlu group, %s theme', (scheme) => {
+  it('shows mmlu collapsed to its aggregate, expands to its subtasks, and counts it once', async () => {
+    let generationId = 0
+    const session = await open({
+      colorScheme: scheme,
+      seed: (app) => {
+        generationId = seedProjectWithGeneration(app).generationId
+        for (const [role, shift] of [
+          ['baseline', 0],
+          ['aligned', 0.02],
+        ] as const) {
+          runImport(app.env, { format: 'lm-eval', fileName: `${role}.json`, bytes: mmluRun(shift), generationId, role })
+        }
+      },
+    })
+    const { page } = session
+    await goto(page, `#/generation/${generationId}`)
+    const table = page.getByRole('table', { name: 'Benchmark regressions' })
+    const toggle = table.getByRole('button', { name: 'Expand group mmlu' })
+    await toggle.waitFor()
+
+    // Collapsed: the group's own rows and the other top-level benchmark only.
+    expect(await tableBenchmarks(page)).toEqual(['arc_easy', 'arc_easy', 'mmlu'])
+    await expect.poll(() => table.getByText('headline', { exact: true }).count()).toBe(2)
+    await page.locator('#performance').scrollIntoViewIfNeeded()
+    await screenshot(page, `generation-mmlu-collapsed-${scheme}`)
+
+    await toggle.click()
+    await table.getByRole('button', { name: 'Collapse group mmlu' }).waitFor()
+    // Expanded one level: the sub-groups, each collapsible in turn.
+    await expect
+      .poll(() => tableBenchmarks(page))
+      .toEqual(['arc_easy', 'arc_easy', 'mmlu', 'mmlu_humanities', 'mmlu_other', 'mmlu_social_sciences', 'mmlu_stem'])
+    await table.getByRole('button', { name: 'Expand group mmlu_stem' }).click()
+    await table.getByRole('button', { name: 'Collapse group mmlu_stem' }).waitFor()
+    await expect.poll(async () => (await tableBenchmarks(page)).includes('mmlu_anatomy')).toBe(true)
+    const shown = await tableBenchmarks(page)
+    expect(shown.indexOf('mmlu_anatomy')).toBe(shown.indexOf('mmlu_stem') + 1)
+    for (const task of SUBTASKS.mmlu_stem) expect(shown).toContain(task)
+    expect(shown).not.toContain('mmlu_philosophy')
+    // Still counted once: the headline badges did not move.
+    expect(await table.getByText('headline', { exact: true }).count()).toBe(2)
+    await screenshot(page, `generation-mmlu-expanded-${scheme}`)
+
+    // The user counts arc_easy by acc instead of the table's acc_norm: the badge moves.
+    const arcRows = table.locator('tbody tr[data-benchmark="arc_easy"]')
+    await expect.poll(() => arcRows.nth(1).getByText('headline', { exact: true }).count()).toBe(1)
+    await table.getByRole('button', { name: 'Count arc_easy by acc in the headline' }).click()
+    await expect.poll(() => arcRows.nth(0).getByText('headline', { exact: true }).count()).toBe(1)
+    expect(await arcRows.nth(1).getByText('headline', { exact: true }).count()).toBe(0)
+    expect(session.errors).toEqual([])
+  })
+})
