@@ -4,6 +4,7 @@
  * web server and the CLI all call `dispatch`, which validates the input with the
  * contract's schema first: no door trusts its caller.
  */
+import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import {
   contract,
@@ -165,6 +166,12 @@ export function toApiError(err: unknown): ApiError {
         'the database is busy: another program (the app, a pipeline) is writing to it; nothing was written, try again',
     }
   }
-  console.error(err)
-  return { code: 'internal', message: `unexpected error: ${(err as Error)?.message ?? String(err)}` }
+  // The JS message means nothing to a user and may reveal internals: it goes to the log
+  // under a reference the user can quote, and the user gets a sentence.
+  const reference = randomBytes(4).toString('hex')
+  console.error(`[atax internal error ${reference}]`, err)
+  return {
+    code: 'internal',
+    message: `something went wrong inside the app and the request was not completed (reference ${reference}; the details are in the log)`,
+  }
 }

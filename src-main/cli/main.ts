@@ -5,6 +5,7 @@
  *
  * Exit codes: 0 success, 1 invalid data (nothing written), 2 usage error, 3 database busy (retry).
  */
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
@@ -778,7 +779,12 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       io.stderr(`atax: ${(err as Error).message}\n`)
       return 1
     }
-    io.stderr(`atax: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`)
+    // A sentence for the user; the JS details only on request (they help a bug report, not a user).
+    const reference = randomBytes(4).toString('hex')
+    io.stderr(
+      `atax: something went wrong inside atax and the command did not complete (reference ${reference})` +
+        (io.env.ATAX_DEBUG ? `\n${(err as Error)?.stack ?? String(err)}\n` : '; set ATAX_DEBUG=1 for the details\n'),
+    )
     return 1
   } finally {
     ;(app as OpenApp | null)?.close()

@@ -6,6 +6,7 @@
 import { desc, eq, inArray } from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { TrashEntry } from '../../src-shared/api/views'
+import { parseTrashPayload } from '../../src-shared/api/rows'
 import * as schema from '../db/schema'
 import type { ServiceContext } from './context'
 import { chunked } from './chunked'
@@ -67,7 +68,10 @@ export function restoreFromTrash(
 ): { restored: string } {
   const entry = ctx.db.select().from(schema.trash).where(eq(schema.trash.id, id)).get()
   if (!entry) throw notFound('trash entry', id)
-  const snapshot = JSON.parse(entry.payload) as Snapshot
+  // The payload obeys the same row rules as the API and backups, or nothing is restored.
+  const parsed = parseTrashPayload(entry.payload)
+  if (!parsed.ok) throw new ServiceError('invalid-data', `cannot restore ${entry.label}: ${parsed.problem}`)
+  const snapshot = parsed.snapshot as Snapshot
   ctx.sqlite.transaction(() => {
     for (const [name, table] of Object.entries(RESTORE_ORDER) as [SnapshotTable, SQLiteTable][]) {
       const rows = snapshot[name]
