@@ -18,13 +18,14 @@ export interface OpenApp {
 
 export function openApp(dbFile: string, mode: 'desktop' | 'web'): OpenApp {
   fs.mkdirSync(path.dirname(path.resolve(dbFile)), { recursive: true })
-  const database = openDatabase(dbFile)
+  const database = openDatabase(dbFile, { appVersion: appVersion() })
   const env: HandlerEnv = {
     db: database.db,
     sqlite: database.sqlite,
     version: appVersion(),
     dbFile: database.file,
     mode,
+    readOnlyReason: database.readOnlyReason,
   }
   return { env, database, close: () => database.close() }
 }

@@ -33,6 +33,8 @@ export interface HandlerEnv extends ServiceContext {
   version: string
   dbFile: string
   mode: 'desktop' | 'web'
+  /** Why the database is open for reading only, or null/undefined when it can be written. */
+  readOnlyReason?: string | null
   /** Where long work (imports) reports progress, as a fraction in [0, 1]. */
   onProgress?: (fraction: number) => void
 }
@@ -42,7 +44,13 @@ export type Handlers = {
 }
 
 export const handlers: Handlers = {
-  'app.info': (env) => ({ version: env.version, dbFile: env.dbFile, firstRun: isFirstRun(env), mode: env.mode }),
+  'app.info': (env) => ({
+    version: env.version,
+    dbFile: env.dbFile,
+    firstRun: isFirstRun(env),
+    mode: env.mode,
+    readOnly: env.readOnlyReason ?? null,
+  }),
   'app.dismissFirstRun': (env) => {
     setSetting(env, 'firstRunDismissed', 'true')
     return { ok: true }
@@ -136,7 +144,7 @@ export async function dispatch(env: HandlerEnv, name: unknown, rawInput: unknown
     const handler = handlers[name] as (env: HandlerEnv, input: unknown) => unknown
     return { ok: true, value: await handler(env, parsed.data) }
   } catch (err) {
-    return { ok: false, error: toApiError(err) }
+    return { ok: false, error: toApiError(err, env) }
   }
 }
 
@@ -152,7 +160,7 @@ export function invalidInput(name: string, error: z.ZodError): ApiError {
   }
 }
 
-export function toApiError(err: unknown): ApiError {
+export function toApiError(err: unknown, env?: Pick<HandlerEnv, 'readOnlyReason' | 'dbFile'>): ApiError {
   if (err instanceof ServiceError) return { code: err.code, message: err.message }
   if (err instanceof TaxInputError) {
     return { code: 'invalid-data', message: err.message, issues: [{ path: err.path, message: err.message }] }
@@ -164,6 +172,18 @@ export function toApiError(err: unknown): ApiError {
       code: 'busy',
       message:
         'the database is busy: another program (the app, a pipeline) is writing to it; nothing was written, try again',
+    }
+  }
+  if (sqliteCode === 'SQLITE_FULL' || (err as NodeJS.ErrnoException)?.code === 'ENOSPC') {
+    return {
+      code: 'disk-full',
+      message: `the disk holding ${env?.dbFile ?? 'the database'} is full: nothing was written; free some space and try again`,
+    }
+  }
+  if (typeof sqliteCode === 'string' && sqliteCode.startsWith('SQLITE_READONLY')) {
+    return {
+      code: 'read-only',
+      message: `${env?.dbFile ?? 'the database'} is open for reading only${env?.readOnlyReason ? ` because ${env.readOnlyReason}` : ''}: nothing was written`,
     }
   }
   // The JS message means nothing to a user and may reveal internals: it goes to the log

@@ -11,6 +11,7 @@ import { getTableColumns } from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { parseTrashPayload, policyFractionsProblem, rowProblem, type RowTable } from '../../src-shared/api/rows'
 import * as schema from '../db/schema'
+import { vacuumIntoAtomically } from '../db/open'
 
 export const BACKUP_FORMAT = 'alignment-tax-planner-backup'
 export const BACKUP_VERSION = 1
@@ -187,7 +188,7 @@ export function restoreBackup(ctx: ServiceContext, text: string, fileName: strin
   // A copy of the current file first, so a restore can itself be undone.
   if (ctx.sqlite.name && ctx.sqlite.name !== ':memory:') {
     const copy = `${ctx.sqlite.name}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}.bak`
-    ctx.sqlite.prepare('VACUUM INTO ?').run(copy)
+    vacuumIntoAtomically(ctx.sqlite, copy)
   }
   ctx.sqlite.transaction(() => {
     for (const table of [...BACKUP_TABLES].reverse()) ctx.sqlite.prepare(`DELETE FROM "${table}"`).run()

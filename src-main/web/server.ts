@@ -152,6 +152,10 @@ function statusFor(code: string): number {
       return 409
     case 'busy':
       return 503
+    case 'read-only':
+      return 403
+    case 'disk-full':
+      return 507
     default:
       return 500
   }

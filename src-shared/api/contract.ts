@@ -36,6 +36,8 @@ export interface AppInfo {
   /** True until the user has created, loaded or dismissed anything. */
   firstRun: boolean
   mode: 'desktop' | 'web'
+  /** Why the database is open for reading only (the app shows a banner), or null. */
+  readOnly: string | null
 }
 
 export const contract = {
@@ -186,9 +188,33 @@ export function isApiName(name: unknown): name is ApiName {
 /** Every door answers with this envelope, so errors cross IPC and HTTP intact. */
 export type ApiResponse<T> = { ok: true; value: T } | { ok: false; error: ApiError }
 
+export const API_ERROR_CODES = [
+  'invalid-input',
+  'not-found',
+  'conflict',
+  'invalid-data',
+  'unknown-request',
+  'busy',
+  'read-only',
+  'disk-full',
+  'internal',
+] as const satisfies readonly ApiError['code'][]
+
 export interface ApiError {
-  /** 'busy': another process holds the database's write lock past the busy timeout; retry. */
-  code: 'invalid-input' | 'not-found' | 'conflict' | 'invalid-data' | 'unknown-request' | 'busy' | 'internal'
+  /**
+   * 'busy': another process holds the database's write lock past the busy timeout; retry.
+   * 'read-only': the database cannot be written (file, folder or disk read-only); 'disk-full': no space.
+   */
+  code:
+    | 'invalid-input'
+    | 'not-found'
+    | 'conflict'
+    | 'invalid-data'
+    | 'unknown-request'
+    | 'busy'
+    | 'read-only'
+    | 'disk-full'
+    | 'internal'
   message: string
   /** For invalid input: each problem with the field it concerns. */
   issues?: { path: string; message: string }[]

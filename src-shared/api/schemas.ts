@@ -87,7 +87,10 @@ export const generationUpdate = z.object({
 /** Imported suites have long task names (lm-eval groups): more room than a name typed by hand. */
 export const benchmarkName = (what: string) => name(what, 500)
 
-export const shots = z.number({ error: 'shots must be a number' }).int('shots must be a whole number').min(0, 'shots must not be negative')
+export const shots = z
+  .number({ error: 'shots must be a number' })
+  .int('shots must be a whole number')
+  .min(0, 'shots must not be negative')
 
 export const measurementCreate = z.object({
   generationId: id,
