@@ -25,6 +25,7 @@ import { openApp, type OpenApp } from '../app'
 import { dispatch } from '../handlers'
 import { resolveDbFile } from '../paths'
 import { SAMPLE_PROJECT_NAME } from '../services/sample'
+import { writeFileAtomically } from '../files/atomic'
 
 export interface Io {
   stdout: (text: string) => void
@@ -534,16 +535,10 @@ const commands: Command[] = [
       const r = await c.call('reports.export', { format: format as 'json', projectId })
       if (out) {
         try {
-          fs.writeFileSync(out, r.content)
+          // A temporary name, synced, then renamed: never a half-written file under --out.
+          writeFileAtomically(out, r.content, { replace: c.values.force === true })
         } catch (err) {
-          const code = (err as NodeJS.ErrnoException).code
-          const why =
-            code === 'ENOENT'
-              ? 'its folder does not exist'
-              : code === 'EISDIR'
-                ? 'it is a folder'
-                : (err as Error).message
-          throw new DataError(`--out ${out}: cannot write the file: ${why}`)
+          throw new DataError(`--out ${out}: cannot write the file: ${whyCannotWrite(err)}`)
         }
         c.io.stderr(`wrote ${out}\n`)
       } else {
@@ -599,6 +594,27 @@ async function generationIdOf(c: CommandContext): Promise<number> {
   }
   return gen.id
 }
+/** The system's reasons a file cannot be written, in words (nothing was written in each case). */
+function whyCannotWrite(err: unknown): string {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return 'its folder does not exist'
+    case 'EISDIR':
+      return 'it is a folder'
+    case 'EEXIST':
+      return 'it already exists: pass --force to replace it'
+    case 'ENOSPC':
+      return 'the disk is full (nothing was written; free some space and try again)'
+    case 'EROFS':
+      return 'the disk or filesystem is read-only (nothing was written)'
+    case 'EACCES':
+    case 'EPERM':
+      return 'no permission to write in that folder (nothing was written)'
+    default:
+      return (err as Error).message
+  }
+}
+
 function readInput(file: string): Uint8Array {
   try {
     return fs.readFileSync(file)

@@ -66,7 +66,7 @@ export function openDatabase(
   }
   let sqlite: Database.Database
   try {
-    sqlite = new Database(resolved, { readonly: readOnlyReason !== null, fileMustExist: readOnlyReason !== null })
+    sqlite = readOnlyReason === null ? new Database(resolved) : openForReading(resolved)
   } catch (err) {
     throw new DatabaseOpenError(`cannot open ${resolved}: ${explainSqliteError(err)}`, resolved)
   }
@@ -143,6 +143,30 @@ export function openDatabase(
       if (sqlite.open) sqlite.close()
     },
   }
+}
+
+/**
+ * A file that cannot be written, opened for reading. A WAL-mode file needs its `-shm`
+ * index beside it, which a read-only folder or filesystem cannot hold: then the app reads
+ * a copy of the file in memory (marked as a rollback-journal file, which memory can hold),
+ * still read-only.
+ */
+function openForReading(file: string): Database.Database {
+  const direct = new Database(file, { readonly: true, fileMustExist: true })
+  try {
+    direct.pragma('schema_version')
+    return direct
+  } catch (err) {
+    direct.close()
+    const code = String((err as { code?: unknown }).code ?? '')
+    if (!/^SQLITE_(CANTOPEN|IOERR|READONLY)/.test(code)) throw err
+  }
+  const bytes = fs.readFileSync(file)
+  if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) {
+    bytes[18] = 1
+    bytes[19] = 1
+  }
+  return new Database(bytes, { readonly: true })
 }
 
 /** Words for SQLite's and the system's errors: "damaged" only when the file is. */
