@@ -23,6 +23,7 @@ import * as generations from './services/generations'
 import * as records from './services/records'
 import * as summaries from './services/summaries'
 import * as trash from './services/trash'
+import * as snapshots from './services/snapshots'
 import { loadSample } from './services/sample'
 import { isFirstRun, setSetting } from './services/settings'
 import { exportBackup, restoreBackup } from './services/backup'
@@ -107,6 +108,10 @@ export const handlers: Handlers = {
       // A restored generation takes its place in the calendar order again.
       for (const g of snapshot.generations ?? []) generations.renumberGenerations(env, g.projectId as number)
     }),
+
+  'snapshots.list': (env) => snapshots.listSnapshots(env.dbFile),
+  'snapshots.take': (env) => snapshots.takeSnapshot(env, env.dbFile, 'manual'),
+  'snapshots.restore': (env, i) => snapshots.restoreSnapshot(env, env.dbFile, i.name),
 
   'timeline.get': (env, i) => summaries.timeline(env, i.projectIds),
   'compare.get': (env, i) => summaries.compare(env, i.generationIds),

@@ -26,6 +26,7 @@ import { dispatch } from '../handlers'
 import { resolveDbFile } from '../paths'
 import { SAMPLE_PROJECT_NAME } from '../services/sample'
 import { writeFileAtomically } from '../files/atomic'
+import { snapshotCommands } from './snapshots'
 
 export interface Io {
   stdout: (text: string) => void
@@ -47,7 +48,7 @@ interface Globals {
   help: boolean
 }
 
-interface CommandContext {
+export interface CommandContext {
   globals: Globals
   values: Record<string, string | boolean | string[] | undefined>
   positionals: string[]
@@ -57,7 +58,7 @@ interface CommandContext {
   print: (human: string, json: unknown) => void
 }
 
-interface Command {
+export interface Command {
   words: string[]
   usage: string
   summary: string
@@ -547,6 +548,8 @@ const commands: Command[] = [
     },
   },
 ]
+
+commands.push(...snapshotCommands)
 
 // ---- helpers for commands ----
 

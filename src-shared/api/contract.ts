@@ -17,7 +17,15 @@ import type {
   Project,
 } from '../domain/types'
 import * as s from './schemas'
-import type { CompareView, GenerationDetail, MeasurementsPage, ProjectSummary, TimelineView, TrashEntry } from './views'
+import type {
+  CompareView,
+  GenerationDetail,
+  MeasurementsPage,
+  ProjectSummary,
+  SnapshotInfo,
+  TimelineView,
+  TrashEntry,
+} from './views'
 import type { ExportResult, ImportResult } from './transfer'
 import type { BenchmarkRegression, CurveTax as CurveTaxResult, PolicyTax as PolicyTaxResult } from '../tax'
 
@@ -109,6 +117,14 @@ export const contract = {
 
   'trash.list': op<TrashEntry[]>()(empty),
   'trash.restore': op<{ restored: string }>()(byId),
+
+  /** Rolling copies of the database beside its file: one a day while in use, the last 7 kept. */
+  'snapshots.list': op<SnapshotInfo[]>()(empty),
+  'snapshots.take': op<SnapshotInfo>()(empty),
+  /** Replaces all data with a snapshot's; `undo` is the snapshot of the data just replaced. */
+  'snapshots.restore': op<{ restored: string; undo: SnapshotInfo }>()(
+    z.object({ name: z.string().min(1, 'name the snapshot to restore').max(300, 'not a snapshot name') }).strict(),
+  ),
 
   'timeline.get': op<TimelineView>()(z.object({ projectIds: z.array(s.id).optional() }).strict()),
   'compare.get': op<CompareView>()(
