@@ -179,6 +179,11 @@ export function toApiError(err: unknown, env?: Pick<HandlerEnv, 'readOnlyReason'
         'the database is busy: another program (the app, a pipeline) is writing to it; nothing was written, try again',
     }
   }
+  if (sqliteCode === 'SQLITE_CONSTRAINT_CHECK') {
+    // The database's own CHECK constraints (the row rules) caught a value the schemas let through.
+    const rule = /CHECK constraint failed: (\w+)/.exec((err as Error).message)?.[1] ?? 'a row rule'
+    return { code: 'invalid-data', message: `a value breaks the rule ${rule} of the database: nothing was written` }
+  }
   if (sqliteCode === 'SQLITE_FULL' || (err as NodeJS.ErrnoException)?.code === 'ENOSPC') {
     return {
       code: 'disk-full',

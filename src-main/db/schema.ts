@@ -23,7 +23,7 @@ const updatedAt = () =>
 type Col = SQLiteColumn
 /** Non-empty text of at most `max` characters. */
 const textOk = (c: Col, max: number) =>
-  sql`typeof(${c}) = 'text' AND length(trim(${c})) > 0 AND length(${c}) <= ${sql.raw(String(max))}`
+  sql`typeof(${c}) = 'text' AND trim(${c}) <> '' AND length(${c}) <= ${sql.raw(String(max))}`
 /** A real calendar date written YYYY-MM-DD (date() normalises 2021-02-30 to another day). */
 const dateOk = (c: Col) => sql`${c} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(${c}) IS ${c}`
 /** A finite number (1e999 is infinity to SQLite). */
