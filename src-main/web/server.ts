@@ -24,6 +24,18 @@ const MIME: Record<string, string> = {
 }
 
 export const TOKEN_HEADER = 'x-atax-token'
+
+/** On every answer (pages, API, errors, 404s): no sniffing, no framing, no referrer, no caching. */
+const COMMON_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'same-origin',
+  'cache-control': 'no-store',
+}
+/** Answers that are not the app's page load nothing at all. */
+const NON_PAGE_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+const PLAIN_HEADERS = { ...COMMON_HEADERS, 'content-security-policy': NON_PAGE_CSP }
 /** Imports travel as base64 in the body: large files are allowed, within reason. */
 const MAX_BODY_BYTES = 512 * 1024 * 1024
 
@@ -90,7 +102,7 @@ export async function startWebServer(options: {
       return send(res, status, response)
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405).end()
+      res.writeHead(405, PLAIN_HEADERS).end()
       return
     }
     serveStatic(url.pathname, res)
@@ -99,21 +111,19 @@ export async function startWebServer(options: {
   function serveStatic(pathname: string, res: http.ServerResponse) {
     const decoded = safeDecode(pathname)
     if (decoded === null) {
-      res.writeHead(400, { 'content-type': 'text/plain' }).end('malformed path')
+      res.writeHead(400, { ...PLAIN_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end('malformed path')
       return
     }
     const relative = pathname === '/' ? 'index.html' : decoded.replace(/^\/+/, '')
     const file = path.resolve(rendererDir, relative)
     if (!file.startsWith(rendererDir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
+      res.writeHead(404, { ...PLAIN_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end('not found')
       return
     }
     res.writeHead(200, {
+      ...COMMON_HEADERS,
       'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
       'content-security-policy': CONTENT_SECURITY_POLICY,
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-      'cache-control': 'no-store',
     })
     fs.createReadStream(file).pipe(res)
   }
@@ -184,6 +194,6 @@ function readBody(req: http.IncomingMessage): Promise<string | null> {
 
 function send(res: http.ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+  res.writeHead(status, { ...PLAIN_HEADERS, 'content-type': 'application/json; charset=utf-8' })
   res.end(text)
 }
