@@ -1,7 +1,7 @@
 /** Opens the database and builds what every door hands to `dispatch`. */
 import fs from 'node:fs'
 import path from 'node:path'
-import { openDatabase, type OpenedDatabase } from './db/open'
+import { BUSY_TIMEOUT_MS, openDatabase, type OpenedDatabase } from './db/open'
 import type { HandlerEnv } from './handlers'
 import { findAppRoot } from './paths'
 import { takeDailySnapshotIfDue } from './services/snapshots'
@@ -20,13 +20,20 @@ export interface OpenApp {
 /** How often an app left open checks whether today's snapshot is due. */
 const SNAPSHOT_CHECK_MS = 60 * 60 * 1000
 
+/** How long one attempt blocks on another process's lock before the app yields and retries. */
+const INTERACTIVE_BUSY_MS = 50
+
 /**
- * `snapshots`: keep the daily snapshot while open (the desktop app and web mode; the
- * CLI, which a pipeline runs many times a day, does not).
+ * `interactive`: the desktop app and web mode (not the CLI, which a pipeline runs many
+ * times a day and which serves one request): keep the daily snapshot while open, and
+ * wait for another process's write lock asynchronously, so reads are served meanwhile.
  */
-export function openApp(dbFile: string, mode: 'desktop' | 'web', options: { snapshots?: boolean } = {}): OpenApp {
+export function openApp(dbFile: string, mode: 'desktop' | 'web', options: { interactive?: boolean } = {}): OpenApp {
   fs.mkdirSync(path.dirname(path.resolve(dbFile)), { recursive: true })
-  const database = openDatabase(dbFile, { appVersion: appVersion() })
+  const database = openDatabase(dbFile, {
+    appVersion: appVersion(),
+    busyTimeoutMs: options.interactive ? INTERACTIVE_BUSY_MS : undefined,
+  })
   const env: HandlerEnv = {
     db: database.db,
     sqlite: database.sqlite,
@@ -34,9 +41,10 @@ export function openApp(dbFile: string, mode: 'desktop' | 'web', options: { snap
     dbFile: database.file,
     mode,
     readOnlyReason: database.readOnlyReason,
+    retryBusyForMs: options.interactive ? BUSY_TIMEOUT_MS : 0,
   }
   let timer: NodeJS.Timeout | null = null
-  if (options.snapshots) {
+  if (options.interactive) {
     const snapshotIfDue = () => {
       try {
         takeDailySnapshotIfDue(env, database.file)

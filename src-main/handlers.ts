@@ -34,6 +34,12 @@ export interface HandlerEnv extends ServiceContext {
   version: string
   dbFile: string
   mode: 'desktop' | 'web'
+  /**
+   * The app (not the CLI): a request that finds another process holding the write lock
+   * is retried for up to this long, yielding between attempts so that other requests
+   * (reads) are served meanwhile. 0/undefined: SQLite's own busy timeout blocks instead.
+   */
+  retryBusyForMs?: number
   /** Why the database is open for reading only, or null/undefined when it can be written. */
   readOnlyReason?: string | null
   /** Where long work (imports) reports progress, as a fraction in [0, 1]. */
@@ -145,12 +151,25 @@ export async function dispatch(env: HandlerEnv, name: unknown, rawInput: unknown
   }
   const parsed = contract[name].input.safeParse(rawInput ?? {})
   if (!parsed.success) return { ok: false, error: invalidInput(name, parsed.error) }
-  try {
-    const handler = handlers[name] as (env: HandlerEnv, input: unknown) => unknown
-    return { ok: true, value: await handler(env, parsed.data) }
-  } catch (err) {
-    return { ok: false, error: toApiError(err, env) }
+  const handler = handlers[name] as (env: HandlerEnv, input: unknown) => unknown
+  const giveUpAt = Date.now() + (env.retryBusyForMs ?? 0)
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return { ok: true, value: await handler(env, parsed.data) }
+    } catch (err) {
+      // A busy database rolled the request back whole: waiting (without blocking) and retrying is safe.
+      if (isBusy(err) && Date.now() < giveUpAt) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(25 * 2 ** attempt, 500)))
+        continue
+      }
+      return { ok: false, error: toApiError(err, env) }
+    }
   }
+}
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY_SNAPSHOT'
 }
 
 export function invalidInput(name: string, error: z.ZodError): ApiError {

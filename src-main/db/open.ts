@@ -46,7 +46,13 @@ export function defaultMigrationsFolder(): string {
 
 export function openDatabase(
   file: string,
-  options: { migrationsFolder?: string; readonly?: boolean; appVersion?: string } = {},
+  options: {
+    migrationsFolder?: string
+    readonly?: boolean
+    appVersion?: string
+    /** How long SQLite itself blocks for another process's lock (the app waits asynchronously instead). */
+    busyTimeoutMs?: number
+  } = {},
 ): OpenedDatabase {
   const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder()
   const resolved = file === ':memory:' ? file : path.resolve(file)
@@ -80,7 +86,7 @@ export function openDatabase(
       throw new DatabaseOpenError(`${resolved} ${newer}; it was not changed`, resolved)
     }
     // Long enough to wait out another process's large import (a million rows take ~10 s).
-    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
+    sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`)
     if (readOnlyReason === null) sqlite.pragma('journal_mode = WAL')
     sqlite.pragma('foreign_keys = ON')
     sqlite.pragma('synchronous = NORMAL')

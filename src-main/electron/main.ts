@@ -87,7 +87,7 @@ app.whenReady().then(() => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })
   try {
-    opened = openApp(path.join(app.getPath('userData'), DB_FILE_NAME), 'desktop', { snapshots: true })
+    opened = openApp(path.join(app.getPath('userData'), DB_FILE_NAME), 'desktop', { interactive: true })
   } catch (err) {
     dialog.showErrorBox('Alignment Tax Planner cannot open its database', (err as Error).message)
     app.exit(1)

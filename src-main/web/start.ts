@@ -22,7 +22,7 @@ async function main() {
     console.error(`--port: ${JSON.stringify(values.port)} is not a port number (0-65535)`)
     process.exit(2)
   }
-  const app = openApp(resolveDbFile(values.db), 'web', { snapshots: true })
+  const app = openApp(resolveDbFile(values.db), 'web', { interactive: true })
   const web = await startWebServer({ env: app.env, rendererDir: path.join(findAppRoot(), 'out', 'renderer'), port })
   console.log(`Alignment Tax Planner (web mode) at ${web.url}`)
   console.error(`database: ${app.database.file} — press Ctrl+C to stop`)

@@ -55,7 +55,7 @@ describe('daily snapshots', () => {
     const cli = openApp(app.file, 'desktop')
     cli.close()
     expect(listSnapshots(app.file)).toEqual([])
-    const desktop = openApp(app.file, 'desktop', { snapshots: true })
+    const desktop = openApp(app.file, 'desktop', { interactive: true })
     desktop.close()
     expect(listSnapshots(app.file).map((s) => s.kind)).toEqual(['daily'])
   })
