@@ -130,6 +130,31 @@ describe.skipIf(canMount !== null)('a full disk', () => {
   })
 })
 
+describe.skipIf(canMount !== null)('a backup restore on a full disk', () => {
+  it('says the disk is full, keeps the data, and leaves no safety copy under a final name', () => {
+    const disk = path.join(root, 'full-restore')
+    expect(mountTmpfs(disk, '1m')).toBeNull()
+    try {
+      const db = path.join(disk, 'a.db')
+      sampleDb(db)
+      const backup = path.join(root, 'restore.json')
+      expect(atax(['--db', path.join(root, 'other.db'), 'sample']).code).toBe(0)
+      expect(atax(['--db', path.join(root, 'other.db'), 'export', 'json', '--out', backup, '--force']).code).toBe(0)
+      const before = counts(db)
+      fill(disk, 8 * 1024)
+      const r = atax(['--db', db, 'import', 'backup', backup])
+      expect(r.code).toBe(1)
+      expect(r.stderr).toMatch(/is full/)
+      expect(r.stderr).not.toMatch(/damaged|unexpected error|\n\s+at /)
+      expect(fs.readdirSync(disk).filter((f) => f.includes('before-restore'))).toEqual([])
+      fs.rmSync(path.join(disk, 'filler'))
+      expect(counts(db)).toEqual(before)
+    } finally {
+      sh('umount', [disk])
+    }
+  })
+})
+
 describe.skipIf(canMount !== null)('a read-only filesystem', () => {
   it('opens for reading; a write says the filesystem is read-only, never "damaged"; the file is unchanged', () => {
     const src = path.join(root, 'ro-src')

@@ -99,12 +99,30 @@ async function opensAndSummarises(file: string): Promise<boolean> {
   }
 }
 
+/** A complete copy of an app database: non-empty, SQLite, intact, with the app's tables. */
+function completeCopy(file: string): boolean {
+  if (fs.statSync(file).size === 0) return false // an empty file opens as an empty database: not a copy
+  try {
+    const db = new Database(file, { readonly: true })
+    try {
+      return (
+        db.pragma('integrity_check', { simple: true }) === 'ok' &&
+        db.prepare('SELECT count(*) FROM projects').get() !== undefined
+      )
+    } finally {
+      db.close()
+    }
+  } catch {
+    return false
+  }
+}
+
 /** No file under a final name is partial: stray temporary names are allowed, nothing else unexpected. */
 function noHalfWrittenFiles(dir: string, where: string): void {
   for (const name of fs.readdirSync(dir)) {
     if (isTemporaryName(name) || /-(wal|shm)$/.test(name)) continue
     if (name.endsWith('.bak') || name.includes('.snapshot-')) {
-      check(integrityOk(path.join(dir, name)), `${where}: ${name} is not a complete database`)
+      check(completeCopy(path.join(dir, name)), `${where}: ${name} is not a complete copy of the database`)
     }
   }
 }
