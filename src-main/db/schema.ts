@@ -22,8 +22,13 @@ const updatedAt = () =>
 // no writer (an old build, a script, sqlite3 itself) can store a row the app cannot read.
 type Col = SQLiteColumn
 /** Non-empty text of at most `max` characters. */
+/** What JavaScript's String.prototype.trim() removes (the zod rules trim): SQLite's trim() alone removes spaces. */
+const JS_WHITESPACE = [
+  9, 10, 11, 12, 13, 32, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239,
+  8287, 12288, 65279,
+].join(', ')
 const textOk = (c: Col, max: number) =>
-  sql`typeof(${c}) = 'text' AND trim(${c}) <> '' AND length(${c}) <= ${sql.raw(String(max))}`
+  sql`typeof(${c}) = 'text' AND trim(${c}, char(${sql.raw(JS_WHITESPACE)})) <> '' AND length(${c}) <= ${sql.raw(String(max))}`
 /** A real calendar date written YYYY-MM-DD (date() normalises 2021-02-30 to another day). */
 const dateOk = (c: Col) => sql`${c} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(${c}) IS ${c}`
 /** A finite number (1e999 is infinity to SQLite). */

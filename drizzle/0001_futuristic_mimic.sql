@@ -15,8 +15,8 @@ CREATE TABLE `__new_benchmark_measurements` (
 	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
 	FOREIGN KEY (`generation_id`) REFERENCES `generations`(`id`) ON UPDATE no action ON DELETE cascade,
 	FOREIGN KEY (`import_id`) REFERENCES `import_records`(`id`) ON UPDATE no action ON DELETE set null,
-	CONSTRAINT "benchmark_measurements_benchmark" CHECK(typeof("__new_benchmark_measurements"."benchmark") = 'text' AND trim("__new_benchmark_measurements"."benchmark") <> '' AND length("__new_benchmark_measurements"."benchmark") <= 500),
-	CONSTRAINT "benchmark_measurements_metric" CHECK(typeof("__new_benchmark_measurements"."metric") = 'text' AND trim("__new_benchmark_measurements"."metric") <> '' AND length("__new_benchmark_measurements"."metric") <= 500),
+	CONSTRAINT "benchmark_measurements_benchmark" CHECK(typeof("__new_benchmark_measurements"."benchmark") = 'text' AND trim("__new_benchmark_measurements"."benchmark", char(9, 10, 11, 12, 13, 32, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288, 65279)) <> '' AND length("__new_benchmark_measurements"."benchmark") <= 500),
+	CONSTRAINT "benchmark_measurements_metric" CHECK(typeof("__new_benchmark_measurements"."metric") = 'text' AND trim("__new_benchmark_measurements"."metric", char(9, 10, 11, 12, 13, 32, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288, 65279)) <> '' AND length("__new_benchmark_measurements"."metric") <= 500),
 	CONSTRAINT "benchmark_measurements_direction" CHECK("__new_benchmark_measurements"."direction" IN ('higher', 'lower')),
 	CONSTRAINT "benchmark_measurements_shots" CHECK("__new_benchmark_measurements"."shots" IS NULL OR (typeof("__new_benchmark_measurements"."shots") = 'integer' AND "__new_benchmark_measurements"."shots" >= 0)),
 	CONSTRAINT "benchmark_measurements_baseline" CHECK("__new_benchmark_measurements"."baseline" IS NULL OR (typeof("__new_benchmark_measurements"."baseline") IN ('integer', 'real') AND abs("__new_benchmark_measurements"."baseline") < 1e999)),
@@ -40,8 +40,8 @@ CREATE TABLE `__new_compute_curves` (
 	`baseline` real NOT NULL,
 	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
 	FOREIGN KEY (`generation_id`) REFERENCES `generations`(`id`) ON UPDATE no action ON DELETE cascade,
-	CONSTRAINT "compute_curves_name" CHECK(typeof("__new_compute_curves"."name") = 'text' AND trim("__new_compute_curves"."name") <> '' AND length("__new_compute_curves"."name") <= 200),
-	CONSTRAINT "compute_curves_benchmark" CHECK(typeof("__new_compute_curves"."benchmark") = 'text' AND trim("__new_compute_curves"."benchmark") <> '' AND length("__new_compute_curves"."benchmark") <= 200),
+	CONSTRAINT "compute_curves_name" CHECK(typeof("__new_compute_curves"."name") = 'text' AND trim("__new_compute_curves"."name", char(9, 10, 11, 12, 13, 32, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288, 65279)) <> '' AND length("__new_compute_curves"."name") <= 200),
+	CONSTRAINT "compute_curves_benchmark" CHECK(typeof("__new_compute_curves"."benchmark") = 'text' AND trim("__new_compute_curves"."benchmark", char(9, 10, 11, 12, 13, 32, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288, 65279)) <> '' AND length("__new_compute_curves"."benchmark") <= 200),
 	CONSTRAINT "compute_curves_direction" CHECK("__new_compute_curves"."direction" IN ('higher', 'lower')),
 	CONSTRAINT "compute_curves_baseline" CHECK(typeof("__new_compute_curves"."baseline") IN ('integer', 'real') AND abs("__new_compute_curves"."baseline") < 1e999)
 );
@@ -111,7 +111,7 @@ CREATE TABLE `__new_generations` (
 	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
 	`updated_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
 	FOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade,
-	CONSTRAINT "generations_name" CHECK(typeof("__new_generations"."name") = 'text' AND trim("__new_generations"."name") <> '' AND length("__new_generations"."name") <= 200),
+	CONSTRAINT "generations_name" CHECK(typeof("__new_generations"."name") = 'text' AND trim("__new_generations"."name", char(9, 10, 11, 12, 13, 32, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288, 65279)) <> '' AND length("__new_generations"."name") <= 200),
 	CONSTRAINT "generations_ordinal" CHECK(typeof("__new_generations"."ordinal") = 'integer' AND "__new_generations"."ordinal" >= 0),
 	CONSTRAINT "generations_params_b" CHECK("__new_generations"."params_b" IS NULL OR (typeof("__new_generations"."params_b") IN ('integer', 'real') AND abs("__new_generations"."params_b") < 1e999 AND "__new_generations"."params_b" > 0)),
 	CONSTRAINT "generations_pretrain_compute_pfd" CHECK("__new_generations"."pretrain_compute_pfd" IS NULL OR (typeof("__new_generations"."pretrain_compute_pfd") IN ('integer', 'real') AND abs("__new_generations"."pretrain_compute_pfd") < 1e999 AND "__new_generations"."pretrain_compute_pfd" > 0)),
@@ -138,7 +138,7 @@ CREATE TABLE `__new_import_records` (
 	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
 	FOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade,
 	FOREIGN KEY (`generation_id`) REFERENCES `generations`(`id`) ON UPDATE no action ON DELETE cascade,
-	CONSTRAINT "import_records_file_name" CHECK(typeof("__new_import_records"."file_name") = 'text' AND trim("__new_import_records"."file_name") <> '' AND length("__new_import_records"."file_name") <= 500),
+	CONSTRAINT "import_records_file_name" CHECK(typeof("__new_import_records"."file_name") = 'text' AND trim("__new_import_records"."file_name", char(9, 10, 11, 12, 13, 32, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288, 65279)) <> '' AND length("__new_import_records"."file_name") <= 500),
 	CONSTRAINT "import_records_format" CHECK("__new_import_records"."format" IN ('lm-eval', 'inspect', 'csv', 'backup')),
 	CONSTRAINT "import_records_role" CHECK("__new_import_records"."role" IS NULL OR ("__new_import_records"."role" IN ('baseline', 'aligned'))),
 	CONSTRAINT "import_records_row_count" CHECK(typeof("__new_import_records"."row_count") = 'integer' AND "__new_import_records"."row_count" >= 0)
@@ -155,7 +155,7 @@ CREATE TABLE `__new_inference_policies` (
 	`rm_cost` real DEFAULT 0 NOT NULL,
 	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
 	FOREIGN KEY (`generation_id`) REFERENCES `generations`(`id`) ON UPDATE no action ON DELETE cascade,
-	CONSTRAINT "inference_policies_name" CHECK(typeof("__new_inference_policies"."name") = 'text' AND trim("__new_inference_policies"."name") <> '' AND length("__new_inference_policies"."name") <= 200),
+	CONSTRAINT "inference_policies_name" CHECK(typeof("__new_inference_policies"."name") = 'text' AND trim("__new_inference_policies"."name", char(9, 10, 11, 12, 13, 32, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288, 65279)) <> '' AND length("__new_inference_policies"."name") <= 200),
 	CONSTRAINT "inference_policies_rm_cost" CHECK(typeof("__new_inference_policies"."rm_cost") IN ('integer', 'real') AND abs("__new_inference_policies"."rm_cost") < 1e999 AND "__new_inference_policies"."rm_cost" >= 0)
 );
 --> statement-breakpoint
@@ -171,7 +171,7 @@ CREATE TABLE `__new_pipeline_phases` (
 	`end_on` text NOT NULL,
 	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
 	FOREIGN KEY (`generation_id`) REFERENCES `generations`(`id`) ON UPDATE no action ON DELETE cascade,
-	CONSTRAINT "pipeline_phases_name" CHECK(typeof("__new_pipeline_phases"."name") = 'text' AND trim("__new_pipeline_phases"."name") <> '' AND length("__new_pipeline_phases"."name") <= 200),
+	CONSTRAINT "pipeline_phases_name" CHECK(typeof("__new_pipeline_phases"."name") = 'text' AND trim("__new_pipeline_phases"."name", char(9, 10, 11, 12, 13, 32, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288, 65279)) <> '' AND length("__new_pipeline_phases"."name") <= 200),
 	CONSTRAINT "pipeline_phases_dates" CHECK("__new_pipeline_phases"."start_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date("__new_pipeline_phases"."start_on") IS "__new_pipeline_phases"."start_on" AND "__new_pipeline_phases"."end_on" GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date("__new_pipeline_phases"."end_on") IS "__new_pipeline_phases"."end_on" AND "__new_pipeline_phases"."end_on" >= "__new_pipeline_phases"."start_on")
 );
 --> statement-breakpoint
@@ -223,7 +223,7 @@ CREATE TABLE `__new_projects` (
 	`deleted_at` text,
 	`created_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
 	`updated_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
-	CONSTRAINT "projects_name" CHECK(typeof("__new_projects"."name") = 'text' AND trim("__new_projects"."name") <> '' AND length("__new_projects"."name") <= 200),
+	CONSTRAINT "projects_name" CHECK(typeof("__new_projects"."name") = 'text' AND trim("__new_projects"."name", char(9, 10, 11, 12, 13, 32, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288, 65279)) <> '' AND length("__new_projects"."name") <= 200),
 	CONSTRAINT "projects_description" CHECK(length("__new_projects"."description") <= 5000),
 	CONSTRAINT "projects_is_sample" CHECK("__new_projects"."is_sample" IN (0, 1))
 );
