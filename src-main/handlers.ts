@@ -4,6 +4,7 @@
  * web server and the CLI all call `dispatch`, which validates the input with the
  * contract's schema first: no door trusts its caller.
  */
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import { z } from 'zod'
 import {
@@ -23,6 +24,7 @@ import * as generations from './services/generations'
 import * as records from './services/records'
 import * as summaries from './services/summaries'
 import * as trash from './services/trash'
+import * as snapshots from './services/snapshots'
 import { loadSample } from './services/sample'
 import { isFirstRun, setSetting } from './services/settings'
 import { exportBackup } from './services/backup'
@@ -32,11 +34,20 @@ import { performanceList, setHeadlineMetric } from './services/headline'
 import { runFolderImport } from './services/folderImport'
 import { exportReport } from './exporters'
 import { reportPdf } from './exporters/pdf'
+import { whyCannotWrite } from './files/atomic'
 
 export interface HandlerEnv extends ServiceContext {
   version: string
   dbFile: string
   mode: 'desktop' | 'web'
+  /**
+   * The app (not the CLI): a request that finds another process holding the write lock
+   * is retried for up to this long, yielding between attempts so that other requests
+   * (reads) are served meanwhile. 0/undefined: SQLite's own busy timeout blocks instead.
+   */
+  retryBusyForMs?: number
+  /** Why the database is open for reading only, or null/undefined when it can be written. */
+  readOnlyReason?: string | null
   /** Where long work (imports) reports progress, as a fraction in [0, 1]. */
   onProgress?: (fraction: number) => void
   /**
@@ -74,7 +85,13 @@ export type Handlers = {
 }
 
 export const handlers: Handlers = {
-  'app.info': (env) => ({ version: env.version, dbFile: env.dbFile, firstRun: isFirstRun(env), mode: env.mode }),
+  'app.info': (env) => ({
+    version: env.version,
+    dbFile: env.dbFile,
+    firstRun: isFirstRun(env),
+    mode: env.mode,
+    readOnly: env.readOnlyReason ?? null,
+  }),
   'app.dismissFirstRun': (env) => {
     setSetting(env, 'firstRunDismissed', 'true')
     return { ok: true }
@@ -133,6 +150,10 @@ export const handlers: Handlers = {
     }),
   'trash.empty': (env) => trash.emptyTrash(env, env.onProgress),
 
+  'snapshots.list': (env) => snapshots.listSnapshots(env.dbFile),
+  'snapshots.take': (env) => snapshots.takeSnapshot(env, env.dbFile, 'manual'),
+  'snapshots.restore': (env, i) => snapshots.restoreSnapshot(env, env.dbFile, i.name),
+
   'timeline.get': (env, i) => summaries.timeline(env, i.projectIds),
   'compare.get': (env, i) => summaries.compare(env, i.generationIds),
 
@@ -175,7 +196,11 @@ export const handlers: Handlers = {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw err
-      throw new ServiceError('invalid-data', `cannot write ${env.outputFile}: ${(err as Error).message}`)
+      // About the output file, not the database: said in the file's own words.
+      throw new ServiceError(
+        code === 'ENOSPC' ? 'disk-full' : 'invalid-data',
+        `cannot write the file: ${whyCannotWrite(err)}`,
+      )
     }
     const fileName = `alignment-tax-backup-${new Date().toISOString().slice(0, 10)}.jsonl`
     return { fileName, mimeType: 'application/x-ndjson', content: '', savedTo: env.outputFile }
@@ -202,12 +227,25 @@ export async function dispatch(env: HandlerEnv, name: unknown, rawInput: unknown
   }
   const parsed = contract[name].input.safeParse(rawInput ?? {})
   if (!parsed.success) return { ok: false, error: invalidInput(name, parsed.error) }
-  try {
-    const handler = handlers[name] as (env: HandlerEnv, input: unknown) => unknown
-    return { ok: true, value: await handler(env, parsed.data) }
-  } catch (err) {
-    return { ok: false, error: toApiError(err) }
+  const handler = handlers[name] as (env: HandlerEnv, input: unknown) => unknown
+  const giveUpAt = Date.now() + (env.retryBusyForMs ?? 0)
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return { ok: true, value: await handler(env, parsed.data) }
+    } catch (err) {
+      // A busy database rolled the request back whole: waiting (without blocking) and retrying is safe.
+      if (isBusy(err) && Date.now() < giveUpAt) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(25 * 2 ** attempt, 500)))
+        continue
+      }
+      return { ok: false, error: toApiError(err, env) }
+    }
   }
+}
+
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY_SNAPSHOT'
 }
 
 export function invalidInput(name: string, error: z.ZodError): ApiError {
@@ -222,7 +260,7 @@ export function invalidInput(name: string, error: z.ZodError): ApiError {
   }
 }
 
-export function toApiError(err: unknown): ApiError {
+export function toApiError(err: unknown, env?: Pick<HandlerEnv, 'readOnlyReason' | 'dbFile'>): ApiError {
   if (err instanceof ServiceError) return { code: err.code, message: err.message }
   if (err instanceof TaxInputError) {
     return { code: 'invalid-data', message: err.message, issues: [{ path: err.path, message: err.message }] }
@@ -238,6 +276,29 @@ export function toApiError(err: unknown): ApiError {
         'the database is busy: another program (the app, a pipeline) is writing to it; nothing was written, try again',
     }
   }
-  console.error(err)
-  return { code: 'internal', message: `unexpected error: ${(err as Error)?.message ?? String(err)}` }
+  if (sqliteCode === 'SQLITE_CONSTRAINT_CHECK') {
+    // The database's own CHECK constraints (the row rules) caught a value the schemas let through.
+    const rule = /CHECK constraint failed: (\w+)/.exec((err as Error).message)?.[1] ?? 'a row rule'
+    return { code: 'invalid-data', message: `a value breaks the rule ${rule} of the database: nothing was written` }
+  }
+  if (sqliteCode === 'SQLITE_FULL' || (err as NodeJS.ErrnoException)?.code === 'ENOSPC') {
+    return {
+      code: 'disk-full',
+      message: `the disk holding ${env?.dbFile ?? 'the database'} is full: nothing was written; free some space and try again`,
+    }
+  }
+  if (typeof sqliteCode === 'string' && sqliteCode.startsWith('SQLITE_READONLY')) {
+    return {
+      code: 'read-only',
+      message: `${env?.dbFile ?? 'the database'} is open for reading only${env?.readOnlyReason ? ` because ${env.readOnlyReason}` : ''}: nothing was written`,
+    }
+  }
+  // The JS message means nothing to a user and may reveal internals: it goes to the log
+  // under a reference the user can quote, and the user gets a sentence.
+  const reference = randomBytes(4).toString('hex')
+  console.error(`[atax internal error ${reference}]`, err)
+  return {
+    code: 'internal',
+    message: `something went wrong inside the app and the request was not completed (reference ${reference}; the details are in the log)`,
+  }
 }

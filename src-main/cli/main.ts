@@ -5,6 +5,7 @@
  *
  * Exit codes: 0 success, 1 invalid data (nothing written), 2 usage error, 3 database busy (retry).
  */
+import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
@@ -22,8 +23,10 @@ import {
 } from '../../src-shared/tax'
 import type { OpenApp } from '../app'
 import { resolveDbFile } from '../paths'
+import { whyCannotWrite, writeFileAtomically } from '../files/atomic'
 import { perfCommands } from './perf'
 import { folderImportLines, isDirectory, readFolder } from './importFolder'
+import { snapshotCommands } from './snapshots'
 
 export interface Io {
   stdout: (text: string) => void
@@ -45,7 +48,7 @@ interface Globals {
   help: boolean
 }
 
-interface CommandContext {
+export interface CommandContext {
   globals: Globals
   values: Record<string, string | boolean | string[] | undefined>
   positionals: string[]
@@ -55,7 +58,7 @@ interface CommandContext {
   print: (human: string, json: unknown) => void
 }
 
-interface Command {
+export interface Command {
   words: string[]
   usage: string
   summary: string
@@ -587,7 +590,11 @@ const commands: Command[] = [
       if (format === 'json' && projectId === undefined && out) {
         // The full backup is streamed by the engine straight into the file (JSON Lines).
         c.app().env.outputFile = out
-        await c.call('backup.export', {})
+        try {
+          await c.call('backup.export', {})
+        } catch (err) {
+          throw err instanceof DataError ? new DataError(`--out ${out}: ${err.message}`) : err
+        }
         c.io.stderr(`wrote ${out}\n`)
         return
       }
@@ -599,16 +606,10 @@ const commands: Command[] = [
           : await c.call('reports.export', { format: format as 'json', projectId })
       if (out) {
         try {
-          fs.writeFileSync(out, r.content)
+          // A temporary name, synced, then renamed: never a half-written file under --out.
+          writeFileAtomically(out, r.content, { replace: c.values.force === true })
         } catch (err) {
-          const code = (err as NodeJS.ErrnoException).code
-          const why =
-            code === 'ENOENT'
-              ? 'its folder does not exist'
-              : code === 'EISDIR'
-                ? 'it is a folder'
-                : (err as Error).message
-          throw new DataError(`--out ${out}: cannot write the file: ${why}`)
+          throw new DataError(`--out ${out}: cannot write the file: ${whyCannotWrite(err)}`)
         }
         c.io.stderr(`wrote ${out}\n`)
       } else {
@@ -624,6 +625,8 @@ const commands: Command[] = [
     usageError: (message) => new UsageError(message),
   }),
 ]
+
+commands.push(...snapshotCommands)
 
 // ---- helpers for commands ----
 
@@ -864,7 +867,12 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       io.stderr(`atax: ${(err as Error).message}\n`)
       return 1
     }
-    io.stderr(`atax: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`)
+    // A sentence for the user; the JS details only on request (they help a bug report, not a user).
+    const reference = randomBytes(4).toString('hex')
+    io.stderr(
+      `atax: something went wrong inside atax and the command did not complete (reference ${reference})` +
+        (io.env.ATAX_DEBUG ? `\n${(err as Error)?.stack ?? String(err)}\n` : '; set ATAX_DEBUG=1 for the details\n'),
+    )
     return 1
   } finally {
     ;(app as OpenApp | null)?.close()

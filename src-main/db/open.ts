@@ -8,8 +8,11 @@ import Database from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import { readMigrationFiles } from 'drizzle-orm/migrator'
+import { getTableColumns, getTableName, is } from 'drizzle-orm'
+import { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import * as schema from './schema'
 import { findAppRoot } from '../paths'
+import { writeFileAtomically } from '../files/atomic'
 
 export type Db = BetterSQLite3Database<typeof schema>
 
@@ -22,6 +25,8 @@ export interface OpenedDatabase {
   db: Db
   /** Path of the copy made before migrating, when one was needed. */
   backupFile: string | null
+  /** Why the file is open for reading only (a banner says so; writes are refused), or null. */
+  readOnlyReason: string | null
   close(): void
 }
 
@@ -41,52 +46,95 @@ export function defaultMigrationsFolder(): string {
 
 export function openDatabase(
   file: string,
-  options: { migrationsFolder?: string; readonly?: boolean } = {},
+  options: {
+    migrationsFolder?: string
+    readonly?: boolean
+    appVersion?: string
+    /** How long SQLite itself blocks for another process's lock (the app waits asynchronously instead). */
+    busyTimeoutMs?: number
+  } = {},
 ): OpenedDatabase {
   const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder()
   const resolved = file === ':memory:' ? file : path.resolve(file)
+  let readOnlyReason: string | null = options.readonly ? 'it was opened for reading only' : null
   if (resolved !== ':memory:') {
     const dir = path.dirname(resolved)
     if (!fs.existsSync(dir)) {
       throw new DatabaseOpenError(`cannot open ${resolved}: folder ${dir} does not exist`, resolved)
     }
+    // What is wrong with the file itself is told before SQLite gets to say "not a database".
+    const problem = fileProblem(resolved)
+    if (problem) throw new DatabaseOpenError(`${resolved} ${problem}`, resolved)
+    readOnlyReason ??= whyReadOnly(resolved)
+    if (readOnlyReason !== null && !fs.existsSync(resolved)) {
+      throw new DatabaseOpenError(`cannot create ${resolved}: ${readOnlyReason}`, resolved)
+    }
   }
   let sqlite: Database.Database
   try {
-    sqlite = new Database(resolved, { readonly: options.readonly ?? false })
+    sqlite = readOnlyReason === null ? new Database(resolved) : openForReading(resolved)
   } catch (err) {
-    throw new DatabaseOpenError(`cannot open ${resolved}: ${(err as Error).message}`, resolved)
+    throw new DatabaseOpenError(`cannot open ${resolved}: ${explainSqliteError(err)}`, resolved)
   }
   try {
     // Reading the schema is what reveals a file that is not SQLite at all.
     sqlite.pragma('schema_version')
+    // Before anything is written (even the journal mode): a file from a newer app is left untouched.
+    const newer = newerVersionProblem(sqlite, migrationsFolder)
+    if (newer) {
+      sqlite.close()
+      throw new DatabaseOpenError(`${resolved} ${newer}; it was not changed`, resolved)
+    }
     // Long enough to wait out another process's large import (a million rows take ~10 s).
-    sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
-    if (!options.readonly) sqlite.pragma('journal_mode = WAL')
+    sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`)
+    if (readOnlyReason === null) sqlite.pragma('journal_mode = WAL')
     sqlite.pragma('foreign_keys = ON')
     sqlite.pragma('synchronous = NORMAL')
   } catch (err) {
-    sqlite.close()
-    throw new DatabaseOpenError(
-      `${resolved} is not an Alignment Tax Planner database or is damaged (${(err as Error).message})`,
-      resolved,
-    )
+    if (sqlite.open) sqlite.close()
+    if (err instanceof DatabaseOpenError) throw err
+    throw new DatabaseOpenError(`cannot open ${resolved}: ${explainSqliteError(err)}`, resolved)
   }
 
   const db = drizzle(sqlite, { schema })
   let backupFile: string | null = null
-  if (!options.readonly) {
+  const pending = pendingMigrationCount(sqlite, migrationsFolder)
+  if (pending > 0 && readOnlyReason !== null && holdsData(sqlite)) {
+    sqlite.close()
+    throw new DatabaseOpenError(
+      `${resolved} was written by an older version of the app and must be upgraded, which needs writing, but ${readOnlyReason}`,
+      resolved,
+    )
+  }
+  if (readOnlyReason === null && pending > 0) {
     try {
-      const pending = pendingMigrationCount(sqlite, migrationsFolder)
-      if (pending > 0 && resolved !== ':memory:' && holdsData(sqlite)) {
+      if (resolved !== ':memory:' && holdsData(sqlite)) {
         backupFile = `${resolved}.before-migration-${new Date().toISOString().replace(/[:.]/g, '-')}.bak`
-        sqlite.prepare('VACUUM INTO ?').run(backupFile)
+        vacuumIntoAtomically(sqlite, backupFile)
       }
-      if (pending > 0) migrate(db, { migrationsFolder })
+      // Table rebuilds (new CHECK constraints) drop and re-create tables: with foreign keys on,
+      // dropping a parent would cascade-delete its children. The PRAGMA in the migration is a
+      // no-op inside drizzle's transaction, so it is switched off here, and checked after.
+      sqlite.pragma('foreign_keys = OFF')
+      try {
+        migrate(db, { migrationsFolder })
+        const broken = sqlite.pragma('foreign_key_check') as unknown[]
+        if (broken.length) throw new Error(`rows refer to missing parents: ${JSON.stringify(broken[0])}`)
+        if (options.appVersion) {
+          sqlite
+            .prepare(
+              "INSERT INTO settings (key, value) VALUES ('schemaWrittenBy', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            )
+            .run(options.appVersion)
+        }
+        sqlite.pragma(`user_version = ${migrationCount(migrationsFolder)}`)
+      } finally {
+        sqlite.pragma('foreign_keys = ON')
+      }
     } catch (err) {
       sqlite.close()
       throw new DatabaseOpenError(
-        `cannot prepare ${resolved}: ${(err as Error).message}${backupFile ? ` (a copy was kept at ${backupFile})` : ''}`,
+        `cannot prepare ${resolved}: ${explainSqliteError(err)}${backupFile && fs.existsSync(backupFile) ? ` (a copy was kept at ${backupFile})` : ''}`,
         resolved,
       )
     }
@@ -96,10 +144,178 @@ export function openDatabase(
     sqlite,
     db,
     backupFile,
+    readOnlyReason,
     close: () => {
       if (sqlite.open) sqlite.close()
     },
   }
+}
+
+/**
+ * A file that cannot be written, opened for reading. A WAL-mode file needs its `-shm`
+ * index beside it, which a read-only folder or filesystem cannot hold: then the app reads
+ * a copy of the file in memory (marked as a rollback-journal file, which memory can hold),
+ * still read-only.
+ */
+function openForReading(file: string): Database.Database {
+  const direct = new Database(file, { readonly: true, fileMustExist: true })
+  try {
+    direct.pragma('schema_version')
+    return direct
+  } catch (err) {
+    direct.close()
+    const code = String((err as { code?: unknown }).code ?? '')
+    if (!/^SQLITE_(CANTOPEN|IOERR|READONLY)/.test(code)) throw err
+  }
+  const bytes = fs.readFileSync(file)
+  if (bytes.length >= 20 && bytes[18] === 2 && bytes[19] === 2) {
+    bytes[18] = 1
+    bytes[19] = 1
+  }
+  return new Database(bytes, { readonly: true })
+}
+
+/** Words for SQLite's and the system's errors: "damaged" only when the file is. */
+export function explainSqliteError(err: unknown): string {
+  const code = String((err as { code?: unknown })?.code ?? '')
+  const message = (err as Error)?.message ?? String(err)
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC' || /database or disk is full/.test(message)) {
+    return 'the disk is full: nothing was written; free some space and try again'
+  }
+  if (code.startsWith('SQLITE_READONLY') || code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+    return `it cannot be written (${code.startsWith('SQLITE') ? 'read-only' : code}): nothing was written`
+  }
+  if (code === 'SQLITE_NOTADB') return 'it is not an Alignment Tax Planner database (not an SQLite file)'
+  if (code.startsWith('SQLITE_CORRUPT')) return `it is damaged (${message})`
+  if (code.startsWith('SQLITE_CANTOPEN')) return `it cannot be opened (${message})`
+  return message
+}
+
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1')
+
+/** A file that is not SQLite, or is shorter than its own header says: named before SQLite opens it. */
+function fileProblem(file: string): string | null {
+  let fd: number
+  try {
+    fd = fs.openSync(file, 'r')
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') return null
+    if (code === 'EISDIR') return 'is a folder, not a database file'
+    if (code === 'EACCES' || code === 'EPERM') return 'cannot be read: you do not have permission to read it'
+    return `cannot be read (${code ?? (err as Error).message})`
+  }
+  try {
+    const stat = fs.fstatSync(fd)
+    if (stat.isDirectory()) return 'is a folder, not a database file'
+    const size = stat.size
+    if (size === 0) return null // SQLite treats an empty file as a new database
+    const header = Buffer.alloc(100)
+    const read = fs.readSync(fd, header, 0, 100, 0)
+    if (read < 100 || !header.subarray(0, 16).equals(SQLITE_HEADER)) {
+      return `is not an Alignment Tax Planner database: it is not an SQLite file (it is ${size} bytes of something else)`
+    }
+    const rawPageSize = header.readUInt16BE(16)
+    const pageSize = rawPageSize === 1 ? 65536 : rawPageSize
+    const pages = header.readUInt32BE(28)
+    const pagesValid = header.readUInt32BE(24) === header.readUInt32BE(92) && pages > 0
+    if (pagesValid && size < pages * pageSize) {
+      return `is damaged: it is truncated (${size} bytes where its header promises ${pages * pageSize}); restore a backup or a snapshot`
+    }
+    return null
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/**
+ * Why the file cannot be written, or null: the file itself, its folder (SQLite writes
+ * its journal beside the file) or the whole filesystem may be read-only.
+ */
+export function fileReadOnlyReason(file: string): string | null {
+  return file === ':memory:' ? null : whyReadOnly(file)
+}
+
+function whyReadOnly(file: string): string | null {
+  const dir = path.dirname(file)
+  if (fs.existsSync(file)) {
+    try {
+      fs.closeSync(fs.openSync(file, 'r+'))
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'EROFS') return `the disk or filesystem holding it is read-only`
+      if (code === 'EACCES' || code === 'EPERM') return `the file is read-only (no permission to write it)`
+    }
+  }
+  const probe = path.join(dir, `.atax-write-probe-${process.pid}-${Math.random().toString(36).slice(2)}`)
+  try {
+    fs.closeSync(fs.openSync(probe, 'wx'))
+    fs.rmSync(probe, { force: true })
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'EROFS') return 'the disk or filesystem holding it is read-only'
+    if (code === 'EACCES' || code === 'EPERM') {
+      return `its folder ${dir} is read-only (the database needs to write its journal beside the file)`
+    }
+    // A full disk still lets the database open: writes will say the disk is full.
+  }
+  return null
+}
+
+function migrationCount(migrationsFolder: string): number {
+  return readMigrationFiles({ migrationsFolder }).length
+}
+
+/** A file whose schema is ahead of this app: a later migration recorded, a higher user_version, or unknown columns. */
+function newerVersionProblem(sqlite: Database.Database, migrationsFolder: string): string | null {
+  const migrations = readMigrationFiles({ migrationsFolder })
+  const known = new Set(migrations.map((m) => m.hash))
+  const latest = Math.max(-Infinity, ...migrations.map((m) => m.folderMillis))
+  const writtenBy = () => {
+    try {
+      const row = sqlite.prepare("SELECT value FROM settings WHERE key = 'schemaWrittenBy'").get() as
+        { value: string } | undefined
+      return row ? `version ${row.value} or later` : 'a newer version'
+    } catch {
+      return 'a newer version'
+    }
+  }
+  const refuse = (detail: string) =>
+    `was written by a newer version of Alignment Tax Planner (${detail}): it needs ${writtenBy()} of the app; update the app to open it`
+  const hasTable = sqlite
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
+    .get()
+  if (hasTable) {
+    const recorded = sqlite.prepare('SELECT hash, created_at FROM __drizzle_migrations').all() as {
+      hash: string
+      created_at: number
+    }[]
+    const later = recorded.filter((r) => Number(r.created_at) > latest || !known.has(r.hash))
+    if (later.length) return refuse(`${later.length} schema change(s) this version does not know`)
+  }
+  const userVersion = sqlite.pragma('user_version', { simple: true }) as number
+  if (userVersion > migrations.length) {
+    return refuse(`schema ${userVersion}, this version knows up to ${migrations.length}`)
+  }
+  for (const [name, table] of Object.entries(TABLES_BY_SQL_NAME)) {
+    const present = (sqlite.prepare(`PRAGMA table_info("${name}")`).all() as { name: string }[]).map((c) => c.name)
+    if (!present.length) continue
+    const mine = new Set(Object.values(getTableColumns(table)).map((c) => c.name))
+    const unknown = present.filter((c) => !mine.has(c))
+    if (unknown.length && hasTable) return refuse(`column ${name}.${unknown[0]} is unknown to this version`)
+  }
+  return null
+}
+
+const TABLES_BY_SQL_NAME: Record<string, SQLiteTable> = Object.fromEntries(
+  (Object.values(schema) as unknown[])
+    .filter((t): t is SQLiteTable => is(t, SQLiteTable))
+    .map((t) => [getTableName(t), t]),
+)
+
+/** `VACUUM INTO` a temporary name in the same folder, synced, then renamed: never a partial copy. */
+export function vacuumIntoAtomically(sqlite: Database.Database, target: string): void {
+  writeFileAtomically(target, (temp) => sqlite.prepare('VACUUM INTO ?').run(temp))
 }
 
 function pendingMigrationCount(sqlite: Database.Database, migrationsFolder: string): number {

@@ -5,8 +5,8 @@
  * Ids use AUTOINCREMENT so that an id is never reused: undo restores rows with
  * their original ids, which must still be free.
  */
-import { sql } from 'drizzle-orm'
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { sql, type SQL } from 'drizzle-orm'
+import { check, index, integer, real, sqliteTable, text, uniqueIndex, type SQLiteColumn } from 'drizzle-orm/sqlite-core'
 
 const id = () => integer('id').primaryKey({ autoIncrement: true })
 const createdAt = () =>
@@ -17,6 +17,29 @@ const updatedAt = () =>
   text('updated_at')
     .notNull()
     .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`)
+
+// ---- CHECK constraints: the row rules of src-shared/api/rows.ts, said again in SQL so that
+// no writer (an old build, a script, sqlite3 itself) can store a row the app cannot read.
+type Col = SQLiteColumn
+/** Non-empty text of at most `max` characters. */
+/** What JavaScript's String.prototype.trim() removes (the zod rules trim): SQLite's trim() alone removes spaces. */
+const JS_WHITESPACE = [
+  9, 10, 11, 12, 13, 32, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239,
+  8287, 12288, 65279,
+].join(', ')
+const textOk = (c: Col, max: number) =>
+  sql`typeof(${c}) = 'text' AND trim(${c}, char(${sql.raw(JS_WHITESPACE)})) <> '' AND length(${c}) <= ${sql.raw(String(max))}`
+/** A real calendar date written YYYY-MM-DD (date() normalises 2021-02-30 to another day). */
+const dateOk = (c: Col) => sql`${c} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(${c}) IS ${c}`
+/** A finite number (1e999 is infinity to SQLite). */
+const numberOk = (c: Col) => sql`typeof(${c}) IN ('integer', 'real') AND abs(${c}) < 1e999`
+const wholeOk = (c: Col, min: number) => sql`typeof(${c}) = 'integer' AND ${c} >= ${sql.raw(String(min))}`
+const flagOk = (c: Col) => sql`${c} IN (0, 1)`
+const oneOf = (c: Col, values: readonly string[]) => sql`${c} IN (${sql.raw(values.map((v) => `'${v}'`).join(', '))})`
+const orNull = (c: Col, rule: SQL) => sql`${c} IS NULL OR (${rule})`
+/** JSON text of one kind: 'array' or 'object'. */
+const jsonOk = (c: Col, type: 'array' | 'object') => sql`json_valid(${c}) AND json_type(${c}) = '${sql.raw(type)}'`
+const SOURCES = ['manual', 'import', 'pipeline', 'sample'] as const
 
 export const projects = sqliteTable(
   'projects',
@@ -31,7 +54,12 @@ export const projects = sqliteTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('projects_name_unique').on(t.name)],
+  (t) => [
+    uniqueIndex('projects_name_unique').on(t.name),
+    check('projects_name', textOk(t.name, 200)),
+    check('projects_description', sql`length(${t.description}) <= 5000`),
+    check('projects_is_sample', flagOk(t.isSample)),
+  ],
 )
 
 export const generations = sqliteTable(
@@ -66,6 +94,24 @@ export const generations = sqliteTable(
   (t) => [
     uniqueIndex('generations_project_name_unique').on(t.projectId, t.name),
     index('generations_project_ordinal').on(t.projectId, t.ordinal),
+    check('generations_name', textOk(t.name, 200)),
+    check('generations_ordinal', wholeOk(t.ordinal, 0)),
+    check('generations_params_b', orNull(t.paramsB, sql`${numberOk(t.paramsB)} AND ${t.paramsB} > 0`)),
+    check(
+      'generations_pretrain_compute_pfd',
+      orNull(t.pretrainComputePfd, sql`${numberOk(t.pretrainComputePfd)} AND ${t.pretrainComputePfd} > 0`),
+    ),
+    check(
+      'generations_pretrain_cost_usd',
+      orNull(t.pretrainCostUsd, sql`${numberOk(t.pretrainCostUsd)} AND ${t.pretrainCostUsd} >= 0`),
+    ),
+    check('generations_technique_change', flagOk(t.techniqueChange)),
+    check('generations_pretrained_on', dateOk(t.pretrainedOn)),
+    check('generations_headline_metrics', jsonOk(t.headlineMetrics, 'object')),
+    check(
+      'generations_deployed_on',
+      orNull(t.deployedOn, sql`${dateOk(t.deployedOn)} AND ${t.deployedOn} >= ${t.pretrainedOn}`),
+    ),
   ],
 )
 
@@ -86,7 +132,13 @@ export const importRecords = sqliteTable(
     rowCount: integer('row_count').notNull().default(0),
     importedAt: createdAt(),
   },
-  (t) => [index('import_records_hash').on(t.sha256)],
+  (t) => [
+    index('import_records_hash').on(t.sha256),
+    check('import_records_file_name', textOk(t.fileName, 500)),
+    check('import_records_format', oneOf(t.format, ['lm-eval', 'inspect', 'csv', 'backup'])),
+    check('import_records_role', orNull(t.role, oneOf(t.role, ['baseline', 'aligned']))),
+    check('import_records_row_count', wholeOk(t.rowCount, 0)),
+  ],
 )
 
 export const benchmarkMeasurements = sqliteTable(
@@ -119,7 +171,25 @@ export const benchmarkMeasurements = sqliteTable(
     importId: integer('import_id').references(() => importRecords.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('benchmark_measurements_gen_bench_metric').on(t.generationId, t.benchmark, t.metric)],
+  (t) => [
+    uniqueIndex('benchmark_measurements_gen_bench_metric').on(t.generationId, t.benchmark, t.metric),
+    check('benchmark_measurements_benchmark', textOk(t.benchmark, 500)),
+    check('benchmark_measurements_metric', textOk(t.metric, 500)),
+    check('benchmark_measurements_group_path', orNull(t.groupPath, jsonOk(t.groupPath, 'array'))),
+    check('benchmark_measurements_direction', oneOf(t.direction, ['higher', 'lower'])),
+    check('benchmark_measurements_shots', orNull(t.shots, wholeOk(t.shots, 0))),
+    check('benchmark_measurements_baseline', orNull(t.baseline, numberOk(t.baseline))),
+    check('benchmark_measurements_aligned', orNull(t.aligned, numberOk(t.aligned))),
+    check(
+      'benchmark_measurements_baseline_stderr',
+      orNull(t.baselineStderr, sql`${numberOk(t.baselineStderr)} AND ${t.baselineStderr} >= 0`),
+    ),
+    check(
+      'benchmark_measurements_aligned_stderr',
+      orNull(t.alignedStderr, sql`${numberOk(t.alignedStderr)} AND ${t.alignedStderr} >= 0`),
+    ),
+    check('benchmark_measurements_source', oneOf(t.source, SOURCES)),
+  ],
 )
 
 export const inferencePolicies = sqliteTable(
@@ -133,7 +203,11 @@ export const inferencePolicies = sqliteTable(
     rmCost: real('rm_cost').notNull().default(0),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('inference_policies_gen_name').on(t.generationId, t.name)],
+  (t) => [
+    uniqueIndex('inference_policies_gen_name').on(t.generationId, t.name),
+    check('inference_policies_name', textOk(t.name, 200)),
+    check('inference_policies_rm_cost', sql`${numberOk(t.rmCost)} AND ${t.rmCost} >= 0`),
+  ],
 )
 
 export const policyRows = sqliteTable(
@@ -147,7 +221,12 @@ export const policyRows = sqliteTable(
     fraction: real('fraction').notNull(),
     multiplier: real('multiplier').notNull(),
   },
-  (t) => [index('policy_rows_policy').on(t.policyId)],
+  (t) => [
+    index('policy_rows_policy').on(t.policyId),
+    check('policy_rows_position', wholeOk(t.position, 0)),
+    check('policy_rows_fraction', sql`${numberOk(t.fraction)} AND ${t.fraction} BETWEEN 0 AND 1`),
+    check('policy_rows_multiplier', sql`${numberOk(t.multiplier)} AND ${t.multiplier} >= 1`),
+  ],
 )
 
 export const computeCurves = sqliteTable(
@@ -165,7 +244,13 @@ export const computeCurves = sqliteTable(
     baseline: real('baseline').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('compute_curves_gen_name').on(t.generationId, t.name)],
+  (t) => [
+    uniqueIndex('compute_curves_gen_name').on(t.generationId, t.name),
+    check('compute_curves_name', textOk(t.name, 200)),
+    check('compute_curves_benchmark', textOk(t.benchmark, 200)),
+    check('compute_curves_direction', oneOf(t.direction, ['higher', 'lower'])),
+    check('compute_curves_baseline', numberOk(t.baseline)),
+  ],
 )
 
 export const curvePoints = sqliteTable(
@@ -178,7 +263,11 @@ export const curvePoints = sqliteTable(
     multiplier: real('multiplier').notNull(),
     score: real('score').notNull(),
   },
-  (t) => [index('curve_points_curve').on(t.curveId)],
+  (t) => [
+    index('curve_points_curve').on(t.curveId),
+    check('curve_points_multiplier', sql`${numberOk(t.multiplier)} AND ${t.multiplier} >= 1`),
+    check('curve_points_score', numberOk(t.score)),
+  ],
 )
 
 export const costItems = sqliteTable(
@@ -204,7 +293,24 @@ export const costItems = sqliteTable(
       .default('manual'),
     createdAt: createdAt(),
   },
-  (t) => [index('cost_items_gen').on(t.generationId)],
+  (t) => [
+    index('cost_items_gen').on(t.generationId),
+    check(
+      'cost_items_category',
+      oneOf(t.category, ['researcher-time', 'compute', 'human-feedback', 'infrastructure', 'other']),
+    ),
+    check('cost_items_amount_usd', sql`${numberOk(t.amountUsd)} AND ${t.amountUsd} >= 0`),
+    check(
+      'cost_items_low_usd',
+      orNull(t.lowUsd, sql`${numberOk(t.lowUsd)} AND ${t.lowUsd} >= 0 AND ${t.lowUsd} <= ${t.amountUsd}`),
+    ),
+    check('cost_items_high_usd', orNull(t.highUsd, sql`${numberOk(t.highUsd)} AND ${t.highUsd} >= ${t.amountUsd}`)),
+    check('cost_items_quantity', orNull(t.quantity, sql`${numberOk(t.quantity)} AND ${t.quantity} >= 0`)),
+    check('cost_items_unit', sql`(${t.quantity} IS NULL) = (${t.unit} IS NULL OR ${t.unit} = '')`),
+    check('cost_items_scales_with_model', flagOk(t.scalesWithModel)),
+    check('cost_items_date', orNull(t.date, dateOk(t.date))),
+    check('cost_items_source', oneOf(t.source, SOURCES)),
+  ],
 )
 
 export const pipelinePhases = sqliteTable(
@@ -219,24 +325,39 @@ export const pipelinePhases = sqliteTable(
     endOn: text('end_on').notNull(),
     createdAt: createdAt(),
   },
-  (t) => [index('pipeline_phases_gen').on(t.generationId)],
+  (t) => [
+    index('pipeline_phases_gen').on(t.generationId),
+    check('pipeline_phases_name', textOk(t.name, 200)),
+    check('pipeline_phases_dates', sql`${dateOk(t.startOn)} AND ${dateOk(t.endOn)} AND ${t.endOn} >= ${t.startOn}`),
+  ],
 )
 
-export const plans = sqliteTable('plans', {
-  id: id(),
-  generationId: integer('generation_id')
-    .notNull()
-    .unique()
-    .references(() => generations.id, { onDelete: 'cascade' }),
-  targetTtdMonths: real('target_ttd_months'),
-  devBudgetUsd: real('dev_budget_usd'),
-  maxPerfTaxPct: real('max_perf_tax_pct'),
-  inferenceSpendUsdPerMonth: real('inference_spend_usd_per_month'),
-  horizonMonths: real('horizon_months'),
-  delayCostUsdPerMonth: real('delay_cost_usd_per_month'),
-  notes: text('notes').notNull().default(''),
-  updatedAt: updatedAt(),
-})
+const amountOk = (c: Col) => orNull(c, sql`${numberOk(c)} AND ${c} >= 0`)
+
+export const plans = sqliteTable(
+  'plans',
+  {
+    id: id(),
+    generationId: integer('generation_id')
+      .notNull()
+      .unique()
+      .references(() => generations.id, { onDelete: 'cascade' }),
+    targetTtdMonths: real('target_ttd_months'),
+    devBudgetUsd: real('dev_budget_usd'),
+    maxPerfTaxPct: real('max_perf_tax_pct'),
+    inferenceSpendUsdPerMonth: real('inference_spend_usd_per_month'),
+    horizonMonths: real('horizon_months'),
+    delayCostUsdPerMonth: real('delay_cost_usd_per_month'),
+    notes: text('notes').notNull().default(''),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check(
+      'plans_amounts',
+      sql`${amountOk(t.targetTtdMonths)} AND ${amountOk(t.devBudgetUsd)} AND ${amountOk(t.maxPerfTaxPct)} AND ${amountOk(t.inferenceSpendUsdPerMonth)} AND ${amountOk(t.horizonMonths)} AND ${amountOk(t.delayCostUsdPerMonth)}`,
+    ),
+  ],
+)
 
 /**
  * Undo for deletions other than projects (which have their own trash through

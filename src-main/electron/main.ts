@@ -16,6 +16,7 @@ import { registerApiHandlers } from './ipc'
 import { menuTemplate } from './menu'
 import { CONTENT_SECURITY_POLICY, isTrustedUrl, lockDownContents, secureWebPreferences } from './security'
 import { loadWindowState, saveWindowState } from './windowState'
+import { writeFileAtomically } from '../files/atomic'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(path.join(here, '../renderer/index.html')).href
@@ -66,7 +67,7 @@ function registerShellHandlers() {
     // The native dialog asks before replacing an existing file.
     const result = await dialog.showSaveDialog({ defaultPath: path.basename(fileName) })
     if (result.canceled || !result.filePath) return { saved: false }
-    fs.writeFileSync(result.filePath, content)
+    writeFileAtomically(result.filePath, content)
     return { saved: true, path: result.filePath }
   })
   // The backup goes from the engine straight into the file the save dialog names: the window
@@ -103,7 +104,7 @@ function registerShellHandlers() {
       fs.writeFileSync(tmpFile, html)
       await hidden.loadFile(tmpFile)
       const pdf = await hidden.webContents.printToPDF({ printBackground: true, pageSize: 'A4' })
-      fs.writeFileSync(result.filePath, pdf)
+      writeFileAtomically(result.filePath, pdf)
       return { saved: true, path: result.filePath }
     } finally {
       hidden.destroy()

@@ -1,6 +1,7 @@
 /** Remembers the window's size and position between launches (a small JSON file in userData). */
 import fs from 'node:fs'
 import path from 'node:path'
+import { writeFileAtomically } from '../files/atomic'
 
 export interface WindowState {
   x?: number
@@ -31,5 +32,5 @@ export function loadWindowState(dir: string): WindowState {
 
 export function saveWindowState(dir: string, state: WindowState): void {
   fs.mkdirSync(dir, { recursive: true })
-  fs.writeFileSync(path.join(dir, 'window-state.json'), JSON.stringify(state))
+  writeFileAtomically(path.join(dir, 'window-state.json'), JSON.stringify(state))
 }

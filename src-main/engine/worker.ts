@@ -5,7 +5,7 @@
  * import is synchronous (one SQLite transaction) and cannot read messages.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import { openDatabase } from '../db/open'
+import { openApp } from '../app'
 import { dispatch, type HandlerEnv } from '../handlers'
 import { ServiceError } from '../services/errors'
 import type { EngineWorkerData, FromWorker, ToWorker } from './protocol'
@@ -19,8 +19,12 @@ const PROGRESS_STEP = 0.01
 
 let env: HandlerEnv
 try {
-  const database = openDatabase(data.dbFile, { readonly: data.role === 'reader' })
-  env = { db: database.db, sqlite: database.sqlite, version: data.version, dbFile: database.file, mode: data.mode }
+  // Interactive: the writer keeps the daily snapshot and waits for another process's
+  // write lock without blocking; the reader opens the file read-only.
+  env = {
+    ...openApp(data.dbFile, data.mode, { interactive: true, readonly: data.role === 'reader' }).env,
+    version: data.version,
+  }
   post({ type: 'ready' })
 } catch (err) {
   post({ type: 'failed', message: (err as Error).message })

@@ -7,8 +7,11 @@ import { z } from 'zod'
 import type { ExportResult } from '../../src-shared/api/transfer'
 import type { ServiceContext } from './context'
 import { ServiceError } from './errors'
-import { isoDate } from '../../src-shared/api/schemas'
-import { COST_CATEGORIES } from '../../src-shared/domain/types'
+import { getTableColumns } from 'drizzle-orm'
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
+import { parseTrashPayload, policyFractionsProblem, rowProblem, type RowTable } from '../../src-shared/api/rows'
+import * as schema from '../db/schema'
+import { vacuumIntoAtomically } from '../db/open'
 
 export const BACKUP_FORMAT = 'alignment-tax-planner-backup'
 export const BACKUP_VERSION = 1
@@ -57,144 +60,105 @@ export function backupData(ctx: ServiceContext): Backup['tables'] {
   return tables
 }
 
-type Check = (value: unknown) => string | null
-const nullable =
-  (check: Check): Check =>
-  (v) =>
-    v === null || v === undefined ? null : check(v)
-const finite: Check = (v) => (typeof v === 'number' && Number.isFinite(v) ? null : 'must be a finite number')
-const atLeast =
-  (min: number): Check =>
-  (v) =>
-    finite(v) ?? ((v as number) >= min ? null : `must be at least ${min}`)
-const between =
-  (min: number, max: number): Check =>
-  (v) =>
-    finite(v) ?? ((v as number) >= min && (v as number) <= max ? null : `must be between ${min} and ${max}`)
-const oneOf =
-  (...allowed: unknown[]): Check =>
-  (v) =>
-    allowed.includes(v) ? null : `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`
-const text: Check = (v) => (typeof v === 'string' && v.trim() !== '' ? null : 'must be non-empty text')
-const date: Check = (v) => (isoDate.safeParse(v).success ? null : 'must be a real date written YYYY-MM-DD')
-const flag = oneOf(0, 1)
-const sources = oneOf('manual', 'import', 'pipeline', 'sample')
-
-/** What each stored value must be for the app to read it back: checked before anything is replaced. */
-const VALUE_CHECKS: Partial<Record<(typeof BACKUP_TABLES)[number], Record<string, Check>>> = {
-  projects: { name: text, is_sample: flag },
-  generations: {
-    name: text,
-    ordinal: atLeast(0),
-    pretrained_on: date,
-    deployed_on: nullable(date),
-    params_b: nullable(atLeast(0)),
-    pretrain_compute_pfd: nullable(atLeast(0)),
-    pretrain_cost_usd: nullable(atLeast(0)),
-    technique_change: flag,
-  },
-  benchmark_measurements: {
-    benchmark: text,
-    metric: text,
-    direction: oneOf('higher', 'lower'),
-    shots: nullable(atLeast(0)),
-    baseline: nullable(finite),
-    aligned: nullable(finite),
-    baseline_stderr: nullable(atLeast(0)),
-    aligned_stderr: nullable(atLeast(0)),
-    source: sources,
-  },
-  inference_policies: { name: text, rm_cost: atLeast(0) },
-  policy_rows: { fraction: between(0, 1), multiplier: atLeast(1) },
-  compute_curves: { name: text, benchmark: text, direction: oneOf('higher', 'lower'), baseline: finite },
-  curve_points: { multiplier: atLeast(1), score: finite },
-  cost_items: {
-    category: oneOf(...COST_CATEGORIES),
-    amount_usd: atLeast(0),
-    low_usd: nullable(atLeast(0)),
-    high_usd: nullable(atLeast(0)),
-    quantity: nullable(atLeast(0)),
-    scales_with_model: flag,
-    date: nullable(date),
-    source: sources,
-  },
-  pipeline_phases: { name: text, start_on: date, end_on: date },
-  plans: {
-    target_ttd_months: nullable(atLeast(0)),
-    dev_budget_usd: nullable(atLeast(0)),
-    max_perf_tax_pct: nullable(atLeast(0)),
-    inference_spend_usd_per_month: nullable(atLeast(0)),
-    horizon_months: nullable(atLeast(0)),
-    delay_cost_usd_per_month: nullable(atLeast(0)),
-  },
-}
-
-function checkValues(tables: Backup['tables'], fileName: string): void {
-  for (const table of BACKUP_TABLES) {
-    const checks = VALUE_CHECKS[table]
-    if (!checks) continue
-    ;(tables[table] ?? []).forEach((row, i) => {
-      for (const [column, check] of Object.entries(checks)) {
-        const problem = check(row[column])
-        if (problem) {
-          throw new ServiceError(
-            'invalid-data',
-            `${fileName}: tables.${table}[${i}].${column} ${problem}, got ${JSON.stringify(row[column] ?? null)}`,
-          )
-        }
-      }
-    })
-  }
-  ;(tables.generations ?? []).forEach((g, i) => {
-    if (typeof g.deployed_on === 'string' && g.deployed_on < (g.pretrained_on as string)) {
-      throw new ServiceError(
-        'invalid-data',
-        `${fileName}: tables.generations[${i}].deployed_on is before pretrained_on`,
-      )
-    }
-  })
-  ;(tables.pipeline_phases ?? []).forEach((p, i) => {
-    if ((p.end_on as string) < (p.start_on as string)) {
-      throw new ServiceError('invalid-data', `${fileName}: tables.pipeline_phases[${i}].end_on is before start_on`)
-    }
-  })
-  ;(tables[SEQUENCES] ?? []).forEach((row, i) => {
-    if (!(BACKUP_TABLES as readonly string[]).includes(row.name as string) || atLeast(0)(row.seq)) {
-      throw new ServiceError(
-        'invalid-data',
-        `${fileName}: tables.${SEQUENCES}[${i}] is not a counter of this app's tables`,
-      )
-    }
-  })
+/** Each backup table, by its SQL name: the drizzle table and the shared rules of its rows. */
+const ROW_RULES: Record<(typeof BACKUP_TABLES)[number], { table: SQLiteTable; rules: RowTable }> = {
+  projects: { table: schema.projects, rules: 'projects' },
+  generations: { table: schema.generations, rules: 'generations' },
+  import_records: { table: schema.importRecords, rules: 'importRecords' },
+  benchmark_measurements: { table: schema.benchmarkMeasurements, rules: 'benchmarkMeasurements' },
+  inference_policies: { table: schema.inferencePolicies, rules: 'inferencePolicies' },
+  policy_rows: { table: schema.policyRows, rules: 'policyRows' },
+  compute_curves: { table: schema.computeCurves, rules: 'computeCurves' },
+  curve_points: { table: schema.curvePoints, rules: 'curvePoints' },
+  cost_items: { table: schema.costItems, rules: 'costItems' },
+  pipeline_phases: { table: schema.pipelinePhases, rules: 'pipelinePhases' },
+  plans: { table: schema.plans, rules: 'plans' },
+  trash: { table: schema.trash, rules: 'trash' },
+  settings: { table: schema.settings, rules: 'settings' },
 }
 
 /**
- * One row's problem as ".column problem, got value", or null. The streaming restore
- * (./backupStream.ts) checks row by row with it, before anything is replaced.
+ * Checks a whole backup against the shared row rules (src-shared/api/rows.ts), trash
+ * payloads included, before anything is replaced; throws naming the first bad cell.
  */
-export function checkBackupRow(table: string, row: Record<string, unknown>): string | null {
-  const checks = VALUE_CHECKS[table as (typeof BACKUP_TABLES)[number]] ?? {}
-  for (const [column, check] of Object.entries(checks)) {
-    const problem = check(row[column])
-    if (problem) return `.${column} ${problem}, got ${JSON.stringify(row[column] ?? null)}`
+export function validateBackupTables(tables: Backup['tables'], fileName: string): void {
+  const bad = (where: string, message: string): never => {
+    throw new ServiceError('invalid-data', `${fileName}: tables.${where} ${message}`)
   }
-  if (
-    table === 'generations' &&
-    typeof row.deployed_on === 'string' &&
-    row.deployed_on < (row.pretrained_on as string)
-  ) {
-    return '.deployed_on is before pretrained_on'
+  for (const sqlTable of [...BACKUP_TABLES, SEQUENCES]) {
+    ;(tables[sqlTable] ?? []).forEach((row, i) => {
+      const problem = backupRowProblem(sqlTable, row)
+      if (problem) bad(`${sqlTable}[${i}]${problem.where}`, problem.message)
+    })
   }
-  if (table === 'pipeline_phases' && (row.end_on as string) < (row.start_on as string)) {
-    return '.end_on is before start_on'
+  const fractions = policyFractionsProblem(
+    (tables.policy_rows ?? []).map((r) => ({ policyId: r.policy_id, fraction: r.fraction })),
+  )
+  if (fractions) bad('policy_rows:', fractions)
+}
+
+/** Stored form → domain form, per backup table: camelCase keys, 0/1 → booleans. */
+const COLUMNS_OF = new Map(
+  BACKUP_TABLES.map((sqlTable) => {
+    const columns = Object.entries(getTableColumns(ROW_RULES[sqlTable].table))
+    return [
+      sqlTable as string,
+      {
+        keyOf: new Map(columns.map(([key, col]) => [col.name, { key, boolean: col.columnType === 'SQLiteBoolean' }])),
+        sqlNameOf: new Map(columns.map(([key, col]) => [key, col.name])),
+      },
+    ]
+  }),
+)
+
+/**
+ * One stored row against the shared row rules (src-shared/api/rows.ts), trash payloads
+ * included: where (".column", or "" for the row) and what is wrong, or null. Used by
+ * the whole-file check above and, row by row, by the streaming restore (./backupStream.ts).
+ */
+export function backupRowProblem(
+  sqlTable: string,
+  row: Record<string, unknown>,
+): { where: string; message: string } | null {
+  if (sqlTable === SEQUENCES) {
+    const seq = row.seq
+    const ok =
+      (BACKUP_TABLES as readonly string[]).includes(row.name as string) &&
+      typeof seq === 'number' &&
+      Number.isInteger(seq) &&
+      seq >= 0
+    return ok ? null : { where: '', message: "is not a counter of this app's tables" }
   }
-  if (
-    table === SEQUENCES &&
-    (!(BACKUP_TABLES as readonly string[]).includes(row.name as string) || atLeast(0)(row.seq))
-  ) {
-    return " is not a counter of this app's tables"
+  const shape = COLUMNS_OF.get(sqlTable)
+  if (!shape) return { where: '', message: 'is not a table of this app' }
+  const domainRow: Record<string, unknown> = {}
+  for (const [column, value] of Object.entries(row)) {
+    const target = shape.keyOf.get(column)
+    if (!target) return { where: `.${column}`, message: `is not a column of ${sqlTable}` }
+    // Anything but 0/1 in a boolean column stays as it is, and fails the rules.
+    domainRow[target.key] = target.boolean && (value === 0 || value === 1) ? value === 1 : value
+  }
+  const problem = rowProblem(ROW_RULES[sqlTable as (typeof BACKUP_TABLES)[number]].rules, domainRow)
+  if (problem) {
+    const column = shape.sqlNameOf.get(problem.key.split('.')[0]) ?? problem.key
+    const got = row[column]
+    return {
+      where: column ? `.${column}:` : ':',
+      message: `${problem.message}, got ${JSON.stringify(got === undefined ? null : got)}`,
+    }
+  }
+  if (sqlTable === 'trash') {
+    const payload = parseTrashPayload(row.payload)
+    if (!payload.ok)
+      return { where: '.payload', message: `(of trash entry "${String(row.label)}"): ${payload.problem}` }
   }
   return null
+}
+
+/** The streaming restore's check of one row: ".column problem", or null. */
+export function checkBackupRow(table: string, row: Record<string, unknown>): string | null {
+  const problem = backupRowProblem(table, row)
+  return problem ? `${problem.where} ${problem.message}` : null
 }
 
 export function exportBackup(ctx: ServiceContext): ExportResult {
@@ -250,12 +214,12 @@ export function restoreBackup(ctx: ServiceContext, text: string, fileName: strin
     })
   }
 
-  checkValues(tables, fileName)
+  validateBackupTables(tables, fileName)
 
   // A copy of the current file first, so a restore can itself be undone.
   if (ctx.sqlite.name && ctx.sqlite.name !== ':memory:') {
     const copy = `${ctx.sqlite.name}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}.bak`
-    ctx.sqlite.prepare('VACUUM INTO ?').run(copy)
+    vacuumIntoAtomically(ctx.sqlite, copy)
   }
   ctx.sqlite.transaction(() => {
     for (const table of [...BACKUP_TABLES].reverse()) ctx.sqlite.prepare(`DELETE FROM "${table}"`).run()

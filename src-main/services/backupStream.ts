@@ -15,9 +15,11 @@
  * Version 1 backups (one JSON object) still restore through ./backup.ts.
  */
 import fs from 'node:fs'
-import path from 'node:path'
 import { StringDecoder } from 'node:string_decoder'
 import { BACKUP_FORMAT, BACKUP_TABLES, checkBackupRow, restoreBackup, SEQUENCES } from './backup'
+import { policyFractionsProblem } from '../../src-shared/api/rows'
+import { vacuumIntoAtomically } from '../db/open'
+import { writeFileAtomically } from '../files/atomic'
 import type { ServiceContext } from './context'
 import { ServiceError } from './errors'
 
@@ -29,66 +31,67 @@ export type BackupSource = { file: string } | { bytes: Uint8Array }
 
 const CHUNK_BYTES = 1 << 20
 
-/** Writes the backup to `file` (through a temporary file beside it: never half-written). */
+/**
+ * Writes the backup to `file` through the atomic-file helper (a temporary name beside
+ * it, synced, then renamed): never half-written, even on a full disk or a kill.
+ */
 export function writeBackupFile(
   ctx: ServiceContext,
   file: string,
   onProgress: (fraction: number) => void = () => {},
 ): { rows: number; bytes: number } {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.partial`)
-  const fd = fs.openSync(temporary, 'w')
-  let pending: string[] = []
-  let pendingLength = 0
-  let bytes = 0
-  const flush = () => {
-    const buffer = Buffer.from(pending.join(''))
-    fs.writeSync(fd, buffer)
-    bytes += buffer.length
-    pending = []
-    pendingLength = 0
-  }
-  const line = (text: string) => {
-    pending.push(text, '\n')
-    pendingLength += text.length + 1
-    if (pendingLength >= CHUNK_BYTES) flush()
-  }
   let rows = 0
-  try {
-    const counts = BACKUP_TABLES.map(
-      (t) => (ctx.sqlite.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n,
-    )
-    const total = counts.reduce((a, b) => a + b, 0) || 1
-    // One read transaction: the backup is one consistent moment even while others write.
-    ctx.sqlite.transaction(() => {
-      line(
-        JSON.stringify({
-          format: BACKUP_FORMAT,
-          version: STREAMING_BACKUP_VERSION,
-          exportedAt: new Date().toISOString(),
-        }),
-      )
-      for (const table of [...BACKUP_TABLES, SEQUENCES]) {
-        const query =
-          table === SEQUENCES
-            ? ctx.sqlite.prepare(`SELECT name, seq FROM ${SEQUENCES} ORDER BY name`)
-            : ctx.sqlite.prepare(`SELECT * FROM "${table}" ORDER BY rowid`)
-        const columns = query.columns().map((c) => c.name)
-        line(JSON.stringify({ table, columns }))
-        for (const row of query.raw().iterate() as IterableIterator<Value[]>) {
-          line(JSON.stringify(row))
-          if (table !== SEQUENCES && ++rows % 50_000 === 0) onProgress(Math.min(rows / total, 0.99))
-        }
+  let bytes = 0
+  writeFileAtomically(file, (temporary) => {
+    const fd = fs.openSync(temporary, 'wx')
+    try {
+      let pending: string[] = []
+      let pendingLength = 0
+      const flush = () => {
+        const buffer = Buffer.from(pending.join(''))
+        // writeSync may write less than asked (a disk filling up): the rest is written, or ENOSPC thrown.
+        for (let at = 0; at < buffer.length;) at += fs.writeSync(fd, buffer, at, buffer.length - at)
+        bytes += buffer.length
+        pending = []
+        pendingLength = 0
       }
-      line(JSON.stringify({ end: true, rows }))
-    })()
-    flush()
-    fs.closeSync(fd)
-    fs.renameSync(temporary, file)
-  } catch (err) {
-    fs.closeSync(fd)
-    fs.rmSync(temporary, { force: true })
-    throw err
-  }
+      const line = (text: string) => {
+        pending.push(text, '\n')
+        pendingLength += text.length + 1
+        if (pendingLength >= CHUNK_BYTES) flush()
+      }
+      const counts = BACKUP_TABLES.map(
+        (t) => (ctx.sqlite.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n,
+      )
+      const total = counts.reduce((a, b) => a + b, 0) || 1
+      // One read transaction: the backup is one consistent moment even while others write.
+      ctx.sqlite.transaction(() => {
+        line(
+          JSON.stringify({
+            format: BACKUP_FORMAT,
+            version: STREAMING_BACKUP_VERSION,
+            exportedAt: new Date().toISOString(),
+          }),
+        )
+        for (const table of [...BACKUP_TABLES, SEQUENCES]) {
+          const query =
+            table === SEQUENCES
+              ? ctx.sqlite.prepare(`SELECT name, seq FROM ${SEQUENCES} ORDER BY name`)
+              : ctx.sqlite.prepare(`SELECT * FROM "${table}" ORDER BY rowid`)
+          const columns = query.columns().map((c) => c.name)
+          line(JSON.stringify({ table, columns }))
+          for (const row of query.raw().iterate() as IterableIterator<Value[]>) {
+            line(JSON.stringify(row))
+            if (table !== SEQUENCES && ++rows % 50_000 === 0) onProgress(Math.min(rows / total, 0.99))
+          }
+        }
+        line(JSON.stringify({ end: true, rows }))
+      })()
+      flush()
+    } finally {
+      fs.closeSync(fd)
+    }
+  })
   onProgress(1)
   return { rows, bytes }
 }
@@ -196,6 +199,8 @@ export function restoreBackupSource(
     let rows = 0
     let ended = false
     let projects = 0
+    /** Rows of one policy must sum to at most 1: checked across rows once the file is read. */
+    const policyRows: { policyId: unknown; fraction: unknown }[] = []
     eachLine(
       source,
       (text, lineNumber) => {
@@ -228,6 +233,7 @@ export function restoreBackupSource(
           })
           const problem = checkBackupRow(table, row)
           if (problem) throw new ServiceError('invalid-data', `${where}: tables.${table}[${index}]${problem}`)
+          if (table === 'policy_rows') policyRows.push({ policyId: row.policy_id, fraction: row.fraction })
           if (table === 'projects') projects++
           if (table !== SEQUENCES) rows++
           index++
@@ -263,6 +269,8 @@ export function restoreBackupSource(
       progress,
     )
     if (!ended) throw new ServiceError('invalid-data', `${fileName}: the file ends before its end line (truncated?)`)
+    const fractions = policyFractionsProblem(policyRows)
+    if (fractions) throw new ServiceError('invalid-data', `${fileName}: tables.policy_rows: ${fractions}`)
     return { projects }
   }
 
@@ -272,7 +280,7 @@ export function restoreBackupSource(
   // A copy of the current file first, so a restore can itself be undone.
   if (ctx.sqlite.name && ctx.sqlite.name !== ':memory:') {
     const copy = `${ctx.sqlite.name}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}.bak`
-    ctx.sqlite.prepare('VACUUM INTO ?').run(copy)
+    vacuumIntoAtomically(ctx.sqlite, copy)
   }
   ctx.sqlite.transaction(() => {
     for (const table of [...BACKUP_TABLES].reverse()) ctx.sqlite.prepare(`DELETE FROM "${table}"`).run()

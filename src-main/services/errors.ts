@@ -1,7 +1,7 @@
 /** Errors a service raises on purpose; the handler table turns them into ApiErrors. */
 export class ServiceError extends Error {
   constructor(
-    readonly code: 'not-found' | 'conflict' | 'invalid-data' | 'cancelled',
+    readonly code: 'not-found' | 'conflict' | 'invalid-data' | 'cancelled' | 'disk-full',
     message: string,
   ) {
     super(message)

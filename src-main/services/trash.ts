@@ -9,6 +9,7 @@
 import { desc, eq, inArray, isNotNull } from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { TrashEntry } from '../../src-shared/api/views'
+import { parseTrashPayload } from '../../src-shared/api/rows'
 import * as schema from '../db/schema'
 import type { ServiceContext } from './context'
 import { chunked } from './chunked'
@@ -89,7 +90,10 @@ export function restoreFromTrash(
     })()
     return { restored: entry.label }
   }
-  const snapshot = JSON.parse(entry.payload) as Snapshot
+  // The payload obeys the same row rules as the API and backups, or nothing is restored.
+  const parsed = parseTrashPayload(entry.payload)
+  if (!parsed.ok) throw new ServiceError('invalid-data', `cannot restore ${entry.label}: ${parsed.problem}`)
+  const snapshot = parsed.snapshot as Snapshot
   ctx.sqlite.transaction(() => {
     for (const [name, table] of Object.entries(RESTORE_ORDER) as [SnapshotTable, SQLiteTable][]) {
       const rows = snapshot[name]

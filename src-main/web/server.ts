@@ -42,6 +42,18 @@ export const DOWNLOAD_HEADER = 'x-atax-download'
 /** JSON requests; files come through /upload, whose own limit is MAX_UPLOAD_BYTES. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024
 
+/** On every answer (pages, API, errors, 404s): no sniffing, no framing, no referrer, no caching. */
+const COMMON_HEADERS = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-resource-policy': 'same-origin',
+  'cache-control': 'no-store',
+}
+/** Answers that are not the app's page load nothing at all. */
+const NON_PAGE_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+const PLAIN_HEADERS = { ...COMMON_HEADERS, 'content-security-policy': NON_PAGE_CSP }
+
 export interface WebServer {
   server: http.Server
   url: string
@@ -137,10 +149,10 @@ export async function startWebServer(options: {
           if (!response.ok) return send(res, statusFor(response.error.code), response)
           const fileName = (response.value as { fileName: string }).fileName.replace(/[^\w.-]/g, '_')
           res.writeHead(200, {
+            ...PLAIN_HEADERS,
             'content-type': 'application/x-ndjson; charset=utf-8',
             'content-disposition': `attachment; filename="${fileName}"`,
             'content-length': fs.statSync(file).size,
-            'cache-control': 'no-store',
           })
           await pipeline(fs.createReadStream(file), res)
           return
@@ -149,7 +161,7 @@ export async function startWebServer(options: {
         }
       }
       if (req.headers[PROGRESS_HEADER] === '1') {
-        res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' })
+        res.writeHead(200, { ...PLAIN_HEADERS, 'content-type': 'application/x-ndjson; charset=utf-8' })
         const response = await engine.request(name, input, {
           signal: cancel.signal,
           file: upload.file,
@@ -163,7 +175,7 @@ export async function startWebServer(options: {
       return send(res, status, response)
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405).end()
+      res.writeHead(405, PLAIN_HEADERS).end()
       return
     }
     serveStatic(url.pathname, res)
@@ -196,21 +208,19 @@ export async function startWebServer(options: {
   function serveStatic(pathname: string, res: http.ServerResponse) {
     const decoded = safeDecode(pathname)
     if (decoded === null) {
-      res.writeHead(400, { 'content-type': 'text/plain' }).end('malformed path')
+      res.writeHead(400, { ...PLAIN_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end('malformed path')
       return
     }
     const relative = pathname === '/' ? 'index.html' : decoded.replace(/^\/+/, '')
     const file = path.resolve(rendererDir, relative)
     if (!file.startsWith(rendererDir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
+      res.writeHead(404, { ...PLAIN_HEADERS, 'content-type': 'text/plain; charset=utf-8' }).end('not found')
       return
     }
     res.writeHead(200, {
+      ...COMMON_HEADERS,
       'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
       'content-security-policy': CONTENT_SECURITY_POLICY,
-      'x-content-type-options': 'nosniff',
-      'referrer-policy': 'no-referrer',
-      'cache-control': 'no-store',
     })
     fs.createReadStream(file).pipe(res)
   }
@@ -254,6 +264,10 @@ function statusFor(code: string): number {
       return 409
     case 'busy':
       return 503
+    case 'read-only':
+      return 403
+    case 'disk-full':
+      return 507
     default:
       return 500
   }
@@ -287,6 +301,6 @@ function readBody(req: http.IncomingMessage): Promise<string | null> {
 
 function send(res: http.ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body)
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+  res.writeHead(status, { ...PLAIN_HEADERS, 'content-type': 'application/json; charset=utf-8' })
   res.end(text)
 }

@@ -24,6 +24,7 @@ import type {
   MeasurementsPage,
   PerformanceRow,
   ProjectSummary,
+  SnapshotInfo,
   TimelineView,
   TrashEntry,
 } from './views'
@@ -45,6 +46,8 @@ export interface AppInfo {
   /** True until the user has created, loaded or dismissed anything. */
   firstRun: boolean
   mode: 'desktop' | 'web'
+  /** Why the database is open for reading only (the app shows a banner), or null. */
+  readOnly: string | null
 }
 
 export const contract = {
@@ -136,6 +139,14 @@ export const contract = {
   'trash.restore': op<{ restored: string }>()(byId),
   /** Deletes everything in the trash for good (marked generations in chunks, with progress). */
   'trash.empty': op<{ removed: number }>()(empty),
+
+  /** Rolling copies of the database beside its file: one a day while in use, the last 7 kept. */
+  'snapshots.list': op<SnapshotInfo[]>()(empty),
+  'snapshots.take': op<SnapshotInfo>()(empty),
+  /** Replaces all data with a snapshot's; `undo` is the snapshot of the data just replaced. */
+  'snapshots.restore': op<{ restored: string; undo: SnapshotInfo }>()(
+    z.object({ name: z.string().min(1, 'name the snapshot to restore').max(300, 'not a snapshot name') }).strict(),
+  ),
 
   'timeline.get': op<TimelineView>()(z.object({ projectIds: z.array(s.id).optional() }).strict()),
   'compare.get': op<CompareView>()(
@@ -251,13 +262,36 @@ export function isApiName(name: unknown): name is ApiName {
 /** Every door answers with this envelope, so errors cross IPC and HTTP intact. */
 export type ApiResponse<T> = { ok: true; value: T } | { ok: false; error: ApiError }
 
+export const API_ERROR_CODES = [
+  'invalid-input',
+  'not-found',
+  'conflict',
+  'invalid-data',
+  'unknown-request',
+  'busy',
+  'cancelled',
+  'read-only',
+  'disk-full',
+  'internal',
+] as const satisfies readonly ApiError['code'][]
+
 export interface ApiError {
   /**
    * 'busy': another process holds the database's write lock past the busy timeout; retry.
    * 'cancelled': the user stopped long work (an import) before it finished; nothing was written.
+   * 'read-only': the database cannot be written (file, folder or disk read-only); 'disk-full': no space.
    */
   code:
-    'invalid-input' | 'not-found' | 'conflict' | 'invalid-data' | 'unknown-request' | 'busy' | 'cancelled' | 'internal'
+    | 'invalid-input'
+    | 'not-found'
+    | 'conflict'
+    | 'invalid-data'
+    | 'unknown-request'
+    | 'busy'
+    | 'cancelled'
+    | 'read-only'
+    | 'disk-full'
+    | 'internal'
   message: string
   /** For invalid input: each problem with the field it concerns. */
   issues?: { path: string; message: string }[]

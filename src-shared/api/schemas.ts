@@ -20,17 +20,17 @@ export const isoDate = z.string({ error: 'must be a date written YYYY-MM-DD' }).
 
 export const id = z.number({ error: 'must be a numeric id' }).int('must be a whole number').positive('must be positive')
 
-const name = (what: string, max = 200) =>
+export const name = (what: string, max = 200) =>
   z
     .string({ error: `${what} must be text` })
     .trim()
     .min(1, `${what} must not be empty`)
     .max(max, `${what} must be at most ${max} characters`)
 
-const finite = (what: string) =>
+export const finite = (what: string) =>
   z.number({ error: `${what} must be a number` }).refine(Number.isFinite, `${what} must be a finite number`)
-const nonNegative = (what: string) => finite(what).refine((x) => x >= 0, `${what} must not be negative`)
-const positive = (what: string) => finite(what).refine((x) => x > 0, `${what} must be greater than 0`)
+export const nonNegative = (what: string) => finite(what).refine((x) => x >= 0, `${what} must not be negative`)
+export const positive = (what: string) => finite(what).refine((x) => x > 0, `${what} must be greater than 0`)
 
 export const direction = z.enum(['higher', 'lower'], { error: "direction must be 'higher' or 'lower'" })
 export const costCategory = z.enum(COST_CATEGORIES, {
@@ -49,7 +49,7 @@ export const projectUpdate = z.object({
   archived: z.boolean().optional(),
 })
 
-const generationFields = {
+export const generationFields = {
   name: name('name'),
   pretrainedOn: isoDate,
   deployedOn: isoDate.nullable().default(null),
@@ -62,7 +62,7 @@ const generationFields = {
   notes: z.string().max(20000).default(''),
 }
 
-const deployedAfterPretrained = (g: { pretrainedOn?: string; deployedOn?: string | null }) =>
+export const deployedAfterPretrained = (g: { pretrainedOn?: string; deployedOn?: string | null }) =>
   !g.deployedOn || !g.pretrainedOn || g.deployedOn >= g.pretrainedOn
 
 export const generationCreate = z.object({ projectId: id, ...generationFields }).refine(deployedAfterPretrained, {
@@ -84,12 +84,20 @@ export const generationUpdate = z.object({
   notes: z.string().max(20000).optional(),
 })
 
+/** Imported suites have long task names (lm-eval groups): more room than a name typed by hand. */
+export const benchmarkName = (what: string) => name(what, 500)
+
+export const shots = z
+  .number({ error: 'shots must be a number' })
+  .int('shots must be a whole number')
+  .min(0, 'shots must not be negative')
+
 export const measurementCreate = z.object({
   generationId: id,
-  benchmark: name('benchmark'),
-  metric: name('metric').default('score'),
+  benchmark: benchmarkName('benchmark'),
+  metric: benchmarkName('metric').default('score'),
   direction: direction.default('higher'),
-  shots: z.number().int('shots must be a whole number').min(0, 'shots must not be negative').nullable().default(null),
+  shots: shots.nullable().default(null),
   baseline: finite('baseline score'),
   aligned: finite('aligned score'),
   baselineStderr: nonNegative('baseline standard error').nullable().default(null),
@@ -99,10 +107,10 @@ export const measurementCreate = z.object({
 
 export const measurementUpdate = z.object({
   id,
-  benchmark: name('benchmark').optional(),
-  metric: name('metric').optional(),
+  benchmark: benchmarkName('benchmark').optional(),
+  metric: benchmarkName('metric').optional(),
   direction: direction.optional(),
-  shots: z.number().int().min(0).nullable().optional(),
+  shots: shots.nullable().optional(),
   baseline: finite('baseline score').nullable().optional(),
   aligned: finite('aligned score').nullable().optional(),
   baselineStderr: nonNegative('baseline standard error').nullable().optional(),
@@ -114,6 +122,16 @@ export const policyRow = z.object({
   multiplier: finite('multiplier').refine((k) => k >= 1, 'multiplier must be at least 1'),
 })
 
+/** Fractions of tasks add up to at most 1 (with room for rounding). */
+export const fractionsFitInOne = (rows: { fraction: number }[]) => rows.reduce((s, r) => s + r.fraction, 0) <= 1 + 1e-9
+export const FRACTIONS_MESSAGE = 'the fractions of tasks must add up to at most 1'
+
+/** A quantity comes with its unit, and a unit with its quantity. */
+export const quantityHasUnit = (c: { quantity: number | null; unit: string | null }) =>
+  (c.quantity === null) === (c.unit === null || c.unit === '')
+export const QUANTITY_UNIT_MESSAGE = 'a quantity needs a unit, and a unit a quantity'
+export const RANGE_MESSAGE = 'the low estimate must not exceed the amount, nor the amount the high estimate'
+
 export const policyCreate = z
   .object({
     generationId: id,
@@ -121,8 +139,8 @@ export const policyCreate = z
     rmCost: nonNegative('reward-model cost').default(0),
     rows: z.array(policyRow).min(1, 'a policy needs at least one row'),
   })
-  .refine((p) => p.rows.reduce((s, r) => s + r.fraction, 0) <= 1 + 1e-9, {
-    message: 'the fractions of tasks must add up to at most 1',
+  .refine((p) => fractionsFitInOne(p.rows), {
+    message: FRACTIONS_MESSAGE,
     path: ['rows'],
   })
 
@@ -140,7 +158,7 @@ export const curveCreate = z.object({
   points: z.array(curvePoint).min(1, 'a curve needs at least one point'),
 })
 
-const costFields = {
+export const costFields = {
   category: costCategory,
   amountUsd: nonNegative('amount (USD)'),
   lowUsd: nonNegative('low estimate (USD)').nullable().default(null),
@@ -152,23 +170,25 @@ const costFields = {
   date: isoDate.nullable().default(null),
 }
 
-const rangeHoldsAmount = (c: { amountUsd: number; lowUsd: number | null; highUsd: number | null }) =>
+export const rangeHoldsAmount = (c: { amountUsd: number; lowUsd: number | null; highUsd: number | null }) =>
   (c.lowUsd === null || c.lowUsd <= c.amountUsd) && (c.highUsd === null || c.highUsd >= c.amountUsd)
 
 export const costCreate = z
   .object({ generationId: id, ...costFields, source: z.enum(['manual', 'pipeline']).default('manual') })
   .refine(rangeHoldsAmount, {
-    message: 'the low estimate must not exceed the amount, nor the amount the high estimate',
+    message: RANGE_MESSAGE,
     path: ['lowUsd'],
   })
-  .refine((c) => (c.quantity === null) === (c.unit === null || c.unit === ''), {
-    message: 'a quantity needs a unit, and a unit a quantity',
+  .refine(quantityHasUnit, {
+    message: QUANTITY_UNIT_MESSAGE,
     path: ['unit'],
   })
 
+export const endsAfterStart = (p: { startOn: string; endOn: string }) => p.endOn >= p.startOn
+
 export const phaseCreate = z
   .object({ generationId: id, name: name('name'), startOn: isoDate, endOn: isoDate })
-  .refine((p) => p.endOn >= p.startOn, { message: 'end must not be before start', path: ['endOn'] })
+  .refine(endsAfterStart, { message: 'end must not be before start', path: ['endOn'] })
 
 const optionalAmount = (what: string) => nonNegative(what).nullable().default(null)
 
@@ -197,17 +217,17 @@ export type PlanSave = z.input<typeof planSave>
 export const costUpdate = z
   .object({ id, ...costFields })
   .refine(rangeHoldsAmount, {
-    message: 'the low estimate must not exceed the amount, nor the amount the high estimate',
+    message: RANGE_MESSAGE,
     path: ['lowUsd'],
   })
-  .refine((c) => (c.quantity === null) === (c.unit === null || c.unit === ''), {
-    message: 'a quantity needs a unit, and a unit a quantity',
+  .refine(quantityHasUnit, {
+    message: QUANTITY_UNIT_MESSAGE,
     path: ['unit'],
   })
 
 export const phaseUpdate = z
   .object({ id, name: name('name'), startOn: isoDate, endOn: isoDate })
-  .refine((p) => p.endOn >= p.startOn, { message: 'end must not be before start', path: ['endOn'] })
+  .refine(endsAfterStart, { message: 'end must not be before start', path: ['endOn'] })
 
 export const policyUpdate = z
   .object({
@@ -216,8 +236,8 @@ export const policyUpdate = z
     rmCost: nonNegative('reward-model cost').default(0),
     rows: z.array(policyRow).min(1, 'a policy needs at least one row'),
   })
-  .refine((p) => p.rows.reduce((s, r) => s + r.fraction, 0) <= 1 + 1e-9, {
-    message: 'the fractions of tasks must add up to at most 1',
+  .refine((p) => fractionsFitInOne(p.rows), {
+    message: FRACTIONS_MESSAGE,
     path: ['rows'],
   })
 

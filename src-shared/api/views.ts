@@ -23,6 +23,16 @@ export interface TrashEntry {
   deletedAt: string
 }
 
+/** An automatic (daily), manual or before-restore copy of the database, beside its file. */
+export interface SnapshotInfo {
+  /** The file name, which is also how a snapshot is named to restore it. */
+  name: string
+  kind: 'daily' | 'manual' | 'before-restore'
+  /** ISO timestamp (UTC, to the second). */
+  takenAt: string
+  bytes: number
+}
+
 export interface RegressionRow {
   measurement: BenchmarkMeasurement
   regressionPct: number | null

@@ -60,16 +60,21 @@ describe('backup and restore', () => {
       'generations',
       'pretrained_on',
       'garbage',
-      /tables\.generations\[0\]\.pretrained_on must be a real date.*"garbage"/,
+      /tables\.generations\[0\]\.pretrained_on: must be a real date.*"garbage"/,
     ],
-    ['cost_items', 'amount_usd', 'lots', /tables\.cost_items\[0\]\.amount_usd must be a finite number, got "lots"/],
+    [
+      'cost_items',
+      'amount_usd',
+      'lots',
+      /tables\.cost_items\[0\]\.amount_usd: amount \(USD\) must be a number, got "lots"/,
+    ],
     [
       'benchmark_measurements',
       'direction',
       'sideways',
-      /tables\.benchmark_measurements\[0\]\.direction must be one of/,
+      /tables\.benchmark_measurements\[0\]\.direction: direction must be 'higher' or 'lower', got "sideways"/,
     ],
-    ['policy_rows', 'fraction', 1.5, /tables\.policy_rows\[0\]\.fraction must be between 0 and 1, got 1\.5/],
+    ['policy_rows', 'fraction', 1.5, /tables\.policy_rows\[0\]\.fraction: fraction must be between 0 and 1, got 1\.5/],
   ])('refuses %s.%s = %j, naming the cell, and changes nothing', (table, column, value, message) => {
     const a = fresh()
     loadSample(a.env)

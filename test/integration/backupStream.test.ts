@@ -60,7 +60,9 @@ describe('streaming backup', () => {
     const refused = await restoreFrom(bad)
     expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-data' } })
     expect((refused as { error: { message: string } }).error.message).toMatch(
-      new RegExp(`bad\\.jsonl: line ${header + 2}: tables\\.benchmark_measurements\\[0\\]\\.direction must be one of`),
+      new RegExp(
+        `bad\\.jsonl: line ${header + 2}: tables\\.benchmark_measurements\\[0\\]\\.direction: direction must be`,
+      ),
     )
     const truncated = path.join(source.dir, 'truncated.jsonl')
     fs.writeFileSync(truncated, lines.slice(0, -5).join('\n'))

@@ -186,12 +186,13 @@ describe('atax', () => {
     expect(stored()).toBe(before)
   })
 
-  it('refuses a damaged database file with a clear message', () => {
+  it('refuses a file that is not a database with a clear message (not "damaged")', () => {
     const db = path.join(dir, 'damaged.db')
     fs.writeFileSync(db, 'garbage '.repeat(200))
     const r = atax(['--db', db, 'project', 'list'])
     expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/damaged\.db is not an Alignment Tax Planner database or is damaged/)
+    expect(r.stderr).toMatch(/damaged\.db is not an Alignment Tax Planner database: it is not an SQLite file/)
+    expect(r.stderr).not.toMatch(/is damaged/)
   })
 
   it('documents every command in --help', () => {

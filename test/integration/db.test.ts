@@ -83,7 +83,9 @@ describe('openDatabase', () => {
     fs.writeFileSync(file, 'this is not sqlite at all, just some text that is long enough to be a header'.repeat(20))
     const before = fs.readFileSync(file)
     expect(() => openDatabase(file)).toThrow(DatabaseOpenError)
-    expect(() => openDatabase(file)).toThrow(/notes\.db is not an Alignment Tax Planner database or is damaged/)
+    expect(() => openDatabase(file)).toThrow(
+      /notes\.db is not an Alignment Tax Planner database: it is not an SQLite file/,
+    )
     expect(fs.readFileSync(file)).toEqual(before)
   })
 

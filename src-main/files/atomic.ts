@@ -1,0 +1,106 @@
+/**
+ * Every file the app writes (exports, backups, snapshots, safety copies) goes through
+ * here: written under a temporary name in the same folder, synced to disk, then renamed
+ * over the final name. A kill or a full disk leaves at worst a stray `.NAME.partial-…`
+ * file, never a half-written file under the final name, and a re-run just works.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+
+export interface AtomicWriteOptions {
+  /** false: refuse (EEXIST) rather than replace a file already at the final name. Default true. */
+  replace?: boolean
+}
+
+/** The temporary name beside `target` that a write goes to first. */
+export function temporaryNameFor(target: string): string {
+  const random = Math.random().toString(36).slice(2, 10)
+  return path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}-${random}`)
+}
+
+/** True for the temporary names this module writes (for cleaning up after a kill). */
+export function isTemporaryName(fileName: string): boolean {
+  return /^\..+\.partial-\d+-[0-9a-z]+$/.test(fileName)
+}
+
+/**
+ * Writes `content` (or lets `produce` write the temporary file, e.g. SQLite's VACUUM INTO)
+ * and moves it to `target` only once it is complete and synced.
+ */
+export function writeFileAtomically(
+  target: string,
+  content: string | Uint8Array | ((temporaryPath: string) => void),
+  options: AtomicWriteOptions = {},
+): void {
+  const temp = temporaryNameFor(target)
+  try {
+    if (typeof content === 'function') {
+      content(temp)
+      syncFile(temp)
+    } else {
+      const fd = fs.openSync(temp, 'wx')
+      try {
+        const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content
+        let offset = 0
+        while (offset < bytes.length) offset += fs.writeSync(fd, bytes, offset, bytes.length - offset)
+        fs.fsyncSync(fd)
+      } finally {
+        fs.closeSync(fd)
+      }
+    }
+    if (options.replace === false) {
+      // link() fails when the final name exists: no window in which another file is replaced.
+      fs.linkSync(temp, target)
+      fs.rmSync(temp, { force: true })
+    } else {
+      fs.renameSync(temp, target)
+    }
+    syncFolder(path.dirname(target))
+  } catch (err) {
+    fs.rmSync(temp, { force: true })
+    throw err
+  }
+}
+
+function syncFile(file: string): void {
+  const fd = fs.openSync(file, 'r+')
+  try {
+    fs.fsyncSync(fd)
+  } finally {
+    fs.closeSync(fd)
+  }
+}
+
+/** The rename itself is durable only once the folder is synced (not possible on every platform). */
+function syncFolder(dir: string): void {
+  let fd: number | null = null
+  try {
+    fd = fs.openSync(dir, 'r')
+    fs.fsyncSync(fd)
+  } catch {
+    // Windows cannot open or sync a folder; the rename is still atomic there.
+  } finally {
+    if (fd !== null) fs.closeSync(fd)
+  }
+}
+
+/** The system's reasons a file cannot be written, in words (nothing was written in each case). */
+export function whyCannotWrite(err: unknown): string {
+  switch ((err as NodeJS.ErrnoException).code) {
+    case 'ENOENT':
+      return 'its folder does not exist'
+    case 'EISDIR':
+      return 'it is a folder'
+    case 'EEXIST':
+      return 'it already exists: pass --force to replace it'
+    case 'ENOSPC':
+      return 'the disk is full (nothing was written; free some space and try again)'
+    case 'EROFS':
+      return 'the disk or filesystem is read-only (nothing was written)'
+    case 'EACCES':
+    case 'EPERM':
+      return 'no permission to write in that folder (nothing was written)'
+    default:
+      return (err as Error).message
+  }
+}
