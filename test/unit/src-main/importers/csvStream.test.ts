@@ -148,3 +148,47 @@ describe('scanCsv from a byte stream', () => {
     expect(() => parseCsv(text, 'd.csv')).toThrow(/repeats line 2/)
   })
 })
+
+describe('scanCsv: a file larger than the longest string V8 can make', () => {
+  it('reads every row of a 600 MB stream (never one string: 0x1fffffe8 characters is the most)', () => {
+    // Rows made on the fly as the reader asks: the test holds no more than one chunk either.
+    const row = (i: number) => `task_${i},acc,0.${i % 1000}\n`
+    const header = 'benchmark,metric,value\n'
+    const target = 600 * 1000 * 1000
+    expect(target).toBeGreaterThan(0x1fffffe8)
+    let rows = 0
+    let made = 0
+    let carry = new TextEncoder().encode(header)
+    const encoder = new TextEncoder()
+    const source: ByteSource = {
+      size: target,
+      read(into) {
+        let n = 0
+        for (;;) {
+          const take = Math.min(carry.length, into.length - n)
+          into.set(carry.subarray(0, take), n)
+          n += take
+          carry = carry.subarray(take)
+          if (n === into.length) return n
+          if (made >= target) return n
+          let block = ''
+          for (let k = 0; k < 2048; k++) block += row(rows++)
+          carry = encoder.encode(block)
+          made += carry.length
+        }
+      },
+    }
+    let seen = 0
+    let last = ''
+    const { rowCount } = scanCsv(source, 'huge.csv', {
+      result: (r) => {
+        seen++
+        last = r.benchmark
+      },
+    })
+    expect(made).toBeGreaterThan(0x1fffffe8)
+    expect(rowCount).toBe(rows)
+    expect(seen).toBe(rows)
+    expect(last).toBe(`task_${rows - 1}`)
+  }, 300_000)
+})
