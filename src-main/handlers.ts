@@ -165,7 +165,8 @@ export const handlers: Handlers = {
     runImport(env, {
       format: i.format,
       fileName: i.fileName,
-      bytes: inputBytes(env, i, i.fileName),
+      // By path when a door holds the file (read as a stream, or bounded): never whole here.
+      ...(env.inputFile !== undefined ? { file: env.inputFile } : { bytes: inputBytes(env, i, i.fileName) }),
       generationId: i.generationId,
       role: i.role,
       force: i.force,

@@ -6,7 +6,11 @@
  * window cancels it with `api:cancel` (every running request of that name it sent).
  * A request naming an `upload` (a file the shell's open dialog registered) goes to the
  * engine with that file's path beside it: the window never sees a path or the bytes.
+ * A file dropped on the window is registered the same way (`shell:droppedFile`): the
+ * preload turns the dropped File into its path, the page gets an upload id.
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import type { IpcMain, IpcMainInvokeEvent } from 'electron'
 import { API_NAMES } from '../../src-shared/api/contract'
 import type { Engine } from '../engine/host'
@@ -16,6 +20,10 @@ import { isTrustedUrl } from './security'
 export const channelOf = (name: string) => `api:${name}`
 export const PROGRESS_CHANNEL = 'api:progress'
 export const CANCEL_CHANNEL = 'api:cancel'
+export const DROPPED_FILE_CHANNEL = 'shell:droppedFile'
+
+/** What the window gets for a file handed over by path: an upload id, never the path. */
+export type FileChoice = { chosen: false } | { chosen: true; upload: string; name: string; size: number }
 
 export interface ApiProgress {
   name: string
@@ -65,6 +73,19 @@ export function registerApiHandlers(
       }
     })
   }
+  // A dropped file's path, from the preload (webUtils.getPathForFile): only an absolute
+  // path of a regular file is registered; the window gets its upload id and name.
+  ipcMain.handle(DROPPED_FILE_CHANNEL, (event: IpcMainInvokeEvent, filePath: unknown): FileChoice => {
+    if (untrusted(event) !== null || typeof filePath !== 'string' || !path.isAbsolute(filePath)) {
+      return { chosen: false }
+    }
+    try {
+      if (!fs.statSync(filePath).isFile()) return { chosen: false }
+    } catch {
+      return { chosen: false }
+    }
+    return { chosen: true, ...uploads.add(filePath) }
+  })
   ipcMain.handle(CANCEL_CHANNEL, (event: IpcMainInvokeEvent, name: unknown) => {
     if (untrusted(event) !== null || typeof name !== 'string') return { cancelled: 0 }
     const controllers = running.get(`${event.sender.id}:${name}`) ?? new Set()

@@ -3,7 +3,7 @@
  * invoke on its channel) and the desktop shell's few extras as `window.shell`.
  * No Node, no fs, no raw ipcRenderer reaches the page.
  */
-import { contextBridge, ipcRenderer } from 'electron'
+import { contextBridge, ipcRenderer, webUtils } from 'electron'
 import { API_NAMES } from '../../src-shared/api/contract'
 
 const api = Object.fromEntries(
@@ -26,6 +26,11 @@ contextBridge.exposeInMainWorld('shell', {
     })
   },
   cancel: (name: string) => ipcRenderer.invoke('api:cancel', name),
+  droppedFile: (file: File) => {
+    // Only a File the user dropped (or chose) has a path; one the page made has none.
+    const filePath = webUtils.getPathForFile(file)
+    return filePath ? ipcRenderer.invoke('shell:droppedFile', filePath) : Promise.resolve({ chosen: false })
+  },
   openFile: (filters?: { name: string; extensions: string[] }[]) => ipcRenderer.invoke('shell:openFile', filters),
   saveFile: (fileName: string, content: string) => ipcRenderer.invoke('shell:saveFile', fileName, content),
   saveBackup: (fileName: string) => ipcRenderer.invoke('shell:saveBackup', fileName),

@@ -35,6 +35,11 @@ export interface Engine {
 export interface EngineHost extends Engine {
   readonly dbFile: string
   close(): Promise<void>
+  /**
+   * Ends a worker at once, as a crash would (the tests' way to kill one): its
+   * in-flight requests answer an error and the next request starts a new worker.
+   */
+  terminateWorker(role: 'writer' | 'reader'): Promise<void>
 }
 
 /**
@@ -78,6 +83,11 @@ class EngineWorker {
   private stopped: string | null = null
   readonly ready: Promise<void>
 
+  /** True once the worker has ended (crashed, or closed): a new one must take its place. */
+  get isStopped(): boolean {
+    return this.stopped !== null
+  }
+
   constructor(private readonly worker: Worker) {
     this.ready = new Promise((resolve, reject) => {
       worker.on('message', (message: FromWorker) => {
@@ -92,11 +102,11 @@ class EngineWorker {
       })
       worker.on('error', (err) => {
         reject(err)
-        this.stop(`the engine failed: ${err.message}`)
+        this.stop(`the engine failed (${err.message}) before it answered; it has been restarted: try again`)
       })
       worker.on('exit', (code) => {
         reject(new Error(`the engine stopped (exit code ${code}) before it was ready`))
-        this.stop(`the engine stopped (exit code ${code})`)
+        this.stop(`the engine stopped (exit code ${code}) before it answered; it has been restarted: try again`)
       })
     })
   }
@@ -123,8 +133,8 @@ class EngineWorker {
     this.pending.clear()
   }
 
-  async terminate(): Promise<void> {
-    this.stop('the engine was closed')
+  async terminate(reason = 'the engine was closed'): Promise<void> {
+    this.stop(reason)
     await this.worker.terminate()
   }
 }
@@ -151,6 +161,56 @@ function spawnWorker(data: EngineWorkerData): Worker {
   return new Worker(bootstrap, { eval: true, workerData: data })
 }
 
+/**
+ * One worker role kept alive: when its worker dies (a crash, an out-of-memory end),
+ * the requests it held answer an error and the next request starts a new worker on
+ * the same file, so one crash does not stop the app. Nothing is lost: a write that
+ * was running had not committed (one transaction), so SQLite rolls it back.
+ */
+class SupervisedWorker {
+  private closed = false
+  /** The restart under way, shared by the requests that arrive meanwhile (one new worker, not one each). */
+  private restarting: Promise<string | null> | null = null
+
+  constructor(
+    private current: EngineWorker,
+    private readonly spawn: () => EngineWorker,
+  ) {}
+
+  async request(name: string, input: unknown, options?: RequestOptions): Promise<ApiResponse<unknown>> {
+    if (!this.closed && this.current.isStopped) {
+      this.restarting ??= this.restart()
+      const failed = await this.restarting
+      if (failed !== null) return internal(`the engine could not be restarted: ${failed}`)
+    }
+    return this.current.request(name, input, options)
+  }
+
+  private async restart(): Promise<string | null> {
+    try {
+      this.current = this.spawn()
+      await this.current.ready
+      return null
+    } catch (err) {
+      return (err as Error).message
+    } finally {
+      this.restarting = null
+    }
+  }
+
+  /** Ends the current worker as a crash would (it is replaced on the next request). */
+  async kill(): Promise<void> {
+    await this.current.terminate(
+      `the engine stopped (it was ended) before it answered; it has been restarted: try again`,
+    )
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    await this.current.terminate()
+  }
+}
+
 /** Starts the writer (which migrates the file), then the reader; resolves when both answer. */
 export async function startEngineHost(options: {
   dbFile: string
@@ -172,12 +232,15 @@ export async function startEngineHost(options: {
     await Promise.all([writer.terminate(), reader.terminate()])
     throw err
   }
+  const writers = new SupervisedWorker(writer, () => new EngineWorker(spawnWorker({ ...base, role: 'writer' })))
+  const readers = new SupervisedWorker(reader, () => new EngineWorker(spawnWorker({ ...base, role: 'reader' })))
   return {
     dbFile: options.dbFile,
     request: (name, input, requestOptions) =>
-      (READER_REQUESTS.has(name as ApiName) ? reader : writer).request(name, input, requestOptions),
+      (READER_REQUESTS.has(name as ApiName) ? readers : writers).request(name, input, requestOptions),
     close: async () => {
-      await Promise.all([writer.terminate(), reader.terminate()])
+      await Promise.all([writers.close(), readers.close()])
     },
+    terminateWorker: (role) => (role === 'writer' ? writers : readers).kill(),
   }
 }

@@ -13,7 +13,15 @@
  * allocations are the two name strings and the row object.
  */
 import type { Direction } from '../../src-shared/domain/types'
-import { type CsvRecord, NOT_A_NUMBER, readFieldNumber, readRecords } from './csvReader'
+import {
+  type ByteSource,
+  type CsvRecord,
+  NOT_A_NUMBER,
+  type OnRecord,
+  readFieldNumber,
+  readRecords,
+  streamRecords,
+} from './csvReader'
 import { knownDirection } from './metricDirections'
 import { decodeUtf8, describeValue, importError, stripBom, type ParsedResult, type ParsedRun } from './types'
 
@@ -180,27 +188,36 @@ export interface CsvRowVisitor {
  * Reads and validates a CSV file row by row without keeping the rows: the streaming
  * form of `parseCsv` (same checks, same errors), for bulk imports. Returns the
  * layout and the number of data rows.
+ *
+ * From a `ByteSource` (a file) the text is decoded a chunk at a time and never held
+ * whole, lines are limited to `MAX_CSV_LINE`, and a (benchmark, metric) pair repeated
+ * in the file is left for the caller to refuse (the import's database index does):
+ * remembering every pair of a file of any size would not fit in memory.
  */
 export function scanCsv(
-  input: string | Uint8Array,
+  input: string | Uint8Array | ByteSource,
   fileName: string,
   visitor: CsvRowVisitor,
   onProgress?: (fraction: number) => void,
 ): { layout: 'measurements' | 'run'; rowCount: number } {
-  const text = typeof input === 'string' ? stripBom(input) : stripBom(decodeUtf8(input, fileName))
-  const delimiter = chooseDelimiter(text)
+  const streamed = typeof input !== 'string' && !(input instanceof Uint8Array)
+  const text = streamed ? '' : typeof input === 'string' ? stripBom(input) : stripBom(decodeUtf8(input, fileName))
+  let delimiter = streamed ? COMMA : chooseDelimiter(text)
 
   let columns: Columns | null = null
   let sink: Sink | null = null
   let rowCount = 0
   let headerLine = 1
-  readRecords(text, fileName, delimiter, (record, line, start, end) => {
+  let fraction = (end: number) => end / text.length
+  const onRecord: OnRecord = (record, line, start, end) => {
     if (record.count === 1 && record.isEmpty(0)) return // blank line
     if (sink === null) {
       columns = readHeader(record, fileName, line)
       headerLine = line
-      const read = cellReaders(fileName, delimiter === SEMICOLON, (offset) =>
-        namesAt(text, fileName, delimiter, columns!, offset),
+      const read = cellReaders(
+        fileName,
+        delimiter === SEMICOLON,
+        streamed ? null : (offset) => namesAt(text, fileName, delimiter, columns!, offset),
       )
       if (columns.layout === 'measurements' && visitor.measurement) {
         sink = measurementSink(columns, read, visitor.measurement)
@@ -208,7 +225,7 @@ export function scanCsv(
         sink = runSink(columns, read, visitor.result)
       } else {
         const names = { measurements: 'measurement layout (baseline, aligned)', run: 'one-run layout (value)' }
-        const header = text.slice(start, end)
+        const header = record.text.slice(start, end)
         throw importError(
           fileName,
           `line ${line}`,
@@ -219,7 +236,7 @@ export function scanCsv(
       return
     }
     if (record.count !== columns!.count) {
-      const raw = text.slice(start, end)
+      const raw = record.text.slice(start, end)
       throw importError(
         fileName,
         `line ${line}`,
@@ -229,8 +246,13 @@ export function scanCsv(
     }
     sink(record, line, start)
     rowCount++
-    if (onProgress !== undefined && rowCount % PROGRESS_EVERY === 0) onProgress(end / text.length)
-  })
+    if (onProgress !== undefined && rowCount % PROGRESS_EVERY === 0) onProgress(fraction(end))
+  }
+  if (streamed) {
+    const stream = streamRecords(input, fileName, (firstLine) => (delimiter = chooseDelimiter(firstLine)), onRecord)
+    fraction = stream.fraction
+    stream.run()
+  } else readRecords(text, fileName, delimiter, onRecord)
 
   if (columns === null) throw importError(fileName, 'file', 'is empty: no header row, no data', '')
   if (rowCount === 0) {
@@ -315,7 +337,7 @@ type CellReaders = ReturnType<typeof cellReaders>
 function cellReaders(
   fileName: string,
   decimalComma: boolean,
-  namesAt: (offset: number) => [benchmark: string, metric: string],
+  namesAt: ((offset: number) => [benchmark: string, metric: string]) | null,
 ) {
   const fail = (line: number, column: string, problem: string, value: string): never => {
     throw importError(fileName, `line ${line}, column "${column}"`, `${describeValue(value)} ${problem}`, value)
@@ -368,8 +390,9 @@ function cellReaders(
     return known
   }
   /** (benchmark, metric) pairs are unique, as in the database. */
-  const pairs = new PairIndex(namesAt)
+  const pairs = namesAt && new PairIndex(namesAt)
   const unique = (benchmark: string, metric: string, line: number, offset: number) => {
+    if (pairs === null) return // streamed: the caller refuses repeats (see scanCsv)
     const earlier = pairs.add(benchmark, metric, line, offset)
     if (earlier !== -1) {
       throw importError(
@@ -479,7 +502,7 @@ function namesAt(
       names = [record.field(columns.at.benchmark).trim(), record.field(columns.at.metric).trim()]
       return false
     },
-    offset,
+    { from: offset },
   )
   return names
 }

@@ -73,33 +73,50 @@ export class CsvRecord {
   }
 }
 
+export type OnRecord = (record: CsvRecord, line: number, start: number, end: number) => boolean | void
+
+export interface ReadOptions {
+  /** Start at this record boundary instead of 0. */
+  from?: number
+  /** The line number of the first record read. */
+  line?: number
+  /**
+   * More text follows this window (a stream): a record the window ends inside is not
+   * read but left for the next window, whose text starts at the returned `next`.
+   */
+  more?: boolean
+}
+
 /**
  * Calls `onRecord` for every record (blank lines included, as one empty field) with
  * the line it starts on and its start/end offsets in `text`; returning false stops.
- * `from` starts at a record boundary other than the first.
+ * Returns where reading stopped (the first unread record) and its line.
  */
 export function readRecords(
   text: string,
   fileName: string,
   delimiter: number,
-  onRecord: (record: CsvRecord, line: number, start: number, end: number) => boolean | void,
-  from = 0,
-): void {
+  onRecord: OnRecord,
+  options: ReadOptions = {},
+): { next: number; line: number; stopped: boolean } {
   const n = text.length
+  const more = options.more === true
   const record = new CsvRecord(text)
-  let i = from
-  let line = 1
-  let recordLine = 1
-  let recordStart = from
+  let i = options.from ?? 0
+  let line = options.line ?? 1
+  let recordLine = line
+  let recordStart = i
+  const unfinished = () => ({ next: recordStart, line: recordLine, stopped: false })
 
   for (;;) {
     // At the start of a field.
     if (i >= n) {
       if (record.count > 0) {
+        if (more) return unfinished()
         record.push(n, n) // the file ends right after a delimiter
-        onRecord(record, recordLine, recordStart, n)
+        if (onRecord(record, recordLine, recordStart, n) === false) return { next: n, line, stopped: true }
       }
-      return
+      return { next: n, line, stopped: false }
     }
     let c = text.charCodeAt(i)
     if (c === QUOTE) {
@@ -109,6 +126,8 @@ export function readRecords(
       let j = from
       for (;;) {
         const q = text.indexOf('"', j)
+        // In a stream, an unclosed quote or one at the window's end (a `""`?) waits for more text.
+        if (more && (q === -1 || q + 1 >= n)) return unfinished()
         if (q === -1) {
           throw importError(
             fileName,
@@ -151,6 +170,7 @@ export function readRecords(
           )
         }
       }
+      if (more && j >= n) return unfinished()
       record.push(i, j)
       i = j
       if (i >= n) c = -1
@@ -161,14 +181,121 @@ export function readRecords(
       continue
     }
     const end = i
+    if (c === CR && more && i + 1 >= n) return unfinished() // a CR LF split between windows
     if (c === CR) i += text.charCodeAt(i + 1) === LF ? 2 : 1
     else if (c === LF) i++
-    if (onRecord(record, recordLine, recordStart, end) === false) return
+    if (onRecord(record, recordLine, recordStart, end) === false) return { next: i, line: line + 1, stopped: true }
     record.reset()
     line++
     recordLine = line
     recordStart = i
-    if (i >= n) return
+    if (i >= n) return { next: n, line, stopped: false }
+  }
+}
+
+/** Something to read bytes from, a chunk at a time (a file descriptor, an array). */
+export interface ByteSource {
+  /** Total size in bytes (for progress). */
+  readonly size: number
+  /** Fills `into` from the start with the next bytes; returns how many (0 at the end). */
+  read(into: Uint8Array): number
+}
+
+/** The longest CSV line (record) read, in characters: a longer one is refused as it streams in. */
+export const MAX_CSV_LINE = 1024 * 1024
+
+const CHUNK_BYTES = 1024 * 1024
+
+/**
+ * `readRecords` over a stream of bytes: decoded a chunk at a time (UTF-8, strictly),
+ * so the file is never one string and memory stays flat whatever its size. A record
+ * longer than `MAX_CSV_LINE` is refused, naming its line, once that many characters
+ * of it have been read (not after reading all of it). `chooseDelimiter` sees the text
+ * up to the end of the first line. `onRecord`'s offsets are into `record.text`, the
+ * current window. `fraction()` tells how far the reading is, for progress.
+ */
+export function streamRecords(
+  source: ByteSource,
+  fileName: string,
+  chooseDelimiter: (firstLine: string) => number,
+  onRecord: OnRecord,
+  maxLine = MAX_CSV_LINE,
+): { fraction: () => number; run: () => void } {
+  let consumed = 0
+  const fraction = () => (source.size > 0 ? Math.min(1, consumed / source.size) : 1)
+  const run = () => {
+    const decoder = new TextDecoder('utf-8', { fatal: true })
+    const chunk = new Uint8Array(CHUNK_BYTES)
+    let pending = ''
+    let line = 1
+    let delimiter = -1
+    let first = true
+    const tooLong = (at: number, text: string): never => {
+      const hint = text.includes('"') ? ' (is a quote never closed?)' : ''
+      throw importError(
+        fileName,
+        `line ${at}`,
+        `is longer than ${maxLine.toLocaleString('en-US')} characters, the longest a CSV line may be${hint}`,
+        text.slice(0, 40),
+      )
+    }
+    const checked: OnRecord = (record, recordLine, start, end) => {
+      if (end - start > maxLine) tooLong(recordLine, record.text.slice(start, start + 40))
+      return onRecord(record, recordLine, start, end)
+    }
+    for (;;) {
+      const got = source.read(chunk)
+      consumed += got
+      const done = got === 0
+      let decoded: string
+      try {
+        decoded = done ? decoder.decode() : decoder.decode(chunk.subarray(0, got), { stream: true })
+      } catch {
+        throw importError(fileName, 'file', 'is not UTF-8 text (a binary file?)', '<binary>')
+      }
+      let text = pending.length ? pending + decoded : decoded
+      if (first && text.length) {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+        first = false
+      }
+      if (delimiter === -1) {
+        const lineEnd = firstLineEnd(text)
+        if (lineEnd === -1 && !done) {
+          if (text.length > maxLine) tooLong(1, text)
+          pending = text
+          continue
+        }
+        delimiter = chooseDelimiter(text.slice(0, lineEnd === -1 ? text.length : lineEnd))
+      }
+      const at = readRecords(text, fileName, delimiter, checked, { line, more: !done })
+      if (at.stopped || done) return
+      pending = text.slice(at.next)
+      line = at.line
+      if (pending.length > maxLine) tooLong(line, pending)
+    }
+  }
+  return { fraction, run }
+}
+
+function firstLineEnd(text: string): number {
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k)
+    if (c === LF || c === CR) return k
+  }
+  return -1
+}
+
+/** A ByteSource over bytes already in memory. */
+export function bytesSource(bytes: Uint8Array): ByteSource {
+  let at = 0
+  return {
+    size: bytes.length,
+    read(into) {
+      const n = Math.min(into.length, bytes.length - at)
+      into.set(bytes.subarray(at, at + n))
+      at += n
+      return n
+    },
   }
 }
 

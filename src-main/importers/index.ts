@@ -15,4 +15,5 @@ export {
   type CsvRowVisitor,
   type ParsedMeasurementRow,
 } from './csv'
+export { bytesSource, MAX_CSV_LINE, type ByteSource } from './csvReader'
 export { BACKUP_FORMAT_MARKER, detectFormat, type ImportFormat } from './detect'

@@ -6,25 +6,33 @@
  * is not imported twice into the same generation and role unless forced.
  */
 import { createHash } from 'node:crypto'
+import fs from 'node:fs'
 import { and, desc, eq, isNull, or } from 'drizzle-orm'
 import type { Direction, ImportRecord } from '../../src-shared/domain/types'
 import type { ImportedBenchmark, ImportResult } from '../../src-shared/api/transfer'
 import * as schema from '../db/schema'
 import {
+  bytesSource,
   ImportError,
   parseInspectLog,
   parseLmEvalResults,
   scanCsv,
+  type ByteSource,
   type ParsedMeasurementRow,
   type ParsedResult,
 } from '../importers'
+import { describeValue, importError } from '../importers/types'
+import { ServiceError } from './errors'
 import type { ServiceContext } from './context'
 import { getWritableGeneration } from './generations'
 
 export interface ImportRequest {
   format: 'lm-eval' | 'inspect' | 'csv'
   fileName: string
-  bytes: Uint8Array
+  /** The file, read by path (CSV: streamed, never held whole) … */
+  file?: string
+  /** … or its bytes already in memory (tests, the base64 door). */
+  bytes?: Uint8Array
   generationId: number
   role: 'baseline' | 'aligned'
   force?: boolean
@@ -53,53 +61,175 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex')
 }
 
+/**
+ * The largest lm-eval or Inspect results file read: JSON is parsed whole, so it is
+ * refused above this before a byte is read (CSV streams and has no such limit).
+ */
+export const MAX_RESULTS_FILE_BYTES = 256 * 1024 * 1024
+
+function mib(bytes: number): string {
+  return `${Math.round(bytes / 1024 / 1024)} MiB`
+}
+
+/** The whole bytes of a JSON results file, refused above MAX_RESULTS_FILE_BYTES first. */
+function resultsFileBytes(req: ImportRequest): Uint8Array {
+  const size = req.file !== undefined ? statSize(req.file, req.fileName) : (req.bytes?.length ?? 0)
+  if (size > MAX_RESULTS_FILE_BYTES) {
+    throw new ImportError(
+      `${req.fileName}: file: is ${size.toLocaleString('en-US')} bytes, over the ${mib(MAX_RESULTS_FILE_BYTES)} limit for ${req.format} results files (they are read whole; CSV files stream and have no such limit)`,
+      req.fileName,
+      'file',
+      size,
+    )
+  }
+  if (req.file === undefined) return req.bytes ?? new Uint8Array()
+  try {
+    return fs.readFileSync(req.file)
+  } catch (err) {
+    throw new ServiceError('invalid-data', `cannot read ${req.fileName}: ${(err as Error).message}`)
+  }
+}
+
+function statSize(file: string, fileName: string): number {
+  try {
+    return fs.statSync(file).size
+  } catch (err) {
+    throw new ServiceError('invalid-data', `cannot read ${fileName}: ${(err as Error).message}`)
+  }
+}
+
+/** A CSV's bytes as a stream (from its file, a chunk at a time), hashed as they are read. */
+function hashedSource(req: ImportRequest): { source: ByteSource; digest: () => string; close: () => void } {
+  const hash = createHash('sha256')
+  if (req.file === undefined) {
+    const inner = bytesSource(req.bytes ?? new Uint8Array())
+    return {
+      source: { size: inner.size, read: (into) => hashed(hash, into, inner.read(into)) },
+      digest: () => hash.digest('hex'),
+      close: () => {},
+    }
+  }
+  let fd: number
+  try {
+    fd = fs.openSync(req.file, 'r')
+  } catch (err) {
+    throw new ServiceError('invalid-data', `cannot read ${req.fileName}: ${(err as Error).message}`)
+  }
+  const size = fs.fstatSync(fd).size
+  return {
+    source: { size, read: (into) => hashed(hash, into, fs.readSync(fd, into, 0, into.length, null)) },
+    digest: () => hash.digest('hex'),
+    close: () => fs.closeSync(fd),
+  }
+}
+
+function hashed(hash: ReturnType<typeof createHash>, into: Uint8Array, n: number): number {
+  if (n > 0) hash.update(into.subarray(0, n))
+  return n
+}
+
 /** How many unmatched benchmarks a summary lists. */
 export const UNMATCHED_IN_SUMMARY = 100
 
 /** Thrown inside the transaction to roll it back when metrics still need a direction. */
 class NeedsDirection extends Error {}
 
-export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult {
-  const generation = getWritableGeneration(ctx, req.generationId)
-  const hash = sha256(req.bytes)
-  const progress = req.onProgress ?? (() => {})
+/** Thrown inside the transaction to roll it back when a streamed file turns out to be a duplicate. */
+class Duplicate extends Error {
+  constructor(readonly previous: ImportRecord) {
+    super('duplicate import')
+  }
+}
 
-  const previous = ctx.db
-    .select()
-    .from(schema.importRecords)
-    .where(
-      and(
-        eq(schema.importRecords.generationId, generation.id),
-        eq(schema.importRecords.sha256, hash),
-        // A CSV holding both runs is recorded without a role: it matches either.
-        or(eq(schema.importRecords.role, req.role), isNull(schema.importRecords.role)),
-      ),
-    )
-    .get()
-  if (previous && !req.force) {
-    return {
-      importId: null,
-      imported: 0,
-      skipped: previous.rowCount,
-      duplicate: true,
-      benchmarks: [],
-      unmatched: [],
-      unmatchedCount: 0,
-      needsDirection: [],
-      warnings: [
-        `${req.fileName} was already imported on ${previous.importedAt.slice(0, 10)} as the ${req.role} run: nothing was written (import again with force to add it anyway)`,
-      ],
+/** A (benchmark, metric) pair found twice by the database while a CSV streams in. */
+class RepeatedPair extends Error {
+  constructor(
+    readonly benchmark: string,
+    readonly metric: string,
+    readonly line: number,
+  ) {
+    super('repeated pair')
+  }
+}
+
+/**
+ * The parser's own words for a repeated pair ("repeats line M"): the earlier line is
+ * found by reading the file again up to the repeat (only on this error path).
+ */
+function repeatedPairError(req: ImportRequest, repeat: RepeatedPair): ImportError {
+  let earlier = -1
+  const csv = hashedSource(req)
+  const stop = new Error('found')
+  const look = (r: { benchmark: string; metric: string }, line: number) => {
+    if (line >= repeat.line) throw stop
+    if (r.benchmark === repeat.benchmark && r.metric === repeat.metric) {
+      earlier = line
+      throw stop
     }
   }
+  try {
+    scanCsv(csv.source, req.fileName, { measurement: look, result: look })
+  } catch (err) {
+    if (err !== stop) throw err
+  } finally {
+    csv.close()
+  }
+  const where = earlier === -1 ? 'an earlier line' : `line ${earlier}`
+  return importError(
+    req.fileName,
+    `line ${repeat.line}`,
+    `benchmark ${describeValue(repeat.benchmark)}, metric ${describeValue(repeat.metric)} repeats ${where}`,
+    [repeat.benchmark, repeat.metric],
+  )
+}
 
-  // JSON logs are parsed whole (they are small); CSV is streamed row by row into the
-  // transaction, so a million rows never sit in memory as objects.
+export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult {
+  const generation = getWritableGeneration(ctx, req.generationId)
+  const progress = req.onProgress ?? (() => {})
+
+  const previousImport = (hash: string) =>
+    ctx.db
+      .select()
+      .from(schema.importRecords)
+      .where(
+        and(
+          eq(schema.importRecords.generationId, generation.id),
+          eq(schema.importRecords.sha256, hash),
+          // A CSV holding both runs is recorded without a role: it matches either.
+          or(eq(schema.importRecords.role, req.role), isNull(schema.importRecords.role)),
+        ),
+      )
+      .get()
+  const duplicateResult = (previous: ImportRecord): ImportResult => ({
+    importId: null,
+    imported: 0,
+    skipped: previous.rowCount,
+    duplicate: true,
+    benchmarks: [],
+    unmatched: [],
+    unmatchedCount: 0,
+    needsDirection: [],
+    warnings: [
+      `${req.fileName} was already imported on ${previous.importedAt.slice(0, 10)} as the ${req.role} run: nothing was written (import again with force to add it anyway)`,
+    ],
+  })
+
+  // JSON logs are read whole (bounded by MAX_RESULTS_FILE_BYTES) and checked for a
+  // duplicate first; a CSV streams from its file row by row into the transaction (a
+  // million rows never sit in memory, nor the file as one string), hashed on the way,
+  // and its duplicate check comes at the end, before anything is committed.
+  const bytes = req.format === 'csv' ? null : resultsFileBytes(req)
+  const knownHash = bytes === null ? null : sha256(bytes)
+  if (knownHash !== null) {
+    const previous = previousImport(knownHash)
+    if (previous && !req.force) return duplicateResult(previous)
+  }
   const run =
-    req.format === 'lm-eval'
-      ? parseLmEvalResults(req.bytes, req.fileName, { strict: req.strict })
-      : req.format === 'inspect'
-        ? parseInspectLog(req.bytes, req.fileName, { strict: req.strict })
-        : null
+    bytes === null
+      ? null
+      : req.format === 'lm-eval'
+        ? parseLmEvalResults(bytes, req.fileName, { strict: req.strict })
+        : parseInspectLog(bytes, req.fileName, { strict: req.strict })
   const warnings = run?.warnings ?? []
   const directions = req.directions ?? {}
   const baselineRole = req.role === 'baseline'
@@ -118,7 +248,7 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
           projectId: generation.projectId,
           generationId: generation.id,
           fileName: req.fileName,
-          sha256: hash,
+          sha256: knownHash ?? '', // a streamed CSV's hash is set once it has been read
           format: req.format,
           role: req.role,
           rowCount: 0,
@@ -126,11 +256,11 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
         .returning()
         .get()
       const write = rowWriter(ctx, generation.id, record.id, req.fileName)
-      const take = (r: Row, index: number) => {
+      const take = (r: Row, index: number, line?: number) => {
         const direction = r.direction ?? directions[r.metric] ?? null
         if (direction === null) needsDirection.add(r.metric)
         if (needsDirection.size) return // nothing will be kept: just collect what to ask
-        const stored = write(r, direction, index)
+        const stored = write(r, direction, index, line)
         const isUnmatched = stored.baseline === null || stored.aligned === null
         // An entry object only where one is kept: a million-row summary import allocates none per row.
         if (listAll || (isUnmatched && unmatchedCount < UNMATCHED_IN_SUMMARY)) {
@@ -156,29 +286,42 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
           baselineStderr: null,
           alignedStderr: null,
         }
-        const { layout } = scanCsv(
-          req.bytes,
-          req.fileName,
-          {
-            measurement: (m) => take(m, index++),
-            result: (r) => {
-              row.benchmark = r.benchmark
-              row.metric = r.metric
-              row.direction = r.direction
-              row.shots = r.shots
-              row.groupPath = r.groupPath
-              row.baseline = baselineRole ? r.value : null
-              row.aligned = baselineRole ? null : r.value
-              row.baselineStderr = baselineRole ? r.stderr : null
-              row.alignedStderr = baselineRole ? null : r.stderr
-              take(row, index++)
+        const csv = hashedSource(req)
+        let layout: 'measurements' | 'run'
+        try {
+          layout = scanCsv(
+            csv.source,
+            req.fileName,
+            {
+              measurement: (m, line) => take(m, index++, line),
+              result: (r, line) => {
+                row.benchmark = r.benchmark
+                row.metric = r.metric
+                row.direction = r.direction
+                row.shots = r.shots
+                row.groupPath = r.groupPath
+                row.baseline = baselineRole ? r.value : null
+                row.aligned = baselineRole ? null : r.value
+                row.baselineStderr = baselineRole ? r.stderr : null
+                row.alignedStderr = baselineRole ? null : r.stderr
+                take(row, index++, line)
+              },
             },
-          },
-          progress,
-        )
-        if (layout === 'measurements') {
-          ctx.db.update(schema.importRecords).set({ role: null }).where(eq(schema.importRecords.id, record.id)).run()
+            progress,
+          ).layout
+        } catch (err) {
+          throw err instanceof RepeatedPair ? repeatedPairError(req, err) : err
+        } finally {
+          csv.close()
         }
+        const hash = csv.digest()
+        const previous = previousImport(hash)
+        if (previous && !req.force) throw new Duplicate(previous)
+        ctx.db
+          .update(schema.importRecords)
+          .set({ sha256: hash, ...(layout === 'measurements' ? { role: null } : {}) })
+          .where(eq(schema.importRecords.id, record.id))
+          .run()
       }
       if (needsDirection.size) throw new NeedsDirection()
       ctx.db
@@ -201,6 +344,7 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
       warnings,
     }
   } catch (err) {
+    if (err instanceof Duplicate) return duplicateResult(err.previous)
     if (!(err instanceof NeedsDirection)) throw err
     const metrics = [...needsDirection]
     return {
@@ -250,7 +394,7 @@ function rowWriter(ctx: ServiceContext, generationId: number, importId: number, 
     .get(generationId)
   if (isEmpty) {
     const insert = ctx.sqlite.prepare(`INSERT INTO benchmark_measurements ${columns}`)
-    return (r: Row, direction: Direction, index: number) => {
+    return (r: Row, direction: Direction, index: number, line?: number) => {
       try {
         insert.run(
           generationId,
@@ -266,7 +410,7 @@ function rowWriter(ctx: ServiceContext, generationId: number, importId: number, 
           importId,
         )
       } catch (err) {
-        throw duplicateOrRethrow(err, fileName, r, index)
+        throw duplicateOrRethrow(err, fileName, r, index, line)
       }
       return r // both sides as stored: the row itself (no object per row)
     }
@@ -282,13 +426,12 @@ function rowWriter(ctx: ServiceContext, generationId: number, importId: number, 
       aligned_stderr = CASE WHEN excluded.aligned IS NOT NULL THEN excluded.aligned_stderr ELSE aligned_stderr END,
       group_path = coalesce(excluded.group_path, group_path),
       import_id = excluded.import_id
+    WHERE benchmark_measurements.import_id IS NOT excluded.import_id
     RETURNING baseline, aligned`)
-  const seen = new Set<string>()
-  return (r: Row, direction: Direction, index: number) => {
-    const key = `${r.benchmark}\u0000${r.metric}`
-    if (seen.has(key)) throw duplicateOrRethrow(new Error('UNIQUE constraint failed'), fileName, r, index)
-    seen.add(key)
-    return upsert.get(
+  // A row this very import wrote already is not updated (the WHERE) and returns
+  // nothing: the file repeats a pair. The database remembers, not a Set of every key.
+  return (r: Row, direction: Direction, index: number, line?: number) => {
+    const stored = upsert.get(
       generationId,
       r.benchmark,
       r.metric,
@@ -300,16 +443,18 @@ function rowWriter(ctx: ServiceContext, generationId: number, importId: number, 
       r.alignedStderr,
       groupPathColumn(r.groupPath),
       importId,
-    ) as {
-      baseline: number | null
-      aligned: number | null
+    ) as { baseline: number | null; aligned: number | null } | undefined
+    if (stored === undefined) {
+      throw duplicateOrRethrow(new Error('UNIQUE constraint failed'), fileName, r, index, line)
     }
+    return stored
   }
 }
 
 /** A file that names the same benchmark · metric twice is refused: which value would be right? */
-function duplicateOrRethrow(err: unknown, fileName: string, r: Row, index: number): Error {
+function duplicateOrRethrow(err: unknown, fileName: string, r: Row, index: number, line?: number): Error {
   if ((err as Error)?.message?.includes('UNIQUE constraint failed')) {
+    if (line !== undefined) return new RepeatedPair(r.benchmark, r.metric, line)
     return new ImportError(
       `${fileName}: result ${index + 1}: ${r.benchmark} · ${r.metric} appears more than once in the file`,
       fileName,

@@ -91,7 +91,7 @@ export function runImportBench(rows = 1_000_000): ImportBenchResult {
     const result = runImport(importDb.app.env, {
       format: 'csv',
       fileName: 'bench.csv',
-      bytes: fs.readFileSync(csv),
+      file: csv, // by path, streamed, as every door hands it over
       generationId: importDb.generationId,
       role: 'baseline',
       // What the app asks for (the contract's default): counts, not a million-entry list.

@@ -1,7 +1,8 @@
 /**
  * The engine host on a real SQLite file, through real worker threads: a read is
- * answered while an import is still running, progress arrives in steps, and a
- * cancelled import leaves the database exactly as it was.
+ * answered while an import is still running, progress arrives in steps, a
+ * cancelled import leaves the database exactly as it was, and a worker that dies is
+ * replaced.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -95,6 +96,33 @@ describe('engine host', () => {
     expect(JSON.parse(lines[0])).toMatchObject({ version: 2 })
     expect(lines.some((l) => l.includes('"Host"'))).toBe(true)
     expect(fractions.at(-1)).toBe(1)
+  })
+
+  it('restarts a worker that dies: the request it held answers an error, nothing is half-written, the next works', async () => {
+    // The writer is ended in the middle of an import (as a crash would end it).
+    let killed: Promise<void> | null = null
+    const result = await host.request('imports.run', importInput(bigCsv(200_000)), {
+      onProgress: (fraction) => {
+        if (fraction > 0 && fraction < 1) killed ??= host.terminateWorker('writer')
+      },
+    })
+    expect(killed).not.toBeNull()
+    await killed
+    expect(result).toMatchObject({ ok: false, error: { code: 'internal' } })
+    expect((result as { error: { message: string } }).error.message).toMatch(/engine stopped.*restarted: try again/)
+    // The next write starts a new writer; the import had not committed, so nothing of it is there.
+    expect(await host.request('measurements.page', { generationId })).toMatchObject({ ok: true, value: { total: 0 } })
+    const again = await host.request('imports.run', importInput(bigCsv(1_000)))
+    expect(again).toMatchObject({ ok: true, value: { imported: 1_000 } })
+
+    // The reader too; requests that arrive together share one restart.
+    await host.terminateWorker('reader')
+    const [list, page] = await Promise.all([
+      host.request('projects.list', {}),
+      host.request('measurements.page', { generationId }),
+    ])
+    expect(list).toMatchObject({ ok: true, value: [{ name: 'Host' }] })
+    expect(page).toMatchObject({ ok: true, value: { total: 1_000 } })
   })
 
   it('refuses to start on a file that is not a database, saying which', async () => {

@@ -33,6 +33,8 @@ export interface DesktopShell {
   openFile(
     filters?: { name: string; extensions: string[] }[],
   ): Promise<{ chosen: false } | { chosen: true; upload: string; name: string; size: number }>
+  /** A dropped file handed to the engine by its path (never read by the page): its upload id. */
+  droppedFile(file: File): Promise<{ chosen: false } | { chosen: true; upload: string; name: string; size: number }>
   saveFile(fileName: string, content: string): Promise<{ saved: boolean; path?: string }>
   /** The backup, streamed by the engine into the file the native save dialog names. */
   saveBackup(fileName: string): Promise<{ saved: boolean; path?: string; error?: string }>

@@ -1,6 +1,6 @@
-/** Hash routes: #/projects[/ID], #/generation/ID, #/timeline, #/compare[/ID,ID…], #/plan[/ID]. */
+/** Hash routes: #/projects[/ID], #/generation/ID, #/timeline, #/compare[/ID,ID…], #/plan[/ID], #/trash. */
 
-export type ViewName = 'projects' | 'generation' | 'timeline' | 'compare' | 'plan'
+export type ViewName = 'projects' | 'generation' | 'timeline' | 'compare' | 'plan' | 'trash'
 
 export interface Route {
   view: ViewName
@@ -18,7 +18,7 @@ const positiveId = (text: string | undefined): number | undefined => {
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean)
   const [view, a] = parts
-  if (view === 'timeline') return { view }
+  if (view === 'timeline' || view === 'trash') return { view }
   if (view === 'compare') {
     const ids = (a ?? '')
       .split(',')

@@ -1,6 +1,6 @@
 /**
- * Files in and out of the page: reading a chosen or dropped file as base64 (the
- * API never receives a path), saving text through the desktop shell or as a
+ * Files in and out of the page: a dropped file goes to the engine by path in the
+ * desktop app (an upload id; the page never gets the path), else as base64, saving text through the desktop shell or as a
  * browser download, and printing an HTML report to PDF.
  */
 import { desktopShell } from '../api/client'
@@ -18,6 +18,17 @@ export async function chooseFileNatively(
   if (!desktopShell) return null
   const choice = await desktopShell.openFile(filters)
   return choice.chosen ? { name: choice.name, size: choice.size, upload: choice.upload } : null
+}
+
+/**
+ * A dropped file in the desktop app, handed to the engine by its path (the preload
+ * finds it; the page never reads the bytes): its upload id, or null in a browser or
+ * for a file that is not on disk.
+ */
+export async function uploadByPath(file: Blob): Promise<string | null> {
+  if (!desktopShell?.droppedFile || typeof File === 'undefined' || !(file instanceof File)) return null
+  const choice = await desktopShell.droppedFile(file)
+  return choice.chosen ? choice.upload : null
 }
 
 /** The file's bytes as base64, reporting read progress as a fraction. */

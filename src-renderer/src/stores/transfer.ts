@@ -8,7 +8,15 @@ import type { ApiInput } from '../../../src-shared/api/contract'
 import type { ExportResult, FolderImportResult, ImportResult } from '../../../src-shared/api/transfer'
 import type { Direction } from '../../../src-shared/domain/types'
 import { api, callLong, desktopShell, downloadBackup, uploadFile } from '../api/client'
-import { downloadBlob, readFileBase64, saveBackupNatively, saveBase64, savePdf, saveText } from '../platform/files'
+import {
+  downloadBlob,
+  readFileBase64,
+  saveBackupNatively,
+  saveBase64,
+  savePdf,
+  saveText,
+  uploadByPath,
+} from '../platform/files'
 import { useGenerationsStore } from './generations'
 import { useMeasurementsStore } from './measurements'
 import { useProjectsStore } from './projects'
@@ -85,7 +93,10 @@ export const useTransferStore = defineStore('transfer', () => {
       const { file, ...input } = request
       if (file && input.upload === undefined && input.contentBase64 === undefined) {
         const onProgress = (fraction: number) => (progress.value = fraction)
-        const upload = await uploadFile(file, input.fileName, { onProgress, signal: controller.signal })
+        // Desktop: by path (a dropped file); web mode: streamed to the server; else base64.
+        const upload =
+          (await uploadByPath(file)) ??
+          (await uploadFile(file, input.fileName, { onProgress, signal: controller.signal }))
         if (upload !== null) input.upload = upload
         else input.contentBase64 = await readFileBase64(file, onProgress)
       }
@@ -165,7 +176,7 @@ export const useTransferStore = defineStore('transfer', () => {
     let input: ApiInput<'backup.restore'> = { fileName }
     if (typeof content === 'string') input.contentBase64 = content
     else {
-      const upload = await uploadFile(content, fileName)
+      const upload = (await uploadByPath(content)) ?? (await uploadFile(content, fileName))
       input = upload !== null ? { fileName, upload } : { fileName, contentBase64: await readFileBase64(content) }
     }
     backupProgress.value = 0

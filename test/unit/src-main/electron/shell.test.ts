@@ -25,6 +25,8 @@ vi.mock('electron', () => ({
     },
     on: () => {},
   },
+  // The stand-in's File-to-path: a dropped File carries its path (as Electron's does); a page-made one has none.
+  webUtils: { getPathForFile: (file: { path?: string }) => file.path ?? '' },
 }))
 
 describe('preload', () => {
@@ -37,6 +39,7 @@ describe('preload', () => {
     expect(Object.keys(exposed).sort()).toEqual(['api', 'shell'])
     expect(Object.keys(exposed.shell).sort()).toEqual([
       'cancel',
+      'droppedFile',
       'kind',
       'onMenu',
       'onProgress',
@@ -45,6 +48,15 @@ describe('preload', () => {
       'saveFile',
       'savePdf',
     ])
+  })
+
+  it('hands a dropped file to the shell by its path only (webUtils), and nothing for a file not on disk', async () => {
+    await import('../../../../src-main/electron/preload')
+    invoked.length = 0
+    await exposed.shell.droppedFile({ name: 'run.csv', path: '/data/run.csv' })
+    expect(invoked).toEqual([{ channel: 'shell:droppedFile', input: '/data/run.csv' }])
+    expect(await exposed.shell.droppedFile({ name: 'made-by-the-page.csv' })).toEqual({ chosen: false })
+    expect(invoked).toHaveLength(1)
   })
 
   it('imports nothing from Node (a sandboxed preload cannot)', () => {
@@ -102,7 +114,9 @@ describe('IPC handlers', () => {
 
   it('registers one handler per contract entry (and cancel) and relays trusted requests to the engine host', async () => {
     const { handlers } = await register()
-    expect([...handlers.keys()].sort()).toEqual([...API_NAMES.map((n) => `api:${n}`), 'api:cancel'].sort())
+    expect([...handlers.keys()].sort()).toEqual(
+      [...API_NAMES.map((n) => `api:${n}`), 'api:cancel', 'shell:droppedFile'].sort(),
+    )
 
     const trusted = sender().event
     const created = await handlers.get('api:projects.create')!(trusted, { name: 'Via IPC' })
@@ -115,6 +129,38 @@ describe('IPC handlers', () => {
     // Written by the engine's worker, read here through a connection of the test's own.
     const rows = app.env.sqlite.prepare('SELECT name FROM projects').all()
     expect(rows).toEqual([{ name: 'Via IPC' }])
+  })
+
+  it('registers a dropped file by path for a trusted window, and imports it from there', async () => {
+    const { handlers } = await register()
+    const window = sender()
+    const project = await handlers.get('api:projects.create')!(window.event, { name: 'Dropped' })
+    const generation = await handlers.get('api:generations.create')!(window.event, {
+      projectId: project.value.id,
+      name: 'g1',
+      pretrainedOn: '2024-01-01',
+    })
+    const csv = path.join(app.dir, 'dropped.csv')
+    fs.writeFileSync(csv, bigCsv(500))
+    const drop = handlers.get('shell:droppedFile')!
+    const choice = await drop(window.event, csv)
+    expect(choice).toMatchObject({ chosen: true, name: 'dropped.csv', size: fs.statSync(csv).size })
+    expect(JSON.stringify(choice)).not.toContain(app.dir) // the window gets an id, not the path
+    const imported = await handlers.get('api:imports.run')!(window.event, {
+      format: 'csv',
+      fileName: 'dropped.csv',
+      upload: choice.upload,
+      generationId: generation.value.id,
+      role: 'baseline',
+      list: 'summary',
+    })
+    expect(imported).toMatchObject({ ok: true, value: { imported: 500 } })
+    // Refused: another page, a relative path, a folder, a missing file, not a string.
+    expect(await drop(sender('https://evil.example/').event, csv)).toEqual({ chosen: false })
+    expect(await drop(window.event, 'dropped.csv')).toEqual({ chosen: false })
+    expect(await drop(window.event, app.dir)).toEqual({ chosen: false })
+    expect(await drop(window.event, path.join(app.dir, 'missing.csv'))).toEqual({ chosen: false })
+    expect(await drop(window.event, { path: csv })).toEqual({ chosen: false })
   })
 
   it('answers a read while an import runs, sends progress to the window, and cancels from the window', async () => {

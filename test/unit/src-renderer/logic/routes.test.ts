@@ -10,6 +10,7 @@ describe('hash routes', () => {
     expect(parseHash('#/compare/3,5,9')).toEqual({ view: 'compare', generationIds: [3, 5, 9] })
     expect(parseHash('#/plan/7')).toEqual({ view: 'plan', generationId: 7 })
     expect(parseHash('#/plan')).toEqual({ view: 'plan' })
+    expect(parseHash('#/trash')).toEqual({ view: 'trash' })
   })
 
   it('falls back to projects on nonsense', () => {
@@ -26,6 +27,7 @@ describe('hash routes', () => {
       { view: 'timeline' },
       { view: 'compare', generationIds: [1, 2] },
       { view: 'plan', generationId: 8 },
+      { view: 'trash' },
     ]
     for (const route of routes) expect(parseHash(routeHash(route))).toEqual(route)
   })
