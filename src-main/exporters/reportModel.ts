@@ -15,25 +15,28 @@ import {
   type ReportModel,
 } from '../../src-shared/report/model'
 import { formatMonths } from '../../src-shared/tax'
-import { appVersion } from '../app'
 import type { ServiceContext } from '../services/context'
 import { ServiceError } from '../services/errors'
 import { listImports } from '../services/imports'
 import { getProject } from '../services/projects'
-import { compare, generationRecords, measurementSources, measurementsPage, timeline } from '../services/summaries'
+import { compare, generationRecords, measurementSources, measurementsPage, timeline } from '../services/readModels'
 import { MEASUREMENT_TABLE_LIMIT } from './reportText'
 
 export interface BuildReportOptions {
   /** The moment the report is dated; now by default (tests pin it). */
   now?: Date
-  /** Defaults to appVersion() from package.json. */
+  /** Defaults to the version the context carries (a door's HandlerEnv does): passed in, so the exporters do not import app.ts. */
   appVersion?: string
   /** Compare consecutive generations (the default); the CSV export, which has no use for it, skips the work. */
   comparisons?: boolean
 }
 
 /** The report of one project, or of every live project when projectId is left out. */
-export function buildReport(ctx: ServiceContext, projectId?: number, options: BuildReportOptions = {}): ReportModel {
+export function buildReport(
+  ctx: ServiceContext & { version?: string },
+  projectId?: number,
+  options: BuildReportOptions = {},
+): ReportModel {
   let view: TimelineView
   if (projectId === undefined) {
     view = timeline(ctx)
@@ -52,7 +55,7 @@ export function buildReport(ctx: ServiceContext, projectId?: number, options: Bu
     title: single ? `Alignment tax report: ${single.project.name}` : 'Alignment tax report',
     generatedAt,
     generatedOn: generatedAt.slice(0, 10),
-    appVersion: options.appVersion ?? appVersion(),
+    appVersion: options.appVersion ?? ctx.version ?? 'unknown',
     projectId: projectId ?? null,
     projects: view.projects.map((p) => projectReport(ctx, p, options.comparisons ?? true)),
   }

@@ -1,0 +1,224 @@
+/** The project summary: every generation's taxes, loaded in one query per table for all of them. */
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm'
+import type { Generation, Plan } from '../../../src-shared/domain/types'
+import type { GenerationSummary, PlanCheck, ProjectSummary } from '../../../src-shared/api/views'
+import {
+  deploymentShrink,
+  developmentTax,
+  forecastNextDeployment,
+  inferenceTaxFromPolicy,
+  headlineSet,
+  parseHeadlineChoices,
+  taxesInMoney,
+  timeToDeploymentMonths,
+  formatMonths,
+  formatPct,
+  formatUsd,
+} from '../../../src-shared/tax'
+import * as schema from '../../db/schema'
+import type { ServiceContext } from '../context'
+import { listGenerations } from '../generations'
+import { getProject } from '../projects'
+import { chunked } from '../chunked'
+import { groupBy, headlineCandidates } from './load'
+/** Summaries of generations, which must be given in project order (for the shrink). */
+export function summarizeGenerations(ctx: ServiceContext, gens: Generation[]): GenerationSummary[] {
+  const ids = gens.map((g) => g.id)
+  const measurements = headlineCandidates(ctx, ids)
+  const counts = new Map(
+    chunked(
+      ids,
+      (chunk) =>
+        ctx.sqlite
+          .prepare(
+            `SELECT generation_id AS generationId, count(*) AS count,
+                    sum(baseline IS NOT NULL AND aligned IS NOT NULL) AS paired
+               FROM benchmark_measurements WHERE generation_id IN (${chunk.map(() => '?').join(',')})
+              GROUP BY generation_id`,
+          )
+          .all(...chunk) as { generationId: number; count: number; paired: number }[],
+    ).map((c) => [c.generationId, c]),
+  )
+  const costs = groupBy(
+    chunked(ids, (chunk) =>
+      ctx.db.select().from(schema.costItems).where(inArray(schema.costItems.generationId, chunk)).all(),
+    ),
+    (r) => r.generationId,
+  )
+  const policies = chunked(ids, (chunk) =>
+    ctx.db
+      .select()
+      .from(schema.inferencePolicies)
+      .where(inArray(schema.inferencePolicies.generationId, chunk))
+      .orderBy(asc(schema.inferencePolicies.id))
+      .all(),
+  )
+  const firstPolicy = new Map<number, (typeof policies)[number]>()
+  for (const p of policies) if (!firstPolicy.has(p.generationId)) firstPolicy.set(p.generationId, p)
+  const policyRows = groupBy(
+    chunked(
+      [...firstPolicy.values()].map((p) => p.id),
+      (chunk) =>
+        ctx.db
+          .select()
+          .from(schema.policyRows)
+          .where(inArray(schema.policyRows.policyId, chunk))
+          .orderBy(asc(schema.policyRows.position))
+          .all(),
+    ),
+    (r) => r.policyId,
+  )
+  const plans = new Map(
+    chunked(ids, (chunk) =>
+      ctx.db.select().from(schema.plans).where(inArray(schema.plans.generationId, chunk)).all(),
+    ).map((p) => [p.generationId, p]),
+  )
+  const projectNames = new Map<number, string>()
+  for (const g of gens) {
+    if (!projectNames.has(g.projectId)) projectNames.set(g.projectId, getProject(ctx, g.projectId).name)
+  }
+
+  const previousTtd = new Map<number, number | null>()
+  return gens.map((generation) => {
+    const ttdMonths = timeToDeploymentMonths(generation.pretrainedOn, generation.deployedOn)
+    const prev = previousTtd.get(generation.projectId)
+    previousTtd.set(generation.projectId, ttdMonths)
+    const shrink =
+      prev != null && ttdMonths != null && prev > 0 && ttdMonths > 0 ? deploymentShrink(prev, ttdMonths) : null
+    const development = developmentTax(costs.get(generation.id) ?? [], {
+      costUsd: generation.pretrainCostUsd,
+      computePfd: generation.pretrainComputePfd,
+    })
+    const rows = measurements.get(generation.id) ?? []
+    const headline = headlineSet(rows, parseHeadlineChoices(generation.headlineMetrics))
+    const agg = headline.aggregates
+    const { count: all, paired } = counts.get(generation.id) ?? { count: 0, paired: 0 }
+    const policy = firstPolicy.get(generation.id)
+    const inference = policy
+      ? inferenceTaxFromPolicy(
+          (policyRows.get(policy.id) ?? []).map((r) => ({ fraction: r.fraction, multiplier: r.multiplier })),
+          policy.rmCost,
+        )
+      : null
+    const plan = plans.get(generation.id) ?? null
+    const money =
+      plan && (plan.inferenceSpendUsdPerMonth != null || plan.delayCostUsdPerMonth != null)
+        ? taxesInMoney(
+            { inferenceTaxPct: inference?.taxPct ?? null, ttdMonths, developmentUsd: development.totalUsd },
+            plan,
+          )
+        : null
+    return {
+      generation,
+      projectName: projectNames.get(generation.projectId) ?? '',
+      ttdMonths,
+      shrink: shrink ? { ratio: shrink.ratio, pctChange: shrink.pctChange, explanation: shrink.explanation } : null,
+      development,
+      regressions: {
+        count: all,
+        paired,
+        unpaired: all - paired,
+        headlineCount: headline.entries.length,
+        computed: headline.entries.filter((e) => e.computed),
+        zeroBaseline: agg.zeroBaseline,
+        meanPct: agg.meanPct,
+        medianPct: agg.medianPct,
+        regressions: agg.regressions,
+        gains: agg.gains,
+        significant: agg.significant,
+      },
+      inferenceTaxPct: inference?.taxPct ?? null,
+      inferenceTaxExplanation: inference?.explanation ?? null,
+      money,
+      planChecks: plan ? planChecks(plan, ttdMonths, development.totalUsd, inference?.taxPct ?? null) : [],
+    }
+  })
+}
+
+export function planChecks(
+  plan: Plan,
+  ttdMonths: number | null,
+  devUsd: number,
+  perfTaxPct: number | null,
+): PlanCheck[] {
+  const checks: PlanCheck[] = []
+  if (plan.targetTtdMonths != null) {
+    const ok = ttdMonths == null ? null : ttdMonths <= plan.targetTtdMonths
+    checks.push({
+      what: 'time-to-deployment',
+      target: plan.targetTtdMonths,
+      actual: ttdMonths,
+      ok,
+      message:
+        ttdMonths == null
+          ? `not deployed yet; target ${formatMonths(plan.targetTtdMonths)}`
+          : ok
+            ? `${formatMonths(ttdMonths)} is within the target of ${formatMonths(plan.targetTtdMonths)}`
+            : `${formatMonths(ttdMonths)} is over the target of ${formatMonths(plan.targetTtdMonths)}`,
+    })
+  }
+  if (plan.devBudgetUsd != null) {
+    const ok = devUsd <= plan.devBudgetUsd
+    checks.push({
+      what: 'development-budget',
+      target: plan.devBudgetUsd,
+      actual: devUsd,
+      ok,
+      message: ok
+        ? `${formatUsd(devUsd)} spent of a ${formatUsd(plan.devBudgetUsd)} budget`
+        : `${formatUsd(devUsd)} spent: over the ${formatUsd(plan.devBudgetUsd)} budget`,
+    })
+  }
+  if (plan.maxPerfTaxPct != null) {
+    const ok = perfTaxPct == null ? null : perfTaxPct <= plan.maxPerfTaxPct
+    checks.push({
+      what: 'performance-tax',
+      target: plan.maxPerfTaxPct,
+      actual: perfTaxPct,
+      ok,
+      message:
+        perfTaxPct == null
+          ? `no inference policy recorded; limit ${formatPct(plan.maxPerfTaxPct)}`
+          : ok
+            ? `${formatPct(perfTaxPct)} inference-compute tax is within the ${formatPct(plan.maxPerfTaxPct)} limit`
+            : `${formatPct(perfTaxPct)} inference-compute tax exceeds the ${formatPct(plan.maxPerfTaxPct)} limit`,
+    })
+  }
+  return checks
+}
+
+export function projectSummary(ctx: ServiceContext, projectId: number): ProjectSummary {
+  const project = getProject(ctx, projectId)
+  const generations = summarizeGenerations(ctx, listGenerations(ctx, projectId))
+  return { project, generations, forecast: forecastFor(generations) }
+}
+
+export function forecastFor(summaries: GenerationSummary[]) {
+  return forecastNextDeployment(
+    summaries.map((s) => ({
+      ordinal: s.generation.ordinal,
+      // A same-day deployment (0 months) has no logarithm: it sits out of the trend fit.
+      ttdMonths: s.ttdMonths !== null && s.ttdMonths > 0 ? s.ttdMonths : null,
+      techniqueChange: s.generation.techniqueChange,
+    })),
+  )
+}
+
+/**
+ * One generation's summary. Besides itself only its predecessor in the project is
+ * needed (for the shrink), not every earlier generation and its measurements.
+ */
+export function summarizeGeneration(ctx: ServiceContext, generation: Generation): GenerationSummary {
+  const previous = ctx.db
+    .select()
+    .from(schema.generations)
+    .where(
+      and(
+        eq(schema.generations.projectId, generation.projectId),
+        eq(schema.generations.ordinal, generation.ordinal - 1),
+        isNull(schema.generations.deletedAt),
+      ),
+    )
+    .get()
+  return summarizeGenerations(ctx, previous ? [previous, generation] : [generation]).at(-1)!
+}
