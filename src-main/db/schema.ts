@@ -119,7 +119,14 @@ export const benchmarkMeasurements = sqliteTable(
     importId: integer('import_id').references(() => importRecords.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('benchmark_measurements_gen_bench_metric').on(t.generationId, t.benchmark, t.metric)],
+  (t) => [
+    uniqueIndex('benchmark_measurements_gen_bench_metric').on(t.generationId, t.benchmark, t.metric),
+    // Only the grouped rows (a partial index costs nothing to imports of flat files): a
+    // generation's groups and its headline's group links are read without a scan of its rows.
+    index('benchmark_measurements_gen_group')
+      .on(t.generationId, t.groupPath)
+      .where(sql`${t.groupPath} IS NOT NULL`),
+  ],
 )
 
 export const inferencePolicies = sqliteTable(

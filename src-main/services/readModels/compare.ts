@@ -1,20 +1,40 @@
 /** Compare: generations side by side, regression % per benchmark · metric. */
-import { eq } from 'drizzle-orm'
+import { inArray } from 'drizzle-orm'
 import type { CompareView } from '../../../src-shared/api/views'
 import { regressionFigures } from '../../../src-shared/tax'
 import * as schema from '../../db/schema'
 import type { ServiceContext } from '../context'
-import { getGeneration } from '../generations'
-import { summarizeGeneration } from './projectSummary'
+import { chunked } from '../chunked'
+import { notFound } from '../errors'
+import { previousGenerations, summarizeGenerations } from './projectSummary'
+
 /** Side by side; regression % per benchmark · metric. At most `limit` benchmarks, largest spread first. */
 export function compare(ctx: ServiceContext, generationIds: number[], limit = 500): CompareView {
-  const gens = generationIds.map((id) => getGeneration(ctx, id))
-  const generations = gens.map((g) => summarizeGeneration(ctx, g))
+  // The generations, their predecessors, summaries and rows: one batch for all columns, not a query per generation.
+  const ids = [...new Set(generationIds)]
+  const found = new Map(
+    chunked(ids, (chunk) =>
+      ctx.db.select().from(schema.generations).where(inArray(schema.generations.id, chunk)).all(),
+    ).map((g) => [g.id, g]),
+  )
+  const gens = generationIds.map((id) => {
+    const g = found.get(id)
+    if (!g || g.deletedAt !== null) throw notFound('generation', id)
+    return g
+  })
+  const unique = ids.map((id) => found.get(id)!)
+  const summaries = new Map(
+    summarizeGenerations(ctx, unique, previousGenerations(ctx, unique)).map((s) => [s.generation.id, s]),
+  )
+  const generations = gens.map((g) => summaries.get(g.id)!)
+  const columnsOf = new Map<number, number[]>()
+  gens.forEach((g, column) => columnsOf.set(g.id, [...(columnsOf.get(g.id) ?? []), column]))
   const byKey = new Map<string, { benchmark: string; metric: string; values: (number | null)[] }>()
-  gens.forEach((g, column) => {
-    const m = schema.benchmarkMeasurements
-    const rows = ctx.db
+  const m = schema.benchmarkMeasurements
+  const rows = chunked(ids, (chunk) =>
+    ctx.db
       .select({
+        generationId: m.generationId,
         benchmark: m.benchmark,
         metric: m.metric,
         baseline: m.baseline,
@@ -22,27 +42,28 @@ export function compare(ctx: ServiceContext, generationIds: number[], limit = 50
         direction: m.direction,
       })
       .from(m)
-      .where(eq(m.generationId, g.id))
-      .all()
-    for (const r of rows) {
-      const key = `${r.benchmark} · ${r.metric}`
-      let entry = byKey.get(key)
-      if (!entry) {
-        entry = { benchmark: r.benchmark, metric: r.metric, values: gens.map(() => null) }
-        byKey.set(key, entry)
-      }
-      if (r.baseline != null && r.aligned != null && r.baseline !== 0) {
-        entry.values[column] = regressionFigures({
-          baseline: r.baseline,
-          aligned: r.aligned,
-          baselineStderr: null,
-          alignedStderr: null,
-          direction: r.direction,
-          metric: r.metric,
-        }).regressionPct
-      }
+      .where(inArray(m.generationId, chunk))
+      .all(),
+  )
+  for (const r of rows) {
+    const key = `${r.benchmark} · ${r.metric}`
+    let entry = byKey.get(key)
+    if (!entry) {
+      entry = { benchmark: r.benchmark, metric: r.metric, values: gens.map(() => null) }
+      byKey.set(key, entry)
     }
-  })
+    if (r.baseline != null && r.aligned != null && r.baseline !== 0) {
+      const pct = regressionFigures({
+        baseline: r.baseline,
+        aligned: r.aligned,
+        baselineStderr: null,
+        alignedStderr: null,
+        direction: r.direction,
+        metric: r.metric,
+      }).regressionPct
+      for (const column of columnsOf.get(r.generationId)!) entry.values[column] = pct
+    }
+  }
   const spread = (values: (number | null)[]) => {
     const known = values.filter((v): v is number => v != null)
     return known.length ? Math.max(...known) - Math.min(...known) : -1

@@ -67,6 +67,47 @@ export function headlineCandidates(ctx: ServiceContext, ids: number[]): Map<numb
   return byGeneration
 }
 
+/**
+ * Which of these benchmarks' rows are in a generation's headline, without reading the
+ * generation's other rows: the same headline set (tax/headline.ts) computed over the rows
+ * of these benchmarks plus every row with a group path (those decide which benchmark is
+ * a subtask of which). A benchmark's entry depends only on its own rows and on whether it
+ * sits under a group, so the answer for these rows is the one of the whole set — a page
+ * of a million-row generation reads its page's benchmarks, not a million rows.
+ */
+export function headlineMembership(ctx: ServiceContext, generation: Generation, benchmarks: string[]): Set<number> {
+  const names = [...new Set(benchmarks)]
+  if (names.length === 0) return new Set()
+  const columns = `id, generation_id AS generationId, benchmark, metric, group_path AS groupPath, baseline, aligned,
+                   baseline_stderr AS baselineStderr, aligned_stderr AS alignedStderr, direction`
+  const notUnderOwnGroup = `(group_path IS NULL OR NOT EXISTS (
+                  SELECT 1 FROM benchmark_measurements g
+                   WHERE g.generation_id = m.generation_id AND g.benchmark = json_extract(m.group_path, '$[0]')))`
+  // Two indexed reads: the grouped rows (partial index) and these benchmarks' rows (unique index).
+  const rows = ctx.sqlite
+    .prepare(
+      `SELECT ${columns} FROM benchmark_measurements m
+        WHERE m.generation_id = ? AND m.group_path IS NOT NULL AND ${notUnderOwnGroup}`,
+    )
+    .all(generation.id) as CandidateRow[]
+  for (let i = 0; i < names.length; i += 500) {
+    const chunk = names.slice(i, i + 500)
+    for (const row of ctx.sqlite
+      .prepare(
+        `SELECT ${columns} FROM benchmark_measurements m
+          WHERE m.generation_id = ? AND m.benchmark IN (${chunk.map(() => '?').join(',')}) AND ${notUnderOwnGroup}`,
+      )
+      .all(generation.id, ...chunk) as CandidateRow[])
+      rows.push(row)
+  }
+  // File order (by id), as headlineSet expects; a grouped row of these benchmarks is read twice.
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  const candidates = [...byId.values()]
+    .sort((a, b) => a.id - b.id)
+    .map((r) => ({ ...r, groupPath: r.groupPath === null ? NO_GROUPS : parseGroupPath(r.groupPath) }))
+  return headlineSet(candidates, parseHeadlineChoices(generation.headlineMetrics)).measurementIds
+}
+
 /** A generation's headline set (tax/headline.ts) with the user's metric choices. */
 export function headlineOf(ctx: ServiceContext, generation: Generation): Headline {
   const candidates = headlineCandidates(ctx, [generation.id]).get(generation.id) ?? []

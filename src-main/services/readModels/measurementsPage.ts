@@ -5,7 +5,7 @@ import type { MeasurementSort, MeasurementsPage, RegressionRowFigures } from '..
 import * as schema from '../../db/schema'
 import type { ServiceContext } from '../context'
 import { getGeneration } from '../generations'
-import { figuresOf, headlineOf, regressionRow, UNPAIRED } from './load'
+import { figuresOf, headlineMembership, headlineOf, regressionRow, UNPAIRED } from './load'
 
 const measurementsTable = schema.benchmarkMeasurements
 
@@ -45,10 +45,11 @@ function hiddenByCollapse(expanded: string[]): SQL {
                   WHERE g.generation_id = ${measurementsTable.generationId} AND g.benchmark = j.value))`
 }
 
-function matching(generationId: number, filter: string | undefined, expanded?: string[]): SQL {
+function matching(generationId: number, filter: string | undefined, expanded?: string[], grouped = true): SQL {
   const text = filter?.trim() ?? ''
   if (!text) {
-    return expanded
+    // Without grouped rows nothing is inside a collapsed group: no per-row json_each.
+    return expanded && grouped
       ? and(eq(measurementsTable.generationId, generationId), hiddenByCollapse(expanded))!
       : eq(measurementsTable.generationId, generationId)
   }
@@ -67,7 +68,8 @@ function matching(generationId: number, filter: string | undefined, expanded?: s
 export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQuery): MeasurementsPage {
   const { generationId, offset, limit, sort } = query
   const generation = getGeneration(ctx, generationId)
-  const where = matching(generationId, query.filter, query.expanded)
+  const grouped = hasGroupedRows(ctx, generationId)
+  const where = matching(generationId, query.filter, query.expanded, grouped)
   let rows: BenchmarkMeasurement[]
   let total: number
   if (sort === 'name') {
@@ -76,7 +78,8 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
       .select()
       .from(measurementsTable)
       .where(where)
-      .orderBy(asc(treeKey), asc(measurementsTable.metric))
+      // Without grouped rows the tree key is the benchmark: the (generation, benchmark, metric) index serves the order.
+      .orderBy(grouped ? asc(treeKey) : asc(measurementsTable.benchmark), asc(measurementsTable.metric))
       .limit(limit)
       .offset(offset)
       .all()
@@ -128,7 +131,11 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
     }
     rows = ids.map((id) => byId.get(id)!)
   }
-  const inHeadline = headlineOf(ctx, generation).measurementIds
+  const inHeadline = headlineMembership(
+    ctx,
+    generation,
+    rows.map((r) => r.benchmark),
+  )
   return {
     rows: rows.map((m) => regressionRow(m, inHeadline.has(m.id))),
     groups: collapsibleGroups(ctx, generationId),
@@ -138,17 +145,30 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
   }
 }
 
-/** Groups of a generation that have their own row (and subtasks under them). */
+/** Whether any row of the generation sits in a group (one seek in the partial index of grouped rows). */
+function hasGroupedRows(ctx: ServiceContext, generationId: number): boolean {
+  return (
+    ctx.sqlite
+      .prepare('SELECT 1 FROM benchmark_measurements WHERE generation_id = ? AND group_path IS NOT NULL LIMIT 1')
+      .get(generationId) !== undefined
+  )
+}
+
+/**
+ * Groups of a generation that have their own row (and subtasks under them). Each distinct
+ * path is read once from the partial index of grouped rows, not every row's path.
+ */
 function collapsibleGroups(ctx: ServiceContext, generationId: number): string[] {
   return (
     ctx.sqlite
       .prepare(
-        `SELECT DISTINCT j.value AS name FROM benchmark_measurements m, json_each(m.group_path) j
-          WHERE m.generation_id = ? AND m.group_path IS NOT NULL
-            AND EXISTS (SELECT 1 FROM benchmark_measurements g WHERE g.generation_id = m.generation_id AND g.benchmark = j.value)
+        `SELECT DISTINCT j.value AS name
+           FROM (SELECT DISTINCT group_path FROM benchmark_measurements
+                  WHERE generation_id = ? AND group_path IS NOT NULL) p, json_each(p.group_path) j
+          WHERE EXISTS (SELECT 1 FROM benchmark_measurements g WHERE g.generation_id = ? AND g.benchmark = j.value)
           ORDER BY name`,
       )
-      .all(generationId) as { name: string }[]
+      .all(generationId, generationId) as { name: string }[]
   ).map((r) => r.name)
 }
 

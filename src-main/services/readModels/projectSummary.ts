@@ -1,5 +1,5 @@
 /** The project summary: every generation's taxes, loaded in one query per table for all of them. */
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm'
+import { and, asc, inArray, isNull } from 'drizzle-orm'
 import type { Generation, Plan } from '../../../src-shared/domain/types'
 import type { GenerationSummary, PlanCheck, ProjectSummary } from '../../../src-shared/api/views'
 import {
@@ -21,8 +21,16 @@ import { listGenerations } from '../generations'
 import { getProject } from '../projects'
 import { chunked } from '../chunked'
 import { groupBy, headlineCandidates } from './load'
-/** Summaries of generations, which must be given in project order (for the shrink). */
-export function summarizeGenerations(ctx: ServiceContext, gens: Generation[]): GenerationSummary[] {
+/**
+ * Summaries of generations, which must be given in project order (for the shrink: each
+ * generation's is against the one before it in the list, of the same project), unless
+ * `previous` names each one's predecessor (Compare, whose columns are in any order).
+ */
+export function summarizeGenerations(
+  ctx: ServiceContext,
+  gens: Generation[],
+  previous?: ReadonlyMap<number, Generation | null>,
+): GenerationSummary[] {
   const ids = gens.map((g) => g.id)
   const measurements = headlineCandidates(ctx, ids)
   const counts = new Map(
@@ -73,16 +81,25 @@ export function summarizeGenerations(ctx: ServiceContext, gens: Generation[]): G
       ctx.db.select().from(schema.plans).where(inArray(schema.plans.generationId, chunk)).all(),
     ).map((p) => [p.generationId, p]),
   )
-  const projectNames = new Map<number, string>()
-  for (const g of gens) {
-    if (!projectNames.has(g.projectId)) projectNames.set(g.projectId, getProject(ctx, g.projectId).name)
-  }
+  const projectNames = new Map(
+    chunked([...new Set(gens.map((g) => g.projectId))], (chunk) =>
+      ctx.db
+        .select({ id: schema.projects.id, name: schema.projects.name })
+        .from(schema.projects)
+        .where(inArray(schema.projects.id, chunk))
+        .all(),
+    ).map((p) => [p.id, p.name]),
+  )
 
   const previousTtd = new Map<number, number | null>()
   return gens.map((generation) => {
     const ttdMonths = timeToDeploymentMonths(generation.pretrainedOn, generation.deployedOn)
-    const prev = previousTtd.get(generation.projectId)
+    let prev = previousTtd.get(generation.projectId)
     previousTtd.set(generation.projectId, ttdMonths)
+    if (previous) {
+      const before = previous.get(generation.id)
+      prev = before ? timeToDeploymentMonths(before.pretrainedOn, before.deployedOn) : null
+    }
     const shrink =
       prev != null && ttdMonths != null && prev > 0 && ttdMonths > 0 ? deploymentShrink(prev, ttdMonths) : null
     const development = developmentTax(costs.get(generation.id) ?? [], {
@@ -209,16 +226,31 @@ export function forecastFor(summaries: GenerationSummary[]) {
  * needed (for the shrink), not every earlier generation and its measurements.
  */
 export function summarizeGeneration(ctx: ServiceContext, generation: Generation): GenerationSummary {
-  const previous = ctx.db
-    .select()
-    .from(schema.generations)
-    .where(
-      and(
-        eq(schema.generations.projectId, generation.projectId),
-        eq(schema.generations.ordinal, generation.ordinal - 1),
-        isNull(schema.generations.deletedAt),
-      ),
-    )
-    .get()
-  return summarizeGenerations(ctx, previous ? [previous, generation] : [generation]).at(-1)!
+  return summarizeGenerations(ctx, [generation], previousGenerations(ctx, [generation]))[0]
+}
+
+/**
+ * Each generation's predecessor in its project (ordinal − 1, not in the trash), or null:
+ * one query for all of them.
+ */
+export function previousGenerations(ctx: ServiceContext, gens: Generation[]): Map<number, Generation | null> {
+  const wanted = new Set(gens.map((g) => `${g.projectId}:${g.ordinal - 1}`))
+  const found = new Map<string, Generation>()
+  for (const row of chunked([...new Set(gens.map((g) => g.projectId))], (chunk) =>
+    ctx.db
+      .select()
+      .from(schema.generations)
+      .where(
+        and(
+          inArray(schema.generations.projectId, chunk),
+          inArray(schema.generations.ordinal, [...new Set(gens.map((g) => g.ordinal - 1))]),
+          isNull(schema.generations.deletedAt),
+        ),
+      )
+      .all(),
+  )) {
+    const key = `${row.projectId}:${row.ordinal}`
+    if (wanted.has(key)) found.set(key, row)
+  }
+  return new Map(gens.map((g) => [g.id, found.get(`${g.projectId}:${g.ordinal - 1}`) ?? null]))
 }
