@@ -12,6 +12,7 @@ import {
   parseHeadlineChoices,
   type Headline,
   type HeadlineCandidate,
+  type HeadlineEntry,
 } from '../../../src-shared/tax'
 import type { ServiceContext } from '../context'
 import { chunked } from '../chunked'
@@ -160,4 +161,79 @@ export function regressionRow(measurement: BenchmarkMeasurement, inHeadline = fa
     metric: measurement.metric,
   })
   return { measurement, inHeadline, ...r }
+}
+
+/** What a summary needs of a generation's measurements: their counts and its headline's figures (not its entries: a million-row generation would keep a million). */
+export interface MeasurementFigures {
+  count: number
+  paired: number
+  headlineCount: number
+  computed: HeadlineEntry[]
+  aggregates: Headline['aggregates']
+}
+
+/**
+ * Per connection: the figures already worked out, valid while nothing has been written
+ * to the database since. "Nothing written" is two counters SQLite keeps: `PRAGMA
+ * data_version` (changes when another connection — another door, the CLI, a restore —
+ * commits) and `total_changes()` (every row this connection inserts, updates or deletes).
+ * So every write path invalidates, whichever service or raw SQL did it, and an
+ * unchanged database is summarised without reading its measurements again.
+ */
+interface Memo {
+  stamp: string
+  figures: Map<number, MeasurementFigures>
+}
+const memos = new WeakMap<object, Memo>()
+
+function databaseStamp(ctx: ServiceContext): string {
+  const version = ctx.sqlite.pragma('data_version', { simple: true }) as number
+  const changes = (ctx.sqlite.prepare('SELECT total_changes() AS n').get() as { n: number }).n
+  return `${version}:${changes}`
+}
+
+/**
+ * The counts and headline of each of these generations: from the memo when the
+ * database is unchanged since they were worked out, else read in one query per table
+ * for all the missing ones.
+ */
+export function measurementFiguresOf(ctx: ServiceContext, gens: Generation[]): Map<number, MeasurementFigures> {
+  const stamp = databaseStamp(ctx)
+  let memo = memos.get(ctx.sqlite)
+  if (!memo || memo.stamp !== stamp) {
+    memo = { stamp, figures: new Map() }
+    memos.set(ctx.sqlite, memo)
+  }
+  const known = memo.figures
+  const missing = gens.filter((g) => !known.has(g.id))
+  if (missing.length) {
+    const ids = missing.map((g) => g.id)
+    const candidates = headlineCandidates(ctx, ids)
+    const counts = new Map(
+      chunked(
+        ids,
+        (chunk) =>
+          ctx.sqlite
+            .prepare(
+              `SELECT generation_id AS generationId, count(*) AS count,
+                      sum(baseline IS NOT NULL AND aligned IS NOT NULL) AS paired
+                 FROM benchmark_measurements WHERE generation_id IN (${chunk.map(() => '?').join(',')})
+                GROUP BY generation_id`,
+            )
+            .all(...chunk) as { generationId: number; count: number; paired: number }[],
+      ).map((c) => [c.generationId, c]),
+    )
+    for (const g of missing) {
+      const { count, paired } = counts.get(g.id) ?? { count: 0, paired: 0 }
+      const { entries, aggregates } = headlineSet(candidates.get(g.id) ?? [], parseHeadlineChoices(g.headlineMetrics))
+      known.set(g.id, {
+        count,
+        paired,
+        headlineCount: entries.length,
+        computed: entries.filter((e) => e.computed),
+        aggregates,
+      })
+    }
+  }
+  return new Map(gens.map((g) => [g.id, known.get(g.id)!]))
 }

@@ -7,8 +7,6 @@ import {
   developmentTax,
   forecastNextDeployment,
   inferenceTaxFromPolicy,
-  headlineSet,
-  parseHeadlineChoices,
   taxesInMoney,
   timeToDeploymentMonths,
   formatMonths,
@@ -20,7 +18,7 @@ import type { ServiceContext } from '../context'
 import { listGenerations } from '../generations'
 import { getProject } from '../projects'
 import { chunked } from '../chunked'
-import { groupBy, headlineCandidates } from './load'
+import { groupBy, measurementFiguresOf } from './load'
 /**
  * Summaries of generations, which must be given in project order (for the shrink: each
  * generation's is against the one before it in the list, of the same project), unless
@@ -32,21 +30,7 @@ export function summarizeGenerations(
   previous?: ReadonlyMap<number, Generation | null>,
 ): GenerationSummary[] {
   const ids = gens.map((g) => g.id)
-  const measurements = headlineCandidates(ctx, ids)
-  const counts = new Map(
-    chunked(
-      ids,
-      (chunk) =>
-        ctx.sqlite
-          .prepare(
-            `SELECT generation_id AS generationId, count(*) AS count,
-                    sum(baseline IS NOT NULL AND aligned IS NOT NULL) AS paired
-               FROM benchmark_measurements WHERE generation_id IN (${chunk.map(() => '?').join(',')})
-              GROUP BY generation_id`,
-          )
-          .all(...chunk) as { generationId: number; count: number; paired: number }[],
-    ).map((c) => [c.generationId, c]),
-  )
+  const figures = measurementFiguresOf(ctx, gens)
   const costs = groupBy(
     chunked(ids, (chunk) =>
       ctx.db.select().from(schema.costItems).where(inArray(schema.costItems.generationId, chunk)).all(),
@@ -106,10 +90,7 @@ export function summarizeGenerations(
       costUsd: generation.pretrainCostUsd,
       computePfd: generation.pretrainComputePfd,
     })
-    const rows = measurements.get(generation.id) ?? []
-    const headline = headlineSet(rows, parseHeadlineChoices(generation.headlineMetrics))
-    const agg = headline.aggregates
-    const { count: all, paired } = counts.get(generation.id) ?? { count: 0, paired: 0 }
+    const { count: all, paired, headlineCount, computed, aggregates: agg } = figures.get(generation.id)!
     const policy = firstPolicy.get(generation.id)
     const inference = policy
       ? inferenceTaxFromPolicy(
@@ -135,8 +116,8 @@ export function summarizeGenerations(
         count: all,
         paired,
         unpaired: all - paired,
-        headlineCount: headline.entries.length,
-        computed: headline.entries.filter((e) => e.computed),
+        headlineCount,
+        computed,
         zeroBaseline: agg.zeroBaseline,
         meanPct: agg.meanPct,
         medianPct: agg.medianPct,
