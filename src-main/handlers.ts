@@ -4,6 +4,7 @@
  * web server and the CLI all call `dispatch`, which validates the input with the
  * contract's schema first: no door trusts its caller.
  */
+import { randomUUID } from 'node:crypto'
 import fs from 'node:fs'
 import { z } from 'zod'
 import {
@@ -238,6 +239,12 @@ export function toApiError(err: unknown): ApiError {
         'the database is busy: another program (the app, a pipeline) is writing to it; nothing was written, try again',
     }
   }
-  console.error(err)
-  return { code: 'internal', message: `unexpected error: ${(err as Error)?.message ?? String(err)}` }
+  // The JS message and stack go to the log under a reference the user can quote; the
+  // answer is a sentence, never the message of an internal error.
+  const reference = randomUUID().slice(0, 8)
+  console.error(`internal error ${reference}:`, err)
+  return {
+    code: 'internal',
+    message: `something went wrong inside the app (reference ${reference}, written to its log): the request did not complete; try again, or report it with the reference`,
+  }
 }

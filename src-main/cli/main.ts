@@ -347,6 +347,8 @@ const commands: Command[] = [
         significant: g.regressions.significant,
         inferenceTaxPct: g.inferenceTaxPct,
         money: g.money,
+        // Stored rows of this generation the engine could not compute, left out of these figures.
+        warnings: g.warnings,
       }))
       const human = table(
         ['generation', 'time to deploy', 'dev tax', 'dev compute', 'mean regression', 'inference tax'],
@@ -367,7 +369,8 @@ const commands: Command[] = [
         ]),
       )
       const forecast = s.forecast ? `\nnext generation forecast: ${s.forecast.explanation}` : ''
-      c.print(human + forecast, rows)
+      const warnings = s.warnings.map((w) => `\nwarning: ${w}`).join('')
+      c.print(human + forecast + warnings, rows)
     },
   },
   {

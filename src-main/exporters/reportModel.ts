@@ -49,6 +49,7 @@ export function buildReport(
   }
   const generatedAt = (options.now ?? new Date()).toISOString()
   const single = projectId === undefined ? null : view.projects[0]
+  const warnings = [...view.warnings]
   return {
     format: REPORT_FORMAT,
     version: REPORT_VERSION,
@@ -57,7 +58,8 @@ export function buildReport(
     generatedOn: generatedAt.slice(0, 10),
     appVersion: options.appVersion ?? ctx.version ?? 'unknown',
     projectId: projectId ?? null,
-    projects: view.projects.map((p) => projectReport(ctx, p, options.comparisons ?? true)),
+    projects: view.projects.map((p) => projectReport(ctx, p, options.comparisons ?? true, warnings)),
+    warnings,
   }
 }
 
@@ -65,12 +67,13 @@ function projectReport(
   ctx: ServiceContext,
   view: TimelineView['projects'][number],
   withComparisons: boolean,
+  warnings: string[],
 ): ProjectReport {
   const { project } = view
   const imports = listImports(ctx, project.id)
   const importFiles = new Map(imports.map((r) => [r.id, r.fileName]))
   const names = new Map(view.generations.map((s) => [s.generation.id, s.generation.name]))
-  const generations = view.generations.map((summary) => generationReport(ctx, summary, importFiles))
+  const generations = view.generations.map((summary) => generationReport(ctx, summary, importFiles, warnings))
 
   const comparisons: GenerationComparison[] = []
   for (let i = 1; withComparisons && i < view.generations.length; i++) {
@@ -116,9 +119,11 @@ function generationReport(
   ctx: ServiceContext,
   summary: GenerationSummary,
   importFiles: Map<number, string>,
+  warnings: string[],
 ): GenerationReport {
   const g = summary.generation
   const detail = generationRecords(ctx, g.id)
+  for (const w of detail.warnings) warnings.push(`${g.name}: ${w}`)
   const shown = shownMeasurements(ctx, g.id)
   return {
     generation: g,

@@ -1,11 +1,12 @@
 /** Compare: generations side by side, regression % per benchmark · metric. */
-import { inArray } from 'drizzle-orm'
+import { and, inArray, sql } from 'drizzle-orm'
 import type { CompareView } from '../../../src-shared/api/views'
 import { regressionFigures } from '../../../src-shared/tax'
 import * as schema from '../../db/schema'
 import type { ServiceContext } from '../context'
 import { chunked } from '../chunked'
 import { notFound } from '../errors'
+import { COMPUTABLE } from './load'
 import { previousGenerations, summarizeGenerations } from './projectSummary'
 
 /** Side by side; regression % per benchmark · metric. At most `limit` benchmarks, largest spread first. */
@@ -42,7 +43,7 @@ export function compare(ctx: ServiceContext, generationIds: number[], limit = 50
         direction: m.direction,
       })
       .from(m)
-      .where(inArray(m.generationId, chunk))
+      .where(and(inArray(m.generationId, chunk), sql.raw(COMPUTABLE)))
       .all(),
   )
   for (const r of rows) {
@@ -72,5 +73,5 @@ export function compare(ctx: ServiceContext, generationIds: number[], limit = 50
     .map(([key, v]) => ({ key, ...v }))
     .sort((a, b) => spread(b.values) - spread(a.values) || a.key.localeCompare(b.key))
     .slice(0, limit)
-  return { generations, benchmarks }
+  return { generations, benchmarks, warnings: [...summaries.values()].flatMap((g) => g.warnings) }
 }

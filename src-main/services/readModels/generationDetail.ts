@@ -2,7 +2,7 @@
 import { asc, count, eq } from 'drizzle-orm'
 import type { Source } from '../../../src-shared/domain/types'
 import type { GenerationDetail } from '../../../src-shared/api/views'
-import { inferenceTaxFromCurve, inferenceTaxFromPolicy } from '../../../src-shared/tax'
+import { inferenceTaxFromCurve, inferenceTaxFromPolicy, TaxInputError } from '../../../src-shared/tax'
 import * as schema from '../../db/schema'
 import type { ServiceContext } from '../context'
 import { getGeneration } from '../generations'
@@ -19,32 +19,51 @@ export function generationDetail(ctx: ServiceContext, id: number): GenerationDet
   const summary = summarizeGeneration(ctx, generation)
   // Nulls sort last, so the rows with a regression % among the first 25 are the 25 largest.
   const largest = measurementsPage(ctx, { generationId: id, offset: 0, limit: LARGEST_CHANGES, sort: 'largest-change' })
+  const records = generationRecords(ctx, id)
   return {
     summary,
     measurementCount: largest.total,
     largestChanges: largest.rows.filter((r) => r.regressionPct !== null),
-    ...generationRecords(ctx, id),
+    ...records,
+    // The summary already names skipped measurements (the page's count of them is the same).
+    warnings: [...new Set([...summary.warnings, ...records.warnings])],
   }
 }
 
-/** A generation's policies and curves (with their taxes), costs, phases and plan: every record but the measurements. */
+/** The record's figures, or null (and a warning) when the engine refuses what is stored. */
+function computable<T>(warnings: string[], what: string, compute: () => T): T | null {
+  try {
+    return compute()
+  } catch (error) {
+    if (!(error instanceof TaxInputError)) throw error
+    warnings.push(`${what} left out (${error.message})`)
+    return null
+  }
+}
+
+/**
+ * A generation's policies and curves (with their taxes), costs, phases and plan: every
+ * record but the measurements. A policy or curve the engine cannot compute is left out
+ * and named in `warnings`.
+ */
 export function generationRecords(
   ctx: ServiceContext,
   id: number,
-): Pick<GenerationDetail, 'policies' | 'curves' | 'costs' | 'phases' | 'plan'> {
-  return {
-    policies: listPolicies(ctx, id).map((policy) => ({
-      policy,
-      ...inferenceTaxFromPolicy(policy.rows, policy.rmCost),
-    })),
-    curves: listCurves(ctx, id).map((curve) => ({
-      curve,
-      ...inferenceTaxFromCurve(curve.points, curve.baseline, curve.direction),
-    })),
-    costs: listCosts(ctx, id),
-    phases: listPhases(ctx, id),
-    plan: getPlan(ctx, id),
-  }
+): Pick<GenerationDetail, 'policies' | 'curves' | 'costs' | 'phases' | 'plan' | 'warnings'> {
+  const warnings: string[] = []
+  const policies = listPolicies(ctx, id).flatMap((policy) => {
+    const tax = computable(warnings, `inference policy "${policy.name}"`, () =>
+      inferenceTaxFromPolicy(policy.rows, policy.rmCost),
+    )
+    return tax ? [{ policy, ...tax }] : []
+  })
+  const curves = listCurves(ctx, id).flatMap((curve) => {
+    const tax = computable(warnings, `compute curve "${curve.name}"`, () =>
+      inferenceTaxFromCurve(curve.points, curve.baseline, curve.direction),
+    )
+    return tax ? [{ curve, ...tax }] : []
+  })
+  return { policies, curves, costs: listCosts(ctx, id), phases: listPhases(ctx, id), plan: getPlan(ctx, id), warnings }
 }
 
 /** How many measurements of a generation came from each source. */

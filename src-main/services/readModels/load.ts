@@ -30,6 +30,18 @@ export function groupBy<T>(rows: T[], key: (row: T) => number): Map<number, T[]>
 
 const NO_GROUPS: readonly string[] = Object.freeze([])
 
+/**
+ * The measurements the engine can compute: a row a backup or an older version stored
+ * with a direction other than higher or lower is skipped by every read model (and
+ * counted, so the view can say so) instead of failing the whole page.
+ */
+export const COMPUTABLE = `direction IN ('higher', 'lower')`
+
+/** The warning of a generation with measurements that were skipped. */
+export function skippedWarning(generationName: string, skipped: number): string {
+  return `${generationName}: ${skipped} measurement${skipped === 1 ? '' : 's'} with a direction other than higher or lower left out (fix or delete ${skipped === 1 ? 'it' : 'them'})`
+}
+
 type CandidateRow = Omit<HeadlineCandidate, 'groupPath'> & { generationId: number; groupPath: string | null }
 
 /**
@@ -48,7 +60,7 @@ export function headlineCandidates(ctx: ServiceContext, ids: number[]): Map<numb
           // generation with a million subtasks does not load them all.
           `SELECT id, generation_id AS generationId, benchmark, metric, group_path AS groupPath, baseline, aligned,
                   baseline_stderr AS baselineStderr, aligned_stderr AS alignedStderr, direction
-           FROM benchmark_measurements m WHERE generation_id IN (${chunk.map(() => '?').join(',')})
+           FROM benchmark_measurements m WHERE generation_id IN (${chunk.map(() => '?').join(',')}) AND ${COMPUTABLE}
              AND (group_path IS NULL OR NOT EXISTS (
                    SELECT 1 FROM benchmark_measurements g
                     WHERE g.generation_id = m.generation_id AND g.benchmark = json_extract(m.group_path, '$[0]')))
@@ -88,7 +100,7 @@ export function headlineMembership(ctx: ServiceContext, generation: Generation, 
   const rows = ctx.sqlite
     .prepare(
       `SELECT ${columns} FROM benchmark_measurements m
-        WHERE m.generation_id = ? AND m.group_path IS NOT NULL AND ${notUnderOwnGroup}`,
+        WHERE m.generation_id = ? AND m.group_path IS NOT NULL AND ${COMPUTABLE} AND ${notUnderOwnGroup}`,
     )
     .all(generation.id) as CandidateRow[]
   for (let i = 0; i < names.length; i += 500) {
@@ -96,7 +108,7 @@ export function headlineMembership(ctx: ServiceContext, generation: Generation, 
     for (const row of ctx.sqlite
       .prepare(
         `SELECT ${columns} FROM benchmark_measurements m
-          WHERE m.generation_id = ? AND m.benchmark IN (${chunk.map(() => '?').join(',')}) AND ${notUnderOwnGroup}`,
+          WHERE m.generation_id = ? AND m.benchmark IN (${chunk.map(() => '?').join(',')}) AND ${COMPUTABLE} AND ${notUnderOwnGroup}`,
       )
       .all(generation.id, ...chunk) as CandidateRow[])
       rows.push(row)
@@ -166,6 +178,8 @@ export function regressionRow(measurement: BenchmarkMeasurement, inHeadline = fa
 /** What a summary needs of a generation's measurements: their counts and its headline's figures (not its entries: a million-row generation would keep a million). */
 export interface MeasurementFigures {
   count: number
+  /** Rows the engine cannot compute (see COMPUTABLE), left out of everything. */
+  skipped: number
   paired: number
   headlineCount: number
   computed: HeadlineEntry[]
@@ -215,20 +229,22 @@ export function measurementFiguresOf(ctx: ServiceContext, gens: Generation[]): M
         (chunk) =>
           ctx.sqlite
             .prepare(
-              `SELECT generation_id AS generationId, count(*) AS count,
-                      sum(baseline IS NOT NULL AND aligned IS NOT NULL) AS paired
+              `SELECT generation_id AS generationId, sum(${COMPUTABLE}) AS count,
+                      sum(${COMPUTABLE} AND baseline IS NOT NULL AND aligned IS NOT NULL) AS paired,
+                      sum(NOT ${COMPUTABLE}) AS skipped
                  FROM benchmark_measurements WHERE generation_id IN (${chunk.map(() => '?').join(',')})
                 GROUP BY generation_id`,
             )
-            .all(...chunk) as { generationId: number; count: number; paired: number }[],
+            .all(...chunk) as { generationId: number; count: number; paired: number; skipped: number }[],
       ).map((c) => [c.generationId, c]),
     )
     for (const g of missing) {
-      const { count, paired } = counts.get(g.id) ?? { count: 0, paired: 0 }
+      const { count, paired, skipped } = counts.get(g.id) ?? { count: 0, paired: 0, skipped: 0 }
       const { entries, aggregates } = headlineSet(candidates.get(g.id) ?? [], parseHeadlineChoices(g.headlineMetrics))
       known.set(g.id, {
         count,
         paired,
+        skipped,
         headlineCount: entries.length,
         computed: entries.filter((e) => e.computed),
         aggregates,

@@ -5,7 +5,7 @@ import type { MeasurementSort, MeasurementsPage, RegressionRowFigures } from '..
 import * as schema from '../../db/schema'
 import type { ServiceContext } from '../context'
 import { getGeneration } from '../generations'
-import { figuresOf, headlineMembership, headlineOf, regressionRow, UNPAIRED } from './load'
+import { COMPUTABLE, figuresOf, headlineMembership, skippedWarning, headlineOf, regressionRow, UNPAIRED } from './load'
 
 const measurementsTable = schema.benchmarkMeasurements
 
@@ -47,15 +47,14 @@ function hiddenByCollapse(expanded: string[]): SQL {
 
 function matching(generationId: number, filter: string | undefined, expanded?: string[], grouped = true): SQL {
   const text = filter?.trim() ?? ''
+  const ofGeneration = and(eq(measurementsTable.generationId, generationId), sql.raw(COMPUTABLE))!
   if (!text) {
     // Without grouped rows nothing is inside a collapsed group: no per-row json_each.
-    return expanded && grouped
-      ? and(eq(measurementsTable.generationId, generationId), hiddenByCollapse(expanded))!
-      : eq(measurementsTable.generationId, generationId)
+    return expanded && grouped ? and(ofGeneration, hiddenByCollapse(expanded))! : ofGeneration
   }
   const pattern = likePattern(text)
   return and(
-    eq(measurementsTable.generationId, generationId),
+    ofGeneration,
     sql`(${measurementsTable.benchmark} LIKE ${pattern} ESCAPE '\\' OR ${measurementsTable.metric} LIKE ${pattern} ESCAPE '\\')`,
   )!
 }
@@ -136,7 +135,13 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
     generation,
     rows.map((r) => r.benchmark),
   )
+  const skipped = (
+    ctx.sqlite
+      .prepare(`SELECT count(*) AS n FROM benchmark_measurements WHERE generation_id = ? AND NOT ${COMPUTABLE}`)
+      .get(generationId) as { n: number }
+  ).n
   return {
+    warnings: skipped ? [skippedWarning(generation.name, skipped)] : [],
     rows: rows.map((m) => regressionRow(m, inHeadline.has(m.id))),
     groups: collapsibleGroups(ctx, generationId),
     total,
@@ -207,9 +212,10 @@ export function* measurementFigures(
     const where: SQL = after
       ? and(
           eq(measurementsTable.generationId, generationId),
+          sql.raw(COMPUTABLE),
           sql`(${measurementsTable.benchmark}, ${measurementsTable.metric}) > (${after.benchmark}, ${after.metric})`,
         )!
-      : eq(measurementsTable.generationId, generationId)
+      : and(eq(measurementsTable.generationId, generationId), sql.raw(COMPUTABLE))!
     const rows = ctx.db
       .select()
       .from(measurementsTable)

@@ -9,6 +9,7 @@ import {
   inferenceTaxFromPolicy,
   taxesInMoney,
   timeToDeploymentMonths,
+  TaxInputError,
   formatMonths,
   formatPct,
   formatUsd,
@@ -18,7 +19,7 @@ import type { ServiceContext } from '../context'
 import { listGenerations } from '../generations'
 import { getProject } from '../projects'
 import { chunked } from '../chunked'
-import { groupBy, measurementFiguresOf } from './load'
+import { groupBy, measurementFiguresOf, skippedWarning } from './load'
 /**
  * Summaries of generations, which must be given in project order (for the shrink: each
  * generation's is against the one before it in the list, of the same project), unless
@@ -77,36 +78,72 @@ export function summarizeGenerations(
 
   const previousTtd = new Map<number, number | null>()
   return gens.map((generation) => {
-    const ttdMonths = timeToDeploymentMonths(generation.pretrainedOn, generation.deployedOn)
+    // A row the engine cannot compute (stored by a backup or an older version) is left
+    // out and named in `warnings`; the rest of the summary is still shown.
+    const warnings: string[] = []
+    const attempt = <T>(what: string, compute: () => T, fallback: () => T): T => {
+      try {
+        return compute()
+      } catch (error) {
+        if (!(error instanceof TaxInputError)) throw error
+        warnings.push(`${generation.name}: ${what} left out (${error.message})`)
+        return fallback()
+      }
+    }
+    const ttdOf = (g: Generation) => timeToDeploymentMonths(g.pretrainedOn, g.deployedOn)
+    const ttdMonths = attempt(
+      'time to deployment',
+      () => ttdOf(generation),
+      () => null,
+    )
     let prev = previousTtd.get(generation.projectId)
     previousTtd.set(generation.projectId, ttdMonths)
     if (previous) {
       const before = previous.get(generation.id)
-      prev = before ? timeToDeploymentMonths(before.pretrainedOn, before.deployedOn) : null
+      prev = before ? quietly(() => ttdOf(before), null) : null
     }
     const shrink =
       prev != null && ttdMonths != null && prev > 0 && ttdMonths > 0 ? deploymentShrink(prev, ttdMonths) : null
-    const development = developmentTax(costs.get(generation.id) ?? [], {
-      costUsd: generation.pretrainCostUsd,
-      computePfd: generation.pretrainComputePfd,
-    })
-    const { count: all, paired, headlineCount, computed, aggregates: agg } = figures.get(generation.id)!
+    const pretraining = { costUsd: generation.pretrainCostUsd, computePfd: generation.pretrainComputePfd }
+    const items = costs.get(generation.id) ?? []
+    const development = attempt(
+      'cost items or pretraining figures',
+      () => developmentTax(items, pretraining),
+      () => {
+        // The items that compute on their own; without the pretraining figures if those are what fails.
+        const good = items.filter((item) => quietly(() => (developmentTax([item], NO_PRETRAINING), true), false))
+        return quietly(() => developmentTax(good, pretraining), null) ?? developmentTax(good, NO_PRETRAINING)
+      },
+    )
+    const { count: all, paired, skipped, headlineCount, computed, aggregates: agg } = figures.get(generation.id)!
+    if (skipped) warnings.push(skippedWarning(generation.name, skipped))
     const policy = firstPolicy.get(generation.id)
     const inference = policy
-      ? inferenceTaxFromPolicy(
-          (policyRows.get(policy.id) ?? []).map((r) => ({ fraction: r.fraction, multiplier: r.multiplier })),
-          policy.rmCost,
+      ? attempt(
+          `inference policy "${policy.name}"`,
+          () =>
+            inferenceTaxFromPolicy(
+              (policyRows.get(policy.id) ?? []).map((r) => ({ fraction: r.fraction, multiplier: r.multiplier })),
+              policy.rmCost,
+            ),
+          () => null,
         )
       : null
     const plan = plans.get(generation.id) ?? null
     const money =
       plan && (plan.inferenceSpendUsdPerMonth != null || plan.delayCostUsdPerMonth != null)
-        ? taxesInMoney(
-            { inferenceTaxPct: inference?.taxPct ?? null, ttdMonths, developmentUsd: development.totalUsd },
-            plan,
+        ? attempt(
+            'plan money figures',
+            () =>
+              taxesInMoney(
+                { inferenceTaxPct: inference?.taxPct ?? null, ttdMonths, developmentUsd: development.totalUsd },
+                plan,
+              ),
+            () => null,
           )
         : null
     return {
+      warnings,
       generation,
       projectName: projectNames.get(generation.projectId) ?? '',
       ttdMonths,
@@ -131,6 +168,18 @@ export function summarizeGenerations(
       planChecks: plan ? planChecks(plan, ttdMonths, development.totalUsd, inference?.taxPct ?? null) : [],
     }
   })
+}
+
+const NO_PRETRAINING = { costUsd: null, computePfd: null }
+
+/** The value, or the fallback when the engine refuses the input (the caller has already warned). */
+function quietly<T>(compute: () => T, fallback: T): T {
+  try {
+    return compute()
+  } catch (error) {
+    if (!(error instanceof TaxInputError)) throw error
+    return fallback
+  }
 }
 
 export function planChecks(
@@ -188,7 +237,7 @@ export function planChecks(
 export function projectSummary(ctx: ServiceContext, projectId: number): ProjectSummary {
   const project = getProject(ctx, projectId)
   const generations = summarizeGenerations(ctx, listGenerations(ctx, projectId))
-  return { project, generations, forecast: forecastFor(generations) }
+  return { project, generations, forecast: forecastFor(generations), warnings: generations.flatMap((g) => g.warnings) }
 }
 
 export function forecastFor(summaries: GenerationSummary[]) {

@@ -54,6 +54,7 @@ export function timeline(ctx: ServiceContext, projectIds?: number[]): TimelineVi
     phasesByProject.set(projectId, into)
   }
   return {
+    warnings: [...summaries.values()].flat().flatMap((g) => g.warnings),
     projects: projects.map((project) => {
       const generations = summaries.get(project.id) ?? []
       // By start; equal starts by generation, then as entered.
