@@ -1,1 +1,0 @@
-CREATE INDEX `benchmark_measurements_gen_group` ON `benchmark_measurements` (`generation_id`,`group_path`) WHERE "benchmark_measurements"."group_path" IS NOT NULL;
