@@ -9,7 +9,6 @@ import { randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import type { ApiInput, ApiName, ApiResult } from '../../src-shared/api/contract'
 import { COST_CATEGORIES, type Direction } from '../../src-shared/domain/types'
 import {
   benchmarkRegression,
@@ -28,45 +27,9 @@ import { perfCommands } from './perf'
 import { folderImportLines, isDirectory, readFolder } from './importFolder'
 import { snapshotCommands } from './snapshots'
 
-export interface Io {
-  stdout: (text: string) => void
-  stderr: (text: string) => void
-  /** Progress lines only where stderr is a terminal. */
-  stderrIsTty: boolean
-  env: NodeJS.ProcessEnv
-  cwd: string
-}
+import { BusyError, DataError, UsageError, type Command, type CommandContext, type Globals, type Io } from './command'
 
-export class UsageError extends Error {}
-export class DataError extends Error {}
-/** Another process holds the write lock: a pipeline should retry, not treat its data as bad. */
-export class BusyError extends Error {}
-
-interface Globals {
-  db?: string
-  json: boolean
-  help: boolean
-}
-
-export interface CommandContext {
-  globals: Globals
-  values: Record<string, string | boolean | string[] | undefined>
-  positionals: string[]
-  io: Io
-  app: () => OpenApp
-  call: <N extends ApiName>(name: N, input: ApiInput<N>, flagOf?: Record<string, string>) => Promise<ApiResult<N>>
-  print: (human: string, json: unknown) => void
-}
-
-export interface Command {
-  words: string[]
-  usage: string
-  summary: string
-  options?: ParseArgsConfig['options']
-  positionals?: number
-  help?: string
-  run: (ctx: CommandContext) => Promise<void>
-}
+export { BusyError, DataError, UsageError, type Command, type CommandContext, type Io }
 
 const str = { type: 'string' } as const
 const flag = { type: 'boolean' } as const
@@ -350,6 +313,8 @@ const commands: Command[] = [
         significant: g.regressions.significant,
         inferenceTaxPct: g.inferenceTaxPct,
         money: g.money,
+        // Stored rows of this generation the engine could not compute, left out of these figures.
+        warnings: g.warnings,
       }))
       const human = table(
         ['generation', 'time to deploy', 'dev tax', 'dev compute', 'mean regression', 'inference tax'],
@@ -370,7 +335,8 @@ const commands: Command[] = [
         ]),
       )
       const forecast = s.forecast ? `\nnext generation forecast: ${s.forecast.explanation}` : ''
-      c.print(human + forecast, rows)
+      const warnings = s.warnings.map((w) => `\nwarning: ${w}`).join('')
+      c.print(human + forecast + warnings, rows)
     },
   },
   {

@@ -1,5 +1,5 @@
 /** `atax snapshot list|take|restore`: the automatic snapshots of the database, from the shell. */
-import type { Command } from './main'
+import type { Command } from './command'
 
 const size = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.max(1, Math.round(bytes / 1024))} KiB`

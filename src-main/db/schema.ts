@@ -189,6 +189,16 @@ export const benchmarkMeasurements = sqliteTable(
       orNull(t.alignedStderr, sql`${numberOk(t.alignedStderr)} AND ${t.alignedStderr} >= 0`),
     ),
     check('benchmark_measurements_source', oneOf(t.source, SOURCES)),
+    // Only the grouped rows (a partial index costs nothing to imports of flat files): a
+    // generation's groups and its headline's group links are read without a scan of its rows.
+    index('benchmark_measurements_gen_group')
+      .on(t.generationId, t.groupPath)
+      .where(sql`${t.groupPath} IS NOT NULL`),
+    // Only rows the engine cannot compute (none, unless a backup or an older version stored
+    // them): a page counts what it leaves out with a seek, not a scan of the generation.
+    index('benchmark_measurements_gen_uncomputable')
+      .on(t.generationId)
+      .where(sql`${t.direction} NOT IN ('higher', 'lower')`),
   ],
 )
 

@@ -91,6 +91,7 @@ export function renderHtml(model: ReportModel): string {
     ),
   )
   body.push('</header>')
+  for (const w of model.warnings) body.push(p(`Left out: ${w}`, 'warning'))
   if (!model.projects.length) body.push(p('No projects yet: nothing to report.'))
   if (model.projects.length > 1) {
     body.push(

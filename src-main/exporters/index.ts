@@ -7,7 +7,7 @@ import type { ExportResult } from '../../src-shared/api/transfer'
 import type { ReportModel } from '../../src-shared/report/model'
 import { exportBackup } from '../services/backup'
 import type { ServiceContext } from '../services/context'
-import { measurementFigures } from '../services/summaries'
+import { measurementFigures } from '../services/readModels'
 import { renderCsv, type MeasurementRows } from './csv'
 import { renderHtml } from './html'
 import { renderMarkdown } from './markdown'
@@ -34,7 +34,7 @@ const MIME_TYPES: Record<ExportFormat, string> = {
  * of the project, or of every live project.
  */
 export function exportReport(
-  ctx: ServiceContext,
+  ctx: ServiceContext & { version?: string },
   format: ExportFormat,
   projectId?: number,
   options: BuildReportOptions = {},

@@ -44,6 +44,13 @@ export function renderMarkdown(model: ReportModel): string {
       `Generated on ${model.generatedOn} (${model.generatedAt}) by Alignment Tax Planner ${model.appVersion}: ${t.scopeText(model)}.`,
     ),
   )
+  if (model.warnings.length) {
+    out.push(
+      ['**Left out** (stored rows that cannot be computed):', ...model.warnings.map((w) => `- ${mdText(w)}`)].join(
+        '\n',
+      ),
+    )
+  }
   if (!model.projects.length) out.push('No projects yet: nothing to report.')
   for (const pr of model.projects) out.push(projectSection(pr))
   return out.join('\n\n') + '\n'

@@ -15,25 +15,28 @@ import {
   type ReportModel,
 } from '../../src-shared/report/model'
 import { formatMonths } from '../../src-shared/tax'
-import { appVersion } from '../app'
 import type { ServiceContext } from '../services/context'
 import { ServiceError } from '../services/errors'
 import { listImports } from '../services/imports'
 import { getProject } from '../services/projects'
-import { compare, generationRecords, measurementSources, measurementsPage, timeline } from '../services/summaries'
+import { compare, generationRecords, measurementSources, measurementsPage, timeline } from '../services/readModels'
 import { MEASUREMENT_TABLE_LIMIT } from './reportText'
 
 export interface BuildReportOptions {
   /** The moment the report is dated; now by default (tests pin it). */
   now?: Date
-  /** Defaults to appVersion() from package.json. */
+  /** Defaults to the version the context carries (a door's HandlerEnv does): passed in, so the exporters do not import app.ts. */
   appVersion?: string
   /** Compare consecutive generations (the default); the CSV export, which has no use for it, skips the work. */
   comparisons?: boolean
 }
 
 /** The report of one project, or of every live project when projectId is left out. */
-export function buildReport(ctx: ServiceContext, projectId?: number, options: BuildReportOptions = {}): ReportModel {
+export function buildReport(
+  ctx: ServiceContext & { version?: string },
+  projectId?: number,
+  options: BuildReportOptions = {},
+): ReportModel {
   let view: TimelineView
   if (projectId === undefined) {
     view = timeline(ctx)
@@ -46,15 +49,17 @@ export function buildReport(ctx: ServiceContext, projectId?: number, options: Bu
   }
   const generatedAt = (options.now ?? new Date()).toISOString()
   const single = projectId === undefined ? null : view.projects[0]
+  const warnings = [...view.warnings]
   return {
     format: REPORT_FORMAT,
     version: REPORT_VERSION,
     title: single ? `Alignment tax report: ${single.project.name}` : 'Alignment tax report',
     generatedAt,
     generatedOn: generatedAt.slice(0, 10),
-    appVersion: options.appVersion ?? appVersion(),
+    appVersion: options.appVersion ?? ctx.version ?? 'unknown',
     projectId: projectId ?? null,
-    projects: view.projects.map((p) => projectReport(ctx, p, options.comparisons ?? true)),
+    projects: view.projects.map((p) => projectReport(ctx, p, options.comparisons ?? true, warnings)),
+    warnings,
   }
 }
 
@@ -62,12 +67,13 @@ function projectReport(
   ctx: ServiceContext,
   view: TimelineView['projects'][number],
   withComparisons: boolean,
+  warnings: string[],
 ): ProjectReport {
   const { project } = view
   const imports = listImports(ctx, project.id)
   const importFiles = new Map(imports.map((r) => [r.id, r.fileName]))
   const names = new Map(view.generations.map((s) => [s.generation.id, s.generation.name]))
-  const generations = view.generations.map((summary) => generationReport(ctx, summary, importFiles))
+  const generations = view.generations.map((summary) => generationReport(ctx, summary, importFiles, warnings))
 
   const comparisons: GenerationComparison[] = []
   for (let i = 1; withComparisons && i < view.generations.length; i++) {
@@ -113,9 +119,11 @@ function generationReport(
   ctx: ServiceContext,
   summary: GenerationSummary,
   importFiles: Map<number, string>,
+  warnings: string[],
 ): GenerationReport {
   const g = summary.generation
   const detail = generationRecords(ctx, g.id)
+  for (const w of detail.warnings) warnings.push(`${g.name}: ${w}`)
   const shown = shownMeasurements(ctx, g.id)
   return {
     generation: g,

@@ -9,7 +9,7 @@ import * as schema from '../db/schema'
 import type { ServiceContext } from './context'
 import { ServiceError } from './errors'
 import { getGeneration, getWritableGeneration } from './generations'
-import { headlineOf, measurementFigures } from './summaries'
+import { headlineOf, measurementFigures } from './readModels'
 
 /** Every measurement of a generation with its group, headline flag and figures, by benchmark then metric. */
 export function performanceList(ctx: ServiceContext, generationId: number): PerformanceRow[] {

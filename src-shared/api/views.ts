@@ -82,6 +82,8 @@ export type MeasurementSort = 'name' | 'largest-change'
 
 /** One page of a generation's benchmark regressions (`measurements.page`). */
 export interface MeasurementsPage {
+  /** Rows left out because the engine cannot compute them (stored by a backup or an older version), in words: shown as a warning. */
+  warnings: string[]
   rows: RegressionRow[]
   /** Groups of the generation that have their own (aggregate) row, and so can be collapsed. */
   groups: string[]
@@ -142,6 +144,8 @@ export interface PlanCheck {
 /** One generation with every tax computed: the row of summaries, timeline and compare. */
 export interface GenerationSummary {
   generation: Generation
+  /** Rows of this generation the engine could not compute (left out of the figures), in words. */
+  warnings: string[]
   projectName: string
   ttdMonths: number | null
   /** Against the previous generation of the same project. */
@@ -180,6 +184,8 @@ export interface GenerationSummary {
 }
 
 export interface ProjectSummary {
+  /** Rows left out because the engine cannot compute them (stored by a backup or an older version), in words: shown as a warning. */
+  warnings: string[]
   project: Project
   generations: GenerationSummary[]
   forecast: Forecast | null
@@ -198,6 +204,8 @@ export interface Forecast {
  * the table asks for them a page at a time with `measurements.page`.
  */
 export interface GenerationDetail {
+  /** Rows left out because the engine cannot compute them (stored by a backup or an older version), in words: shown as a warning. */
+  warnings: string[]
   summary: GenerationSummary
   measurementCount: number
   /** The largest |regression %| first, at most 25 (for the chart); rows without a regression % are left out. */
@@ -210,6 +218,8 @@ export interface GenerationDetail {
 }
 
 export interface TimelineView {
+  /** Rows left out because the engine cannot compute them (stored by a backup or an older version), in words: shown as a warning. */
+  warnings: string[]
   projects: {
     project: Project
     generations: GenerationSummary[]
@@ -219,6 +229,8 @@ export interface TimelineView {
 }
 
 export interface CompareView {
+  /** Rows left out because the engine cannot compute them (stored by a backup or an older version), in words: shown as a warning. */
+  warnings: string[]
   generations: GenerationSummary[]
   /** Benchmarks (benchmark · metric) across the generations, regression % per generation. */
   benchmarks: { key: string; benchmark: string; metric: string; values: (number | null)[] }[]

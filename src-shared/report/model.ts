@@ -32,6 +32,8 @@ export interface ReportModel {
   /** The project asked for, or null for every live (not trashed) project. */
   projectId: number | null
   projects: ProjectReport[]
+  /** Stored rows the engine could not compute, left out of the report (each rendering lists them). */
+  warnings: string[]
 }
 
 export interface ProjectReport {

@@ -87,7 +87,14 @@ describe('measurements.page by name', () => {
     const last = await page({ offset: 450, limit: 100 })
     expect(last.rows).toHaveLength(50)
     expect(names(last).at(-1)).toBe('task_249 · acc_norm')
-    expect(await page({ offset: 500 })).toEqual({ rows: [], groups: [], total: 500, offset: 500, limit: 100 })
+    expect(await page({ offset: 500 })).toEqual({
+      warnings: [],
+      rows: [],
+      groups: [],
+      total: 500,
+      offset: 500,
+      limit: 100,
+    })
 
     // Every page together is every measurement once, in order.
     const all: string[] = []
@@ -117,7 +124,14 @@ describe('measurements.page by name', () => {
     expect(byMetric.rows.every((r) => r.measurement.metric === 'acc_norm')).toBe(true)
     expect((await page({ filter: '  task_249  ' })).total).toBe(2) // blanks around the text are ignored
     expect((await page({ filter: '   ' })).total).toBe(500) // a blank filter matches everything
-    expect(await page({ filter: 'nothing like it' })).toEqual({ rows: [], groups: [], total: 0, offset: 0, limit: 100 })
+    expect(await page({ filter: 'nothing like it' })).toEqual({
+      warnings: [],
+      rows: [],
+      groups: [],
+      total: 0,
+      offset: 0,
+      limit: 100,
+    })
   })
 
   it('takes % and _ (and \\) literally, not as wildcards', async () => {
@@ -187,6 +201,7 @@ describe('measurements.page by largest change', () => {
       (await page({ sort: 'largest-change', offset: 3, limit: 2 })).rows.map((r) => r.measurement.benchmark),
     ).toEqual(['tie_a', 'tie_b'])
     expect(await page({ sort: 'largest-change', offset: 10 })).toEqual({
+      warnings: [],
       rows: [],
       groups: [],
       total: 10,
@@ -242,7 +257,7 @@ describe('measurements.page input', () => {
     expect((await error({ generationId, page: 2 })).code).toBe('invalid-input')
     expect((await error({ offset: 0 })).issues?.[0].path).toBe('generationId')
     expect(await error({ generationId: 4242 })).toMatchObject({ code: 'not-found' })
-    expect(await page({ limit: 500 })).toEqual({ rows: [], groups: [], total: 0, offset: 0, limit: 500 })
+    expect(await page({ limit: 500 })).toEqual({ warnings: [], rows: [], groups: [], total: 0, offset: 0, limit: 500 })
   })
 })
 

@@ -1,7 +1,7 @@
 /** Real read models for the renderer's unit tests: the sample workspace in a temp SQLite file, read by the services. */
 import { openTempApp } from '../../support/tempDb'
 import { loadSample } from '../../../src-main/services/sample'
-import { compare, generationDetail, timeline } from '../../../src-main/services/summaries'
+import { compare, generationDetail, timeline } from '../../../src-main/services/readModels'
 import { listGenerations } from '../../../src-main/services/generations'
 
 export function sampleReadModels() {

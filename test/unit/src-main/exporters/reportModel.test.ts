@@ -9,7 +9,7 @@ import { createGeneration } from '../../../../src-main/services/generations'
 import { createMeasurement } from '../../../../src-main/services/records'
 import { createProject, deleteProject, updateProject } from '../../../../src-main/services/projects'
 import { loadSample } from '../../../../src-main/services/sample'
-import { compare, generationDetail, measurementsPage, projectSummary } from '../../../../src-main/services/summaries'
+import { compare, generationDetail, measurementsPage, projectSummary } from '../../../../src-main/services/readModels'
 import { openTempApp } from '../../../support/tempDb'
 import { HOSTILE, parseCsvObjects, seedHostileProject } from './helpers'
 

@@ -40,7 +40,7 @@ describe('timelineChartConfig', () => {
       ...template.generations[1],
       generation: { ...template.generations[1].generation, id: i + 1, name: `G${i + 1}` },
     }))
-    const many: TimelineView = { projects: [{ ...template, generations, forecast: null }] }
+    const many: TimelineView = { warnings: [], projects: [{ ...template, generations, forecast: null }] }
     const bars = timelineBars(many)
     expect(bars).toHaveLength(MAX_TIMELINE_BARS)
     expect(bars.at(-1)!.label[0]).toBe('G300')
@@ -48,6 +48,7 @@ describe('timelineChartConfig', () => {
 
   it('prefixes the project name when several projects are shown', () => {
     const two: TimelineView = {
+      warnings: [],
       projects: [
         timeline.projects[0],
         { ...timeline.projects[0], project: { ...timeline.projects[0].project, name: 'Other' } },

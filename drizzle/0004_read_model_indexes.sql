@@ -1,0 +1,2 @@
+CREATE INDEX `benchmark_measurements_gen_group` ON `benchmark_measurements` (`generation_id`,`group_path`) WHERE "benchmark_measurements"."group_path" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `benchmark_measurements_gen_uncomputable` ON `benchmark_measurements` (`generation_id`) WHERE "benchmark_measurements"."direction" NOT IN ('higher', 'lower');

@@ -1,0 +1,81 @@
+/** A generation's page: its summary, count, largest changes and every record but the measurements. */
+import { asc, count, eq } from 'drizzle-orm'
+import type { Source } from '../../../src-shared/domain/types'
+import type { GenerationDetail } from '../../../src-shared/api/views'
+import { inferenceTaxFromCurve, inferenceTaxFromPolicy, TaxInputError } from '../../../src-shared/tax'
+import * as schema from '../../db/schema'
+import type { ServiceContext } from '../context'
+import { getGeneration } from '../generations'
+import { getPlan, listCosts, listCurves, listPhases, listPolicies } from '../records'
+import { summarizeGeneration } from './projectSummary'
+import { measurementsPage } from './measurementsPage'
+
+const measurementsTable = schema.benchmarkMeasurements
+/** How many of the largest changes a generation's page carries, for its chart. */
+export const LARGEST_CHANGES = 25
+
+export function generationDetail(ctx: ServiceContext, id: number): GenerationDetail {
+  const generation = getGeneration(ctx, id)
+  const summary = summarizeGeneration(ctx, generation)
+  // Nulls sort last, so the rows with a regression % among the first 25 are the 25 largest.
+  const largest = measurementsPage(ctx, { generationId: id, offset: 0, limit: LARGEST_CHANGES, sort: 'largest-change' })
+  const records = generationRecords(ctx, id)
+  return {
+    summary,
+    measurementCount: largest.total,
+    largestChanges: largest.rows.filter((r) => r.regressionPct !== null),
+    ...records,
+    // The summary already names skipped measurements (the page's count of them is the same).
+    warnings: [...new Set([...summary.warnings, ...records.warnings])],
+  }
+}
+
+/** The record's figures, or null (and a warning) when the engine refuses what is stored. */
+function computable<T>(warnings: string[], what: string, compute: () => T): T | null {
+  try {
+    return compute()
+  } catch (error) {
+    if (!(error instanceof TaxInputError)) throw error
+    warnings.push(`${what} left out (${error.message})`)
+    return null
+  }
+}
+
+/**
+ * A generation's policies and curves (with their taxes), costs, phases and plan: every
+ * record but the measurements. A policy or curve the engine cannot compute is left out
+ * and named in `warnings`.
+ */
+export function generationRecords(
+  ctx: ServiceContext,
+  id: number,
+): Pick<GenerationDetail, 'policies' | 'curves' | 'costs' | 'phases' | 'plan' | 'warnings'> {
+  const warnings: string[] = []
+  const policies = listPolicies(ctx, id).flatMap((policy) => {
+    const tax = computable(warnings, `inference policy "${policy.name}"`, () =>
+      inferenceTaxFromPolicy(policy.rows, policy.rmCost),
+    )
+    return tax ? [{ policy, ...tax }] : []
+  })
+  const curves = listCurves(ctx, id).flatMap((curve) => {
+    const tax = computable(warnings, `compute curve "${curve.name}"`, () =>
+      inferenceTaxFromCurve(curve.points, curve.baseline, curve.direction),
+    )
+    return tax ? [{ curve, ...tax }] : []
+  })
+  return { policies, curves, costs: listCosts(ctx, id), phases: listPhases(ctx, id), plan: getPlan(ctx, id), warnings }
+}
+
+/** How many measurements of a generation came from each source. */
+export function measurementSources(ctx: ServiceContext, generationId: number): Partial<Record<Source, number>> {
+  const counts: Partial<Record<Source, number>> = {}
+  for (const r of ctx.db
+    .select({ source: measurementsTable.source, n: count() })
+    .from(measurementsTable)
+    .where(eq(measurementsTable.generationId, generationId))
+    .groupBy(measurementsTable.source)
+    .orderBy(asc(measurementsTable.source))
+    .all())
+    counts[r.source] = r.n
+  return counts
+}

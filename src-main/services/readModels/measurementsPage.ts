@@ -1,0 +1,238 @@
+/** A generation's benchmark regressions, a page at a time (and every row, paged, for exports). */
+import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import type { BenchmarkMeasurement, Direction } from '../../../src-shared/domain/types'
+import type { MeasurementSort, MeasurementsPage, RegressionRowFigures } from '../../../src-shared/api/views'
+import * as schema from '../../db/schema'
+import type { ServiceContext } from '../context'
+import { getGeneration } from '../generations'
+import { COMPUTABLE, figuresOf, headlineMembership, skippedWarning, headlineOf, regressionRow, UNPAIRED } from './load'
+
+const measurementsTable = schema.benchmarkMeasurements
+
+export interface MeasurementsPageQuery {
+  generationId: number
+  offset: number
+  limit: number
+  /** Part of the benchmark or metric name, in any case (SQLite's LIKE folds ASCII letters); blank matches everything. */
+  filter?: string
+  sort: MeasurementSort
+  /** See the contract's `measurements.page`: groups whose subtasks are shown; absent = every row. */
+  expanded?: string[]
+}
+
+/** `%` and `_` in what the user typed are literal characters, not LIKE wildcards. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
+/**
+ * The tree order of rows: the group path and the benchmark, joined by a unit separator
+ * (char 31, below every printable character), so a group sorts right before its subtasks.
+ */
+const treeKey = sql`(coalesce(replace(replace(replace(${measurementsTable.groupPath}, '["', ''), '"]', ''), '","', char(31)) || char(31), '') || ${measurementsTable.benchmark})`
+
+/** Rows inside a collapsed group: a group in the row's path that has its own row and is not expanded. */
+function hiddenByCollapse(expanded: string[]): SQL {
+  const open = expanded.length
+    ? sql`AND j.value NOT IN (${sql.join(
+        expanded.map((g) => sql`${g}`),
+        sql`, `,
+      )})`
+    : sql``
+  return sql`NOT EXISTS (SELECT 1 FROM json_each(${measurementsTable.groupPath}) j
+    WHERE j.value IS NOT NULL ${open}
+      AND EXISTS (SELECT 1 FROM benchmark_measurements g
+                  WHERE g.generation_id = ${measurementsTable.generationId} AND g.benchmark = j.value))`
+}
+
+function matching(generationId: number, filter: string | undefined, expanded?: string[], grouped = true): SQL {
+  const text = filter?.trim() ?? ''
+  const ofGeneration = and(eq(measurementsTable.generationId, generationId), sql.raw(COMPUTABLE))!
+  if (!text) {
+    // Without grouped rows nothing is inside a collapsed group: no per-row json_each.
+    return expanded && grouped ? and(ofGeneration, hiddenByCollapse(expanded))! : ofGeneration
+  }
+  const pattern = likePattern(text)
+  return and(
+    ofGeneration,
+    sql`(${measurementsTable.benchmark} LIKE ${pattern} ESCAPE '\\' OR ${measurementsTable.metric} LIKE ${pattern} ESCAPE '\\')`,
+  )!
+}
+
+/**
+ * One page of a generation's regressions: the database filters, counts and (by name)
+ * sorts; by largest change, the engine's figures of every matching row decide the
+ * order, and only the rows of the page get their explanation.
+ */
+export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQuery): MeasurementsPage {
+  const { generationId, offset, limit, sort } = query
+  const generation = getGeneration(ctx, generationId)
+  const grouped = hasGroupedRows(ctx, generationId)
+  const where = matching(generationId, query.filter, query.expanded, grouped)
+  let rows: BenchmarkMeasurement[]
+  let total: number
+  if (sort === 'name') {
+    total = ctx.db.select({ n: count() }).from(measurementsTable).where(where).get()!.n
+    rows = ctx.db
+      .select()
+      .from(measurementsTable)
+      .where(where)
+      // Without grouped rows the tree key is the benchmark: the (generation, benchmark, metric) index serves the order.
+      .orderBy(grouped ? asc(treeKey) : asc(measurementsTable.benchmark), asc(measurementsTable.metric))
+      .limit(limit)
+      .offset(offset)
+      .all()
+  } else {
+    // Only what the figures need, in name order (so that equal changes stay in name order).
+    // Built by drizzle, run raw: a million rows come back as arrays, not mapped objects (measurably faster).
+    const figureInputs = ctx.db
+      .select({
+        id: measurementsTable.id,
+        baseline: measurementsTable.baseline,
+        aligned: measurementsTable.aligned,
+        baselineStderr: measurementsTable.baselineStderr,
+        alignedStderr: measurementsTable.alignedStderr,
+        direction: measurementsTable.direction,
+        metric: measurementsTable.metric,
+      })
+      .from(measurementsTable)
+      .where(where)
+      .orderBy(asc(measurementsTable.benchmark), asc(measurementsTable.metric))
+      .toSQL()
+    const candidates = ctx.sqlite
+      .prepare(figureInputs.sql)
+      .raw()
+      .all(...figureInputs.params) as [
+      number,
+      number | null,
+      number | null,
+      number | null,
+      number | null,
+      Direction,
+      string,
+    ][]
+    total = candidates.length
+    const size = new Float64Array(total)
+    candidates.forEach(([, baseline, aligned, baselineStderr, alignedStderr, direction, metric], i) => {
+      const pct =
+        figuresOf({ baseline, aligned, baselineStderr, alignedStderr, direction, metric })?.regressionPct ?? null
+      size[i] = pct === null ? -1 : Math.abs(pct)
+    })
+    const ids = largestFirst(size, offset, limit).map((i) => candidates[i][0])
+    const byId = new Map<number, BenchmarkMeasurement>()
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const row of ctx.db
+        .select()
+        .from(measurementsTable)
+        .where(inArray(measurementsTable.id, ids.slice(i, i + 500)))
+        .all())
+        byId.set(row.id, row)
+    }
+    rows = ids.map((id) => byId.get(id)!)
+  }
+  const inHeadline = headlineMembership(
+    ctx,
+    generation,
+    rows.map((r) => r.benchmark),
+  )
+  const skipped = (
+    ctx.sqlite
+      .prepare(`SELECT count(*) AS n FROM benchmark_measurements WHERE generation_id = ? AND NOT ${COMPUTABLE}`)
+      .get(generationId) as { n: number }
+  ).n
+  return {
+    warnings: skipped ? [skippedWarning(generation.name, skipped)] : [],
+    rows: rows.map((m) => regressionRow(m, inHeadline.has(m.id))),
+    groups: collapsibleGroups(ctx, generationId),
+    total,
+    offset,
+    limit,
+  }
+}
+
+/** Whether any row of the generation sits in a group (one seek in the partial index of grouped rows). */
+function hasGroupedRows(ctx: ServiceContext, generationId: number): boolean {
+  return (
+    ctx.sqlite
+      .prepare('SELECT 1 FROM benchmark_measurements WHERE generation_id = ? AND group_path IS NOT NULL LIMIT 1')
+      .get(generationId) !== undefined
+  )
+}
+
+/**
+ * Groups of a generation that have their own row (and subtasks under them). Each distinct
+ * path is read once from the partial index of grouped rows, not every row's path.
+ */
+function collapsibleGroups(ctx: ServiceContext, generationId: number): string[] {
+  return (
+    ctx.sqlite
+      .prepare(
+        `SELECT DISTINCT j.value AS name
+           FROM (SELECT DISTINCT group_path FROM benchmark_measurements
+                  WHERE generation_id = ? AND group_path IS NOT NULL) p, json_each(p.group_path) j
+          WHERE EXISTS (SELECT 1 FROM benchmark_measurements g WHERE g.generation_id = ? AND g.benchmark = j.value)
+          ORDER BY name`,
+      )
+      .all(generationId, generationId) as { name: string }[]
+  ).map((r) => r.name)
+}
+
+/**
+ * Positions `skip` to `skip + take` of the keys sorted largest first (equal keys in
+ * position order). A native numeric sort finds the smallest key that makes the cut, so
+ * only the rows above it are sorted with a comparator, however many rows there are.
+ */
+function largestFirst(keys: Float64Array, skip: number, take: number): number[] {
+  const end = Math.min(keys.length, skip + take)
+  if (skip >= end) return []
+  const cut = Float64Array.from(keys).sort()[keys.length - end]
+  const above: number[] = []
+  const atCut: number[] = []
+  for (let i = 0; i < keys.length; i++) {
+    if (keys[i] > cut) above.push(i)
+    else if (keys[i] === cut && atCut.length < end) atCut.push(i)
+  }
+  above.sort((a, b) => keys[b] - keys[a] || a - b)
+  return above.concat(atCut).slice(skip, end)
+}
+/**
+ * Every measurement of a generation with its figures (no explanation), by benchmark
+ * then metric, read from the database `pageSize` rows at a time: for exports of any
+ * size. Pages (not one open statement) leave the connection free between rows.
+ */
+export function* measurementFigures(
+  ctx: ServiceContext,
+  generationId: number,
+  pageSize = 10_000,
+): Generator<RegressionRowFigures> {
+  const inHeadline = headlineOf(ctx, getGeneration(ctx, generationId)).measurementIds
+  let after: { benchmark: string; metric: string } | null = null
+  for (;;) {
+    // A row-value comparison: SQLite seeks to it in the (generation, benchmark, metric) index.
+    const where: SQL = after
+      ? and(
+          eq(measurementsTable.generationId, generationId),
+          sql.raw(COMPUTABLE),
+          sql`(${measurementsTable.benchmark}, ${measurementsTable.metric}) > (${after.benchmark}, ${after.metric})`,
+        )!
+      : and(eq(measurementsTable.generationId, generationId), sql.raw(COMPUTABLE))!
+    const rows = ctx.db
+      .select()
+      .from(measurementsTable)
+      .where(where)
+      .orderBy(asc(measurementsTable.benchmark), asc(measurementsTable.metric))
+      .limit(pageSize)
+      .all()
+    for (const measurement of rows) {
+      const figures = figuresOf(measurement)
+      const counted = inHeadline.has(measurement.id)
+      if (!figures) {
+        yield { measurement, inHeadline: counted, ...UNPAIRED }
+      } else {
+        yield { measurement, inHeadline: counted, ...figures }
+      }
+    }
+    if (rows.length < pageSize) return
+    after = rows[rows.length - 1]
+  }
+}
