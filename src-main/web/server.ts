@@ -41,6 +41,8 @@ export const PROGRESS_HEADER = 'x-atax-progress'
 export const DOWNLOAD_HEADER = 'x-atax-download'
 /** JSON requests; files come through /upload, whose own limit is MAX_UPLOAD_BYTES. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024
+/** A request body that stops arriving for this long is refused (408) and its connection closed. */
+const BODY_IDLE_TIMEOUT_MS = 30_000
 
 /** On every answer (pages, API, errors, 404s): no sniffing, no framing, no referrer, no caching. */
 const COMMON_HEADERS = {
@@ -75,6 +77,8 @@ export async function startWebServer(options: {
   token?: string
   /** The most bytes one upload may hold (default MAX_UPLOAD_BYTES). */
   maxUploadBytes?: number
+  /** How long a request body may stall before it is refused (default BODY_IDLE_TIMEOUT_MS). */
+  bodyIdleTimeoutMs?: number
 }): Promise<WebServer> {
   const uploads = new Uploads()
   const maxUploadBytes = options.maxUploadBytes ?? MAX_UPLOAD_BYTES
@@ -116,6 +120,24 @@ export async function startWebServer(options: {
       if (!safeEqual(String(req.headers[TOKEN_HEADER] ?? ''), token)) {
         return send(res, 401, { ok: false, error: { code: 'invalid-input', message: 'missing or wrong token' } })
       }
+    }
+    // A body that stalls (a slow or stuck client) does not hold a request open forever; the
+    // timer covers the body only, not the engine's work after it (a long import).
+    if (req.method === 'POST') {
+      const idle = options.bodyIdleTimeoutMs ?? BODY_IDLE_TIMEOUT_MS
+      req.setTimeout(idle, () => {
+        if (!res.headersSent) {
+          send(res, 408, {
+            ok: false,
+            error: {
+              code: 'invalid-input',
+              message: `the request body stopped arriving for ${idle / 1000} s: refused`,
+            },
+          })
+        }
+        req.destroy()
+      })
+      req.once('end', () => req.setTimeout(0))
     }
     if (url.pathname === '/upload') return receiveUpload(req, res, url)
     if (url.pathname.startsWith('/api/')) {
@@ -236,7 +258,10 @@ export async function startWebServer(options: {
     port,
     url: `http://127.0.0.1:${port}/?token=${token}`,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      // A client still holding a connection (a stalled or unread body) does not hold up shutdown.
+      server.closeAllConnections()
+      await closed
       uploads.close()
       await ownEngine?.close()
     },

@@ -3,9 +3,10 @@
  * tab's list is answered; progress arrives as JSON Lines; closing the connection
  * cancels the import and writes nothing. Real HTTP, real workers, a real SQLite file.
  */
+import net from 'node:net'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { startWebServer, type WebServer } from '../../src-main/web/server'
+import { startWebServer, TOKEN_HEADER, type WebServer } from '../../src-main/web/server'
 import { startEngineHost, type EngineHost } from '../../src-main/engine/host'
 import { openTempApp, REPO_ROOT } from '../support/tempDb'
 import { bigCsv } from '../support/bigCsv'
@@ -159,5 +160,63 @@ describe('web server over the engine host', () => {
     const streamed = await upload(stream as ReadableStream)
     expect(streamed.status).toBe(413)
     expect(app.env.sqlite.prepare('SELECT count(*) AS n FROM benchmark_measurements').get()).toEqual({ n: 1_000 })
+  })
+})
+
+describe('request bodies that stall', () => {
+  it('a body that stops arriving is refused with 408 and its connection closed; nothing is written', async () => {
+    const slow = await startWebServer({
+      engine,
+      rendererDir: path.join(REPO_ROOT, 'out', 'renderer'),
+      bodyIdleTimeoutMs: 300,
+    })
+    try {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(slow.port, '127.0.0.1', () => {
+          // Headers and the first bytes of a body that promises more, then silence.
+          socket.write(
+            `POST /api/projects.create HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\n` +
+              `${TOKEN_HEADER}: ${slow.token}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"name":`,
+          )
+        })
+        let text = ''
+        socket.on('data', (chunk) => (text += chunk.toString('utf8')))
+        socket.on('close', () => resolve(text))
+        socket.on('error', reject)
+      })
+      expect(answer).toMatch(/^HTTP\/1\.1 408/)
+      expect(answer).toMatch(/the request body stopped arriving/)
+      expect(answer.toLowerCase()).toContain('x-content-type-options: nosniff')
+      expect(app.env.sqlite.prepare('SELECT count(*) AS n FROM projects').get()).toEqual({ n: 1 })
+    } finally {
+      await slow.close()
+    }
+  })
+
+  it('the body timer covers the body only: a long request after it is not cut off', async () => {
+    const quick = await startWebServer({
+      engine,
+      rendererDir: path.join(REPO_ROOT, 'out', 'renderer'),
+      bodyIdleTimeoutMs: 100,
+    })
+    try {
+      // An import whose work (100,000 rows) takes far longer than the 100 ms body timer.
+      const csv = bigCsv(100_000)
+      const response = await fetch(`${quick.url.split('?')[0]}api/imports.run`, {
+        method: 'POST',
+        headers: { [TOKEN_HEADER]: quick.token, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          format: 'csv',
+          fileName: 'big.csv',
+          contentBase64: csv.toString('base64'),
+          generationId,
+          role: 'baseline',
+        }),
+      })
+      expect(response.status).toBe(200)
+      expect(await response.json()).toMatchObject({ ok: true, value: { imported: 100_000 } })
+    } finally {
+      await quick.close()
+    }
   })
 })
