@@ -3,6 +3,9 @@
  * anyone can compute a tax from the shell. Every database command goes through the
  * handler table (`dispatch`), so it is validated exactly like the UI's requests.
  *
+ * This file holds the global flags, the help, the dispatch to a command and the mapping
+ * of errors to exit codes; each command is declared once in ./commands/ (see ./command.ts).
+ *
  * Exit codes: 0 success, 1 invalid data (nothing written), 2 usage error, 3 database busy (retry).
  */
 import { randomBytes } from 'node:crypto'
@@ -28,13 +31,14 @@ export { BusyError, DataError, UsageError, commands, type Command, type CommandC
 // ---- help ----
 
 export function mainHelp(): string {
+  const width = Math.max(...commands.map((c) => c.words.join(' ').length))
   return [
     'atax — Alignment Tax Planner on the command line',
     '',
     'usage: atax [--db FILE] [--json] <command> [options]',
     '',
     'commands:',
-    ...commands.map((c) => `  ${c.words.join(' ').padEnd(15)} ${c.summary}`),
+    ...commands.map((c) => `  ${c.words.join(' ').padEnd(width)} ${c.summary}`),
     '',
     'global options:',
     "  --db FILE   the database file (default: $ATAX_DB, else the desktop app's own file)",
@@ -52,6 +56,18 @@ export function commandHelp(c: Command): string {
 }
 
 // ---- entry ----
+
+/**
+ * An internal error's details (its stack) go to stderr under its reference only with
+ * ATAX_DEBUG=1: they help a bug report, not a user. Returns where the details are.
+ */
+function logInternalError(io: Io): (reference: string, err: unknown) => string {
+  return (reference, err) => {
+    if (!io.env.ATAX_DEBUG) return 'set ATAX_DEBUG=1 for the details'
+    io.stderr(`[atax internal error ${reference}] ${(err as Error)?.stack ?? String(err)}\n`)
+    return 'the details are above'
+  }
+}
 
 function splitGlobals(argv: string[]): { globals: Globals; rest: string[] } {
   const globals: Globals = { json: false, help: false }
@@ -146,7 +162,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     const openLazily = () => {
       if (!store) throw new Error(`atax ${command.words.join(' ')} does not use the database`)
       const { openApp } = store
-      if (!app) app = openApp(resolveDbFile(globals.db, io.env), 'desktop')
+      if (!app) {
+        app = openApp(resolveDbFile(globals.db, io.env), 'desktop')
+        app.env.logInternalError = logInternalError(io)
+      }
       return app
     }
     const ctx: CommandContext = {
@@ -198,11 +217,11 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       io.stderr(`atax: ${(err as Error).message}\n`)
       return 1
     }
-    // A sentence for the user; the JS details only on request (they help a bug report, not a user).
+    // A sentence for the user, like the handlers' (toApiError); the JS details only on request.
     const reference = randomBytes(4).toString('hex')
+    const where = logInternalError(io)(reference, err)
     io.stderr(
-      `atax: something went wrong inside atax and the command did not complete (reference ${reference})` +
-        (io.env.ATAX_DEBUG ? `\n${(err as Error)?.stack ?? String(err)}\n` : '; set ATAX_DEBUG=1 for the details\n'),
+      `atax: something went wrong inside atax and the command did not complete (reference ${reference}; ${where})\n`,
     )
     return 1
   } finally {
