@@ -57,6 +57,11 @@ export interface HandlerEnv extends ServiceContext {
   inputFile?: string
   /** Where this request's export goes, written by the engine as it runs (set by a trusted door). */
   outputFile?: string
+  /**
+   * Where an internal error's details go, under its reference; returns where the user finds
+   * them. Default: the log (console.error). The CLI prints them only with ATAX_DEBUG=1.
+   */
+  logInternalError?: (reference: string, err: unknown) => string
 }
 
 /** The bytes of a request's file: the door's file, else the base64 in the input. */
@@ -261,7 +266,10 @@ export function invalidInput(name: string, error: z.ZodError): ApiError {
   }
 }
 
-export function toApiError(err: unknown, env?: Pick<HandlerEnv, 'readOnlyReason' | 'dbFile'>): ApiError {
+export function toApiError(
+  err: unknown,
+  env?: Pick<HandlerEnv, 'readOnlyReason' | 'dbFile' | 'logInternalError'>,
+): ApiError {
   if (err instanceof ServiceError) return { code: err.code, message: err.message }
   if (err instanceof TaxInputError) {
     return { code: 'invalid-data', message: err.message, issues: [{ path: err.path, message: err.message }] }
@@ -297,9 +305,11 @@ export function toApiError(err: unknown, env?: Pick<HandlerEnv, 'readOnlyReason'
   // The JS message means nothing to a user and may reveal internals: it goes to the log
   // under a reference the user can quote, and the user gets a sentence.
   const reference = randomBytes(4).toString('hex')
-  console.error(`[atax internal error ${reference}]`, err)
+  const where = env?.logInternalError
+    ? env.logInternalError(reference, err)
+    : (console.error(`[atax internal error ${reference}]`, err), 'the details are in the log')
   return {
     code: 'internal',
-    message: `something went wrong inside the app and the request was not completed (reference ${reference}; the details are in the log)`,
+    message: `something went wrong inside the app and the request was not completed (reference ${reference}; ${where})`,
   }
 }

@@ -18,4 +18,19 @@ describe('internal errors', () => {
     // Each error its own reference.
     expect(toApiError(new Error('again')).message).not.toContain(reference!)
   })
+
+  it("go to the door's own log where it has one (the CLI's), which says where the details are", () => {
+    const console_ = vi.spyOn(console, 'error').mockImplementation(() => {})
+    const logged: Array<[string, unknown]> = []
+    const err = new RangeError('inside')
+    const answer = toApiError(err, {
+      dbFile: 'x.db',
+      logInternalError: (reference, e) => (logged.push([reference, e]), 'set ATAX_DEBUG=1 for the details'),
+    })
+    expect(answer.message).toMatch(
+      /^something went wrong inside the app .*\(reference [0-9a-f]{8}; set ATAX_DEBUG=1 for the details\)$/,
+    )
+    expect(logged).toEqual([[/reference ([0-9a-f]{8})/.exec(answer.message)![1], err]])
+    expect(console_).not.toHaveBeenCalled()
+  })
 })

@@ -1,13 +1,12 @@
 /** `atax snapshot list|take|restore`: the automatic snapshots of the database, from the shell. */
-import type { Command } from './command'
+import { defineCommand } from '../command'
 
 const size = (bytes: number) =>
   bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${Math.max(1, Math.round(bytes / 1024))} KiB`
 
-export const snapshotCommands: Command[] = [
-  {
+export const snapshotCommands = [
+  defineCommand({
     words: ['snapshot', 'list'],
-    usage: 'snapshot list',
     summary: 'list the snapshots kept beside the database (one a day while the app is open, the last 7)',
     run: async (c) => {
       const list = await c.call('snapshots.list', {})
@@ -18,24 +17,22 @@ export const snapshotCommands: Command[] = [
         list,
       )
     },
-  },
-  {
+  }),
+  defineCommand({
     words: ['snapshot', 'take'],
-    usage: 'snapshot take',
     summary: 'take a snapshot of the database now',
     run: async (c) => {
       const s = await c.call('snapshots.take', {})
       c.print(`took snapshot ${s.name}`, s)
     },
-  },
-  {
+  }),
+  defineCommand({
     words: ['snapshot', 'restore'],
-    usage: 'snapshot restore NAME',
     summary: 'replace all data with a snapshot (the current data is snapshotted first: restore that to undo)',
-    positionals: 1,
+    positionals: [{ value: 'NAME', field: 'name' }],
     run: async (c) => {
-      const r = await c.call('snapshots.restore', { name: c.positionals[0] }, { name: 'NAME' })
+      const r = await c.call('snapshots.restore', { name: c.positionals[0] })
       c.print(`restored ${r.restored}\nto undo: atax snapshot restore ${r.undo.name}`, r)
     },
-  },
+  }),
 ]
