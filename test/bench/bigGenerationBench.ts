@@ -1,12 +1,18 @@
 /**
- * A generation of 1,000,000 measurements: its first page of measurements, moving it
- * to the trash, and undoing that, through the handler table on a real file.
+ * A generation of 1,000,000 measurements: its page's header (`generations.get`: counts,
+ * headline, the largest changes) the first time and again, its first page of
+ * measurements, moving it to the trash, and undoing that, through the handler table
+ * on a real file.
  */
 import { dispatch } from '../../src-main/handlers'
 import { openTempApp } from '../support/tempDb'
 
 export interface BigGenerationResult {
   measurements: number
+  /** `generations.get`, the first time after the rows were written. */
+  generationGetMs: number
+  /** `generations.get` again, nothing written since. */
+  generationGetAgainMs: number
   pageMs: number
   deleteMs: number
   undoMs: number
@@ -45,6 +51,8 @@ export async function runBigGenerationBench(rows = 1_000_000): Promise<BigGenera
   const app = openTempApp('desktop')
   try {
     const generationId = seedBigGeneration(app.env.sqlite, rows)
+    const generationGetMs = await timed(() => dispatch(app.env, 'generations.get', { id: generationId }))
+    const generationGetAgainMs = await timed(() => dispatch(app.env, 'generations.get', { id: generationId }))
     const pageMs = await timed(() => dispatch(app.env, 'measurements.page', { generationId }))
     let trashId = 0
     const deleteMs = await timed(async () => {
@@ -53,7 +61,7 @@ export async function runBigGenerationBench(rows = 1_000_000): Promise<BigGenera
       return r
     })
     const undoMs = await timed(() => dispatch(app.env, 'trash.restore', { id: trashId }))
-    return { measurements: rows, pageMs, deleteMs, undoMs }
+    return { measurements: rows, generationGetMs, generationGetAgainMs, pageMs, deleteMs, undoMs }
   } finally {
     app.close()
   }

@@ -51,11 +51,18 @@ if (want('responsiveness')) {
 if (want('bigGeneration')) {
   const { runBigGenerationBench } = await import('./bigGenerationBench')
   const r = await runBigGenerationBench()
-  figures.bigGeneration = { pageMs: r.pageMs, deleteMs: r.deleteMs, undoMs: r.undoMs }
+  figures.bigGeneration = {
+    generationGetMs: r.generationGetMs,
+    generationGetAgainMs: r.generationGetAgainMs,
+    pageMs: r.pageMs,
+    deleteMs: r.deleteMs,
+    undoMs: r.undoMs,
+  }
   console.log(
-    `bigGeneration: ${r.measurements.toLocaleString('en-US')} measurements: page ${r.pageMs.toFixed(0)} ms (≤ 300), ` +
+    `bigGeneration: ${r.measurements.toLocaleString('en-US')} measurements: generations.get ${r.generationGetMs.toFixed(0)} ms (≤ 300), ` +
+      `again ${r.generationGetAgainMs.toFixed(0)} ms, page ${r.pageMs.toFixed(0)} ms (≤ 300), ` +
       `delete ${r.deleteMs.toFixed(0)} ms (≤ 1000), undo ${r.undoMs.toFixed(0)} ms (≤ 2000) ` +
-      verdict(r.pageMs <= 300 && r.deleteMs <= 1000 && r.undoMs <= 2000),
+      verdict(r.generationGetMs <= 300 && r.pageMs <= 300 && r.deleteMs <= 1000 && r.undoMs <= 2000),
   )
 }
 

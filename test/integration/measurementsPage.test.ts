@@ -301,3 +301,52 @@ describe('generations.get on a large generation', () => {
     expect(top.total).toBe(50_000)
   })
 })
+
+describe('generations.get: the largest changes from one indexed query', () => {
+  it('are the first rows with a regression % of the page by largest change, whatever the rows', async () => {
+    // Rows that tempt a shortcut: signed metrics (no %) with the biggest changes, negative
+    // scores, baselines at and just above the near-zero line, lower-is-better, one-run rows
+    // and many equal changes. Pseudo-random but reproducible.
+    let seed = 42
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    const metrics = ['acc', 'mcc', 'f1_diff', 'inspect/pearson', 'acc_norm', 'exact_match (strict-match)', 'bias']
+    const baselines = [0.5, 0.01, 0.0100001, 0, -0.2, 0.8, 2, 40]
+    const rows: Row[] = []
+    for (let i = 0; i < 600; i++) {
+      const baseline = baselines[Math.floor(next() * baselines.length)]
+      const step = Math.floor(next() * 12) / 20 - 0.3 // few distinct changes: ties
+      rows.push({
+        benchmark: `task_${String(Math.floor(next() * 200)).padStart(3, '0')}`,
+        metric: metrics[Math.floor(next() * metrics.length)],
+        baseline: next() < 0.05 ? null : baseline,
+        aligned: next() < 0.05 ? null : baseline === 40 ? 40 * (1 + step) : baseline + step,
+        direction: next() < 0.3 ? 'lower' : 'higher',
+      })
+    }
+    // The biggest changes of all are on signed metrics: each must be skipped.
+    for (const metric of ['mcc', 'f1_diff', 'inspect/pearson', 'bias'])
+      for (let i = 0; i < 30; i++) rows.push({ benchmark: `signed_${metric}_${i}`, metric, baseline: 0.5, aligned: 9 })
+    const unique = new Map(rows.map((r) => [`${r.benchmark}\u0000${r.metric ?? 'acc'}`, r]))
+    insert([...unique.values()])
+
+    const detail = await ok<GenerationDetail>('generations.get', { id: generationId })
+    const all = await page({ sort: 'largest-change', limit: 500 })
+    const expected = all.rows.filter((r) => r.regressionPct !== null).slice(0, 25)
+    expect(expected).toHaveLength(25)
+    expect(detail.largestChanges).toEqual(expected)
+    expect(detail.measurementCount).toBe(unique.size)
+    // Signed metrics did reach the top of the raw |%| order, so the skipping was exercised.
+    expect(expected.some((r) => r.measurement.metric !== 'acc')).toBe(true)
+  })
+
+  it('are empty where no row has a regression %', async () => {
+    insert([
+      { benchmark: 'a', metric: 'mcc', baseline: 0.5, aligned: 0.9 },
+      { benchmark: 'b', baseline: 0, aligned: 0.9 },
+      { benchmark: 'c', baseline: 0.5, aligned: null },
+    ])
+    const detail = await ok<GenerationDetail>('generations.get', { id: generationId })
+    expect(detail.largestChanges).toEqual([])
+    expect(detail.measurementCount).toBe(3)
+  })
+})

@@ -8,7 +8,7 @@ import type { ServiceContext } from '../context'
 import { getGeneration } from '../generations'
 import { getPlan, listCosts, listCurves, listPhases, listPolicies } from '../records'
 import { summarizeGeneration } from './projectSummary'
-import { measurementsPage } from './measurementsPage'
+import { largestChanges } from './measurementsPage'
 
 const measurementsTable = schema.benchmarkMeasurements
 /** How many of the largest changes a generation's page carries, for its chart. */
@@ -17,13 +17,12 @@ export const LARGEST_CHANGES = 25
 export function generationDetail(ctx: ServiceContext, id: number): GenerationDetail {
   const generation = getGeneration(ctx, id)
   const summary = summarizeGeneration(ctx, generation)
-  // Nulls sort last, so the rows with a regression % among the first 25 are the 25 largest.
-  const largest = measurementsPage(ctx, { generationId: id, offset: 0, limit: LARGEST_CHANGES, sort: 'largest-change' })
   const records = generationRecords(ctx, id)
   return {
     summary,
-    measurementCount: largest.total,
-    largestChanges: largest.rows.filter((r) => r.regressionPct !== null),
+    // The measurements the engine can compute: what the page's table pages through.
+    measurementCount: summary.regressions.count,
+    largestChanges: largestChanges(ctx, id, LARGEST_CHANGES),
     ...records,
     // The summary already names skipped measurements (the page's count of them is the same).
     warnings: [...new Set([...summary.warnings, ...records.warnings])],

@@ -5,6 +5,8 @@ import type { MeasurementSort, MeasurementsPage, RegressionRowFigures } from '..
 import * as schema from '../../db/schema'
 import type { ServiceContext } from '../context'
 import { getGeneration } from '../generations'
+import { isSignedMetric, NEAR_ZERO_BASELINE } from '../../../src-shared/tax'
+import type { RegressionRow } from '../../../src-shared/api/views'
 import { COMPUTABLE, figuresOf, headlineMembership, skippedWarning, headlineOf, regressionRow, UNPAIRED } from './load'
 
 const measurementsTable = schema.benchmarkMeasurements
@@ -147,6 +149,55 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
     total,
     offset,
     limit,
+  }
+}
+
+/**
+ * The `limit` largest changes of a generation — the rows with a regression %, largest
+ * |%| first, equal ones in name order: the first rows of `measurementsPage` sorted by
+ * largest change, without reading every row into the engine. SQLite computes the same
+ * relative figure as `regressionFigures` (the same double arithmetic, in the same order)
+ * for the rows that have one, and keeps the top `limit` while it scans. Which metric is
+ * signed is the engine's rule (isSignedMetric), applied to the rows SQLite returns: a
+ * signed metric among them is left out of the next query until none is returned.
+ */
+export function largestChanges(ctx: ServiceContext, generationId: number, limit: number): RegressionRow[] {
+  const generation = getGeneration(ctx, generationId)
+  const signed: string[] = []
+  for (;;) {
+    const rows = ctx.sqlite
+      .prepare(
+        `SELECT * FROM benchmark_measurements
+          WHERE generation_id = ? AND ${COMPUTABLE} AND baseline > ? AND aligned >= 0
+            ${signed.length ? `AND metric NOT IN (${signed.map(() => '?').join(',')})` : ''}
+          ORDER BY abs(((CASE WHEN direction = 'higher' THEN baseline - aligned ELSE aligned - baseline END) / abs(baseline)) * 100) DESC,
+                   benchmark, metric
+          LIMIT ?`,
+      )
+      .all(generationId, NEAR_ZERO_BASELINE, ...signed, limit) as Record<string, unknown>[]
+    const found = [...new Set(rows.map((r) => r.metric as string).filter(isSignedMetric))]
+    if (found.length) {
+      signed.push(...found)
+      continue
+    }
+    const ids = rows.map((r) => r.id as number)
+    if (ids.length === 0) return []
+    // The typed rows (drizzle maps the columns), in the order SQLite chose.
+    const byId = new Map(
+      ctx.db
+        .select()
+        .from(measurementsTable)
+        .where(inArray(measurementsTable.id, ids))
+        .all()
+        .map((m) => [m.id, m]),
+    )
+    const measurements = ids.map((id) => byId.get(id)!)
+    const inHeadline = headlineMembership(
+      ctx,
+      generation,
+      measurements.map((m) => m.benchmark),
+    )
+    return measurements.map((m) => regressionRow(m, inHeadline.has(m.id)))
   }
 }
 
