@@ -220,3 +220,46 @@ describe('request bodies that stall', () => {
     }
   })
 })
+
+describe('request bodies over the limit', () => {
+  it('a JSON body over 64 MiB is refused with 413: from its declared size before it is read, or once it passes the limit', async () => {
+    const limit = 64 * 1024 * 1024
+    // Declared: the server answers without reading the body (only the headers are sent here).
+    const declared = await new Promise<string>((resolve, reject) => {
+      const socket = net.connect(web.port, '127.0.0.1', () => {
+        socket.write(
+          `POST /api/projects.create HTTP/1.1\r\nHost: 127.0.0.1:${web.port}\r\n` +
+            `${TOKEN_HEADER}: ${web.token}\r\ncontent-type: application/json\r\ncontent-length: ${limit + 1}\r\n\r\n`,
+        )
+      })
+      let text = ''
+      socket.on('data', (chunk) => {
+        text += chunk.toString('utf8')
+        if (text.includes('\r\n\r\n') && text.includes('}')) socket.destroy()
+      })
+      socket.on('close', () => resolve(text))
+      socket.on('error', reject)
+    })
+    expect(declared).toMatch(/^HTTP\/1\.1 413/)
+    expect(declared).toMatch(/request too large/)
+    // Streamed without a declared size, past the limit in 1 MiB chunks.
+    const chunk = new Uint8Array(1024 * 1024).fill(32)
+    let left = 65
+    const body = new ReadableStream({
+      pull(controller) {
+        if (left-- > 0) controller.enqueue(chunk)
+        else controller.close()
+      },
+    })
+    const streamed = await fetch(`http://127.0.0.1:${web.port}/api/projects.create`, {
+      method: 'POST',
+      body,
+      headers: { [TOKEN_HEADER]: web.token, 'content-type': 'application/json' },
+      duplex: 'half',
+    } as RequestInit)
+    expect(streamed.status).toBe(413)
+    // The server is still there, and nothing was written.
+    expect((await post('projects.list', {})).status).toBe(200)
+    expect(app.env.sqlite.prepare('SELECT count(*) AS n FROM projects').get()).toEqual({ n: 1 })
+  })
+})
