@@ -91,6 +91,7 @@ export const handlers: Handlers = {
     firstRun: isFirstRun(env),
     mode: env.mode,
     readOnly: env.readOnlyReason ?? null,
+    quarantined: trash.countQuarantined(env),
   }),
   'app.dismissFirstRun': (env) => {
     setSetting(env, 'firstRunDismissed', 'true')

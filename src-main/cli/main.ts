@@ -782,7 +782,14 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     const openLazily = () => {
       if (!store) throw new Error(`atax ${command.words.join(' ')} does not use the database`)
       const { openApp } = store
-      if (!app) app = openApp(resolveDbFile(globals.db, io.env), 'desktop')
+      if (!app) {
+        app = openApp(resolveDbFile(globals.db, io.env), 'desktop')
+        for (const label of app.database.quarantined) {
+          io.stderr(
+            `atax: upgrading ${app.database.file} moved a row that breaks the row rules to the trash: ${label}\n`,
+          )
+        }
+      }
       return app
     }
     const ctx: CommandContext = {

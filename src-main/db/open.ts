@@ -13,6 +13,7 @@ import { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import * as schema from './schema'
 import { findAppRoot } from '../paths'
 import { writeFileAtomically } from '../files/atomic'
+import { quarantineRowsBreakingRules } from './quarantine'
 
 export type Db = BetterSQLite3Database<typeof schema>
 
@@ -27,6 +28,8 @@ export interface OpenedDatabase {
   backupFile: string | null
   /** Why the file is open for reading only (a banner says so; writes are refused), or null. */
   readOnlyReason: string | null
+  /** Labels of the rows moved to the trash because they break the row rules, when this open upgraded the file. */
+  quarantined: string[]
   close(): void
 }
 
@@ -98,6 +101,7 @@ export function openDatabase(
 
   const db = drizzle(sqlite, { schema })
   let backupFile: string | null = null
+  let quarantined: string[] = []
   const pending = pendingMigrationCount(sqlite, migrationsFolder)
   if (pending > 0 && readOnlyReason !== null && holdsData(sqlite)) {
     sqlite.close()
@@ -117,6 +121,10 @@ export function openDatabase(
       // no-op inside drizzle's transaction, so it is switched off here, and checked after.
       sqlite.pragma('foreign_keys = OFF')
       try {
+        // Rows an older version stored that the new CHECKs refuse would stop the upgrade: moved aside first.
+        quarantined = sqlite.transaction(() =>
+          quarantineRowsBreakingRules(sqlite, pendingMigrationStatements(sqlite, migrationsFolder)),
+        )()
         migrate(db, { migrationsFolder })
         const broken = sqlite.pragma('foreign_key_check') as unknown[]
         if (broken.length) throw new Error(`rows refer to missing parents: ${JSON.stringify(broken[0])}`)
@@ -145,6 +153,7 @@ export function openDatabase(
     db,
     backupFile,
     readOnlyReason,
+    quarantined,
     close: () => {
       if (sqlite.open) sqlite.close()
     },
@@ -319,15 +328,23 @@ export function vacuumIntoAtomically(sqlite: Database.Database, target: string):
 }
 
 function pendingMigrationCount(sqlite: Database.Database, migrationsFolder: string): number {
+  return pendingMigrations(sqlite, migrationsFolder).length
+}
+
+function pendingMigrationStatements(sqlite: Database.Database, migrationsFolder: string): string[] {
+  return pendingMigrations(sqlite, migrationsFolder).flatMap((m) => m.sql)
+}
+
+function pendingMigrations(sqlite: Database.Database, migrationsFolder: string) {
   const migrations = readMigrationFiles({ migrationsFolder })
   const hasTable = sqlite
     .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
     .get()
-  if (!hasTable) return migrations.length
+  if (!hasTable) return migrations
   const last = sqlite.prepare('SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1').get() as
     { created_at: number } | undefined
   const lastMillis = last ? Number(last.created_at) : -Infinity
-  return migrations.filter((m) => m.folderMillis > lastMillis).length
+  return migrations.filter((m) => m.folderMillis > lastMillis)
 }
 
 /** True when any user table has a row: an empty new file needs no safety copy. */
