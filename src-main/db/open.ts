@@ -122,10 +122,12 @@ export function openDatabase(
       sqlite.pragma('foreign_keys = OFF')
       try {
         // Rows an older version stored that the new CHECKs refuse would stop the upgrade: moved aside first.
+        const counters = autoincrementCounters(sqlite)
         quarantined = sqlite.transaction(() =>
           quarantineRowsBreakingRules(sqlite, pendingMigrationStatements(sqlite, migrationsFolder)),
         )()
         migrate(db, { migrationsFolder })
+        keepCounters(sqlite, counters)
         const broken = sqlite.pragma('foreign_key_check') as unknown[]
         if (broken.length) throw new Error(`rows refer to missing parents: ${JSON.stringify(broken[0])}`)
         if (options.appVersion) {
@@ -321,6 +323,27 @@ const TABLES_BY_SQL_NAME: Record<string, SQLiteTable> = Object.fromEntries(
     .filter((t): t is SQLiteTable => is(t, SQLiteTable))
     .map((t) => [getTableName(t), t]),
 )
+
+function autoincrementCounters(sqlite: Database.Database): { name: string; seq: number }[] {
+  const has = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'").get()
+  return has
+    ? (sqlite.prepare('SELECT name, seq FROM main.sqlite_sequence').all() as { name: string; seq: number }[])
+    : []
+}
+
+/**
+ * A table rebuilt by a migration counts ids from its highest row only: the counters from
+ * before win where they are higher, so ids of rows now only in the trash are never reused.
+ */
+function keepCounters(sqlite: Database.Database, counters: { name: string; seq: number }[]): void {
+  for (const { name, seq } of counters) {
+    const table = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name)
+    if (!table) continue
+    const updated = sqlite.prepare('UPDATE main.sqlite_sequence SET seq = max(seq, ?) WHERE name = ?').run(seq, name)
+    if (updated.changes === 0)
+      sqlite.prepare('INSERT INTO main.sqlite_sequence (name, seq) VALUES (?, ?)').run(name, seq)
+  }
+}
 
 /** `VACUUM INTO` a temporary name in the same folder, synced, then renamed: never a partial copy. */
 export function vacuumIntoAtomically(sqlite: Database.Database, target: string): void {

@@ -50,7 +50,10 @@ export function quarantineRowsBreakingRules(sqlite: Database.Database, pendingSt
   // 1. The rows each rebuilt table would refuse, and why (the failing CHECK, in words).
   const bad: { table: string; pk: unknown; problem: string }[] = []
   for (const rebuild of rebuilds) {
-    const create = rebuild.create.replace(/^\s*CREATE TABLE `__new_/, 'CREATE TEMP TABLE `__new_')
+    // Without AUTOINCREMENT: a temporary one would make a temp.sqlite_sequence that hides the file's counters.
+    const create = rebuild.create
+      .replace(/^\s*CREATE TABLE `__new_/, 'CREATE TEMP TABLE `__new_')
+      .replace(/\bAUTOINCREMENT\b/g, '')
     const copy = rebuild.insert
       .replace(/^\s*INSERT INTO `__new_/, 'INSERT OR IGNORE INTO temp.`__new_')
       .replace(/;\s*$/, '')
@@ -84,7 +87,7 @@ export function quarantineRowsBreakingRules(sqlite: Database.Database, pendingSt
       )
       .all() as { name: string }[]
   ).map((t) => t.name)
-  const childLinks = tables.flatMap((child) =>
+  const links = tables.flatMap((child) =>
     (
       sqlite.prepare(`PRAGMA foreign_key_list("${child}")`).all() as {
         table: string
@@ -92,10 +95,18 @@ export function quarantineRowsBreakingRules(sqlite: Database.Database, pendingSt
         to: string | null
         on_delete: string
       }[]
-    )
-      .filter((fk) => fk.on_delete.toUpperCase() === 'CASCADE')
-      .map((fk) => ({ child, parent: fk.table, from: fk.from, to: fk.to ?? pkOf(fk.table) })),
+    ).map((fk) => ({
+      child,
+      parent: fk.table,
+      from: fk.from,
+      to: fk.to ?? pkOf(fk.table),
+      setNull: fk.on_delete.toUpperCase() === 'SET NULL',
+    })),
   )
+  // Rows that cannot live without their parent go with it; a SET NULL reference is cleared, as a delete would.
+  const childLinks = links.filter((l) => !l.setNull)
+  const nullLinks = links.filter((l) => l.setNull)
+  const trashHasMarks = tables.includes('trash') && columnsOf(sqlite, 'trash').includes('generation_id')
   const descendants = (table: string, pk: unknown): Map<Key, { table: string; row: Record<string, unknown> }> => {
     const found = new Map<Key, { table: string; row: Record<string, unknown> }>()
     const visit = (t: string, row: Record<string, unknown>) => {
@@ -108,7 +119,7 @@ export function quarantineRowsBreakingRules(sqlite: Database.Database, pendingSt
           .all(row[link.to]) as Record<string, unknown>[]
         for (const child of children) visit(link.child, child)
       }
-      if (t === 'generations' && tables.includes('trash')) {
+      if (t === 'generations' && trashHasMarks) {
         const marks = sqlite.prepare('SELECT * FROM trash WHERE generation_id = ?').all(row.id) as Record<
           string,
           unknown
@@ -160,9 +171,16 @@ export function quarantineRowsBreakingRules(sqlite: Database.Database, pendingSt
     for (const { table, row } of group.rows.values()) {
       const pk = pkOf(table)
       sqlite.prepare(`DELETE FROM "${table}" WHERE "${pk}" = ?`).run(row[pk])
+      for (const link of nullLinks.filter((l) => l.parent === table)) {
+        sqlite.prepare(`UPDATE "${link.child}" SET "${link.from}" = NULL WHERE "${link.from}" = ?`).run(row[link.to])
+      }
     }
   }
   return labels
+}
+
+function columnsOf(sqlite: Database.Database, table: string): string[] {
+  return (sqlite.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name)
 }
 
 /** Which CHECK a refused row breaks, in words: "pretrained_on breaks the rules (got "not a date")". */

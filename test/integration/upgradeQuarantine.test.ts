@@ -57,7 +57,7 @@ function oldFileWithBadRows(dir: string) {
   const badGen = gens.find(
     (g) => measurementsOf(g).length && (sample.cost_items as Row[]).some((c) => c.generation_id === g.id),
   )!
-  const goodGen = gens.find((g) => g.id !== badGen.id && measurementsOf(g).length >= 3)!
+  const goodGen = gens.find((g) => g.id !== badGen.id && measurementsOf(g).length >= 4)!
   const [sideways, fractional, infinite] = measurementsOf(goodGen)
   // A policy row of another generation than the bad one (whose rows all go with it).
   const policyOfBadGen = new Set(
@@ -81,6 +81,16 @@ function oldFileWithBadRows(dir: string) {
       "INSERT INTO benchmark_measurements (generation_id, benchmark, baseline, aligned) VALUES (?, 'mmlu', 0.5, 0.4)",
     )
     .run(projectGen.id)
+  // An import record of an unknown format, which a good measurement points at (ON DELETE SET NULL).
+  const badImport = sqlite
+    .prepare(
+      "INSERT INTO import_records (project_id, file_name, sha256, format) VALUES (?, 'old.zip', 'x', 'zip') RETURNING id",
+    )
+    .get(goodGen.project_id) as { id: number }
+  const importedMeasurement = measurementsOf(goodGen)[3]
+  sqlite
+    .prepare('UPDATE benchmark_measurements SET import_id = ? WHERE id = ?')
+    .run(badImport.id, importedMeasurement.id)
   const before = backupData({ db: first.db, sqlite })
   first.close()
   return {
@@ -91,6 +101,8 @@ function oldFileWithBadRows(dir: string) {
     project: project.id,
     badMeasurements: [sideways.id, fractional.id, infinite.id] as number[],
     policyRow: policyRow.id as number,
+    badImport: badImport.id,
+    importedMeasurement: importedMeasurement.id as number,
   }
 }
 
@@ -103,7 +115,7 @@ describe('upgrading a database that holds rows breaking the row rules', () => {
     expect(opened.backupFile).not.toBeNull()
 
     // One entry per bad row; a bad row's children go with it.
-    expect(opened.quarantined).toHaveLength(6)
+    expect(opened.quarantined).toHaveLength(7)
     const labels = opened.quarantined.join('\n')
     expect(labels).toMatch(
       /generations #\d+ "[^"]+" breaks the rule for pretrained_on: got "not a date" \(with \d+ row/,
@@ -111,6 +123,7 @@ describe('upgrading a database that holds rows breaking the row rules', () => {
     expect(labels).toMatch(/benchmark_measurements #\d+ breaks the rule for direction: got "sideways"/)
     expect(labels).toMatch(/benchmark_measurements #\d+ breaks the rule for shots: got 1.5/)
     expect(labels).toMatch(/benchmark_measurements #\d+ breaks the rule for baseline: got Infinity/)
+    expect(labels).toMatch(/import_records #\d+ breaks the rule for format: got "zip"/)
     expect(labels).toMatch(/policy_rows #\d+ breaks the rule for fraction: got 7/)
     expect(labels).toMatch(/projects #\d+ breaks the rule for name: got " {2}" \(with 2 row/)
 
@@ -136,6 +149,7 @@ describe('upgrading a database that holds rows breaking the row rules', () => {
       `generations:${old.projectGen}`,
       `projects:${old.project}`,
       `policy_rows:${old.policyRow}`,
+      `import_records:${old.badImport}`,
       ...old.badMeasurements.map((id) => `benchmark_measurements:${id}`),
     ])
     for (const [table, rows] of Object.entries(old.before)) {
@@ -147,6 +161,9 @@ describe('upgrading a database that holds rows breaking the row rules', () => {
         if (expectedGone.has(key) || belongsToBadGeneration) {
           expect(now.has(row.id), key).toBe(false)
           expect(quarantinedRows.get(key), key).toEqual(row)
+        } else if (key === `benchmark_measurements:${old.importedMeasurement}`) {
+          // Its import record went to the quarantine: the reference is cleared, as deleting it would.
+          expect(now.get(row.id), key).toEqual({ ...row, import_id: null })
         } else if (!quarantinedRows.has(key)) {
           expect(now.get(row.id), key).toEqual(row)
         }
@@ -155,6 +172,9 @@ describe('upgrading a database that holds rows breaking the row rules', () => {
         (rows as Row[]).filter((r) => !quarantinedRows.has(`${table}:${String(r.id)}`)).length,
       )
     }
+    // Counters are kept (ids of quarantined rows are never reused).
+    const counters = (rows: Row[]) => rows.filter((r) => (r.seq as number) > 0 && r.name !== 'trash')
+    expect(counters(after.sqlite_sequence as Row[])).toEqual(counters(old.before.sqlite_sequence as Row[]))
     const infinite = quarantinedRows.get(`benchmark_measurements:${old.badMeasurements[2]}`)!
     expect(infinite.baseline).toBe(Infinity)
     // Children of children: the bad generation's curve points, policy rows… are all in its entry.
@@ -206,7 +226,7 @@ describe('upgrading a database that holds rows breaking the row rules', () => {
     expect(r.stderr).toMatch(
       /moved a row that breaks the row rules to the trash: Quarantined on upgrade: generations #/,
     )
-    expect(r.stderr.match(/moved a row/g)).toHaveLength(6)
+    expect(r.stderr.match(/moved a row/g)).toHaveLength(7)
     expect(r.status).toBe(0)
   })
 })
