@@ -96,6 +96,7 @@ export const handlers: Handlers = {
     firstRun: isFirstRun(env),
     mode: env.mode,
     readOnly: env.readOnlyReason ?? null,
+    quarantined: trash.countQuarantined(env),
   }),
   'app.dismissFirstRun': (env) => {
     setSetting(env, 'firstRunDismissed', 'true')

@@ -165,6 +165,11 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       if (!app) {
         app = openApp(resolveDbFile(globals.db, io.env), 'desktop')
         app.env.logInternalError = logInternalError(io)
+        for (const label of app.database.quarantined) {
+          io.stderr(
+            `atax: upgrading ${app.database.file} moved a row that breaks the row rules to the trash: ${label}\n`,
+          )
+        }
       }
       return app
     }

@@ -13,6 +13,7 @@ import { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import * as schema from './schema'
 import { findAppRoot } from '../paths'
 import { writeFileAtomically } from '../files/atomic'
+import { quarantineRowsBreakingRules } from './quarantine'
 
 export type Db = BetterSQLite3Database<typeof schema>
 
@@ -27,6 +28,8 @@ export interface OpenedDatabase {
   backupFile: string | null
   /** Why the file is open for reading only (a banner says so; writes are refused), or null. */
   readOnlyReason: string | null
+  /** Labels of the rows moved to the trash because they break the row rules, when this open upgraded the file. */
+  quarantined: string[]
   close(): void
 }
 
@@ -98,6 +101,7 @@ export function openDatabase(
 
   const db = drizzle(sqlite, { schema })
   let backupFile: string | null = null
+  let quarantined: string[] = []
   const pending = pendingMigrationCount(sqlite, migrationsFolder)
   if (pending > 0 && readOnlyReason !== null && holdsData(sqlite)) {
     sqlite.close()
@@ -117,7 +121,13 @@ export function openDatabase(
       // no-op inside drizzle's transaction, so it is switched off here, and checked after.
       sqlite.pragma('foreign_keys = OFF')
       try {
+        // Rows an older version stored that the new CHECKs refuse would stop the upgrade: moved aside first.
+        const counters = autoincrementCounters(sqlite)
+        quarantined = sqlite.transaction(() =>
+          quarantineRowsBreakingRules(sqlite, pendingMigrationStatements(sqlite, migrationsFolder)),
+        )()
         migrate(db, { migrationsFolder })
+        keepCounters(sqlite, counters)
         const broken = sqlite.pragma('foreign_key_check') as unknown[]
         if (broken.length) throw new Error(`rows refer to missing parents: ${JSON.stringify(broken[0])}`)
         if (options.appVersion) {
@@ -145,6 +155,7 @@ export function openDatabase(
     db,
     backupFile,
     readOnlyReason,
+    quarantined,
     close: () => {
       if (sqlite.open) sqlite.close()
     },
@@ -313,21 +324,50 @@ const TABLES_BY_SQL_NAME: Record<string, SQLiteTable> = Object.fromEntries(
     .map((t) => [getTableName(t), t]),
 )
 
+function autoincrementCounters(sqlite: Database.Database): { name: string; seq: number }[] {
+  const has = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'").get()
+  return has
+    ? (sqlite.prepare('SELECT name, seq FROM main.sqlite_sequence').all() as { name: string; seq: number }[])
+    : []
+}
+
+/**
+ * A table rebuilt by a migration counts ids from its highest row only: the counters from
+ * before win where they are higher, so ids of rows now only in the trash are never reused.
+ */
+function keepCounters(sqlite: Database.Database, counters: { name: string; seq: number }[]): void {
+  for (const { name, seq } of counters) {
+    const table = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name)
+    if (!table) continue
+    const updated = sqlite.prepare('UPDATE main.sqlite_sequence SET seq = max(seq, ?) WHERE name = ?').run(seq, name)
+    if (updated.changes === 0)
+      sqlite.prepare('INSERT INTO main.sqlite_sequence (name, seq) VALUES (?, ?)').run(name, seq)
+  }
+}
+
 /** `VACUUM INTO` a temporary name in the same folder, synced, then renamed: never a partial copy. */
 export function vacuumIntoAtomically(sqlite: Database.Database, target: string): void {
   writeFileAtomically(target, (temp) => sqlite.prepare('VACUUM INTO ?').run(temp))
 }
 
 function pendingMigrationCount(sqlite: Database.Database, migrationsFolder: string): number {
+  return pendingMigrations(sqlite, migrationsFolder).length
+}
+
+function pendingMigrationStatements(sqlite: Database.Database, migrationsFolder: string): string[] {
+  return pendingMigrations(sqlite, migrationsFolder).flatMap((m) => m.sql)
+}
+
+function pendingMigrations(sqlite: Database.Database, migrationsFolder: string) {
   const migrations = readMigrationFiles({ migrationsFolder })
   const hasTable = sqlite
     .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
     .get()
-  if (!hasTable) return migrations.length
+  if (!hasTable) return migrations
   const last = sqlite.prepare('SELECT created_at FROM __drizzle_migrations ORDER BY created_at DESC LIMIT 1').get() as
     { created_at: number } | undefined
   const lastMillis = last ? Number(last.created_at) : -Infinity
-  return migrations.filter((m) => m.folderMillis > lastMillis).length
+  return migrations.filter((m) => m.folderMillis > lastMillis)
 }
 
 /** True when any user table has a row: an empty new file needs no safety copy. */

@@ -9,7 +9,14 @@ import type { ServiceContext } from './context'
 import { ServiceError } from './errors'
 import { getTableColumns } from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
-import { parseTrashPayload, policyFractionsProblem, rowProblem, type RowTable } from '../../src-shared/api/rows'
+import {
+  parseQuarantinePayload,
+  parseTrashPayload,
+  policyFractionsProblem,
+  QUARANTINE_KIND,
+  rowProblem,
+  type RowTable,
+} from '../../src-shared/api/rows'
 import * as schema from '../db/schema'
 import { vacuumIntoAtomically } from '../db/open'
 
@@ -148,7 +155,8 @@ export function backupRowProblem(
     }
   }
   if (sqlTable === 'trash') {
-    const payload = parseTrashPayload(row.payload)
+    // Rows moved aside on upgrade break the rules by definition: only their wrapping is checked.
+    const payload = row.kind === QUARANTINE_KIND ? parseQuarantinePayload(row.payload) : parseTrashPayload(row.payload)
     if (!payload.ok)
       return { where: '.payload', message: `(of trash entry "${String(row.label)}"): ${payload.problem}` }
   }

@@ -9,7 +9,7 @@
 import { desc, eq, inArray, isNotNull } from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { TrashEntry } from '../../src-shared/api/views'
-import { parseTrashPayload } from '../../src-shared/api/rows'
+import { parseTrashPayload, QUARANTINE_KIND } from '../../src-shared/api/rows'
 import * as schema from '../db/schema'
 import type { ServiceContext } from './context'
 import { chunked } from './chunked'
@@ -51,6 +51,12 @@ export function moveToTrash(
   })()
 }
 
+/** How many trash entries hold rows moved aside on upgrade because they break the row rules. */
+export function countQuarantined(ctx: ServiceContext): number {
+  const row = ctx.sqlite.prepare('SELECT count(*) AS n FROM trash WHERE kind = ?').get(QUARANTINE_KIND) as { n: number }
+  return row.n
+}
+
 export function listTrash(ctx: ServiceContext): TrashEntry[] {
   return ctx.db
     .select({
@@ -89,6 +95,12 @@ export function restoreFromTrash(
       ctx.db.delete(schema.trash).where(eq(schema.trash.id, id)).run()
     })()
     return { restored: entry.label }
+  }
+  if (entry.kind === QUARANTINE_KIND) {
+    throw new ServiceError(
+      'invalid-data',
+      `cannot restore ${entry.label}: it breaks the row rules, so it stays in the trash as it was found (a backup export keeps it)`,
+    )
   }
   // The payload obeys the same row rules as the API and backups, or nothing is restored.
   const parsed = parseTrashPayload(entry.payload)

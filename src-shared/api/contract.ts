@@ -48,6 +48,8 @@ export interface AppInfo {
   mode: 'desktop' | 'web'
   /** Why the database is open for reading only (the app shows a banner), or null. */
   readOnly: string | null
+  /** Rows that break the row rules, moved to the trash when an older file was upgraded (a banner says so). */
+  quarantined: number
 }
 
 export const contract = {

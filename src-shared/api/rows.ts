@@ -269,3 +269,70 @@ export function parseTrashPayload(
   if (fractions) return { ok: false, problem: fractions }
   return { ok: true, snapshot: json as never }
 }
+
+/**
+ * A trash entry holding rows that break the rules, moved aside when an older file was
+ * upgraded (src-main/db/quarantine.ts). Its payload keeps the rows verbatim, keyed by SQL
+ * table and column; it is never checked with the row rules (it breaks them by definition)
+ * and cannot be restored as it is.
+ */
+export const QUARANTINE_KIND = 'quarantine'
+
+export type QuarantineRows = Record<string, Record<string, unknown>[]>
+
+export interface QuarantinePayload {
+  table: string
+  id: unknown
+  problem: string
+  rows: QuarantineRows
+}
+
+/** JSON, with what JSON cannot hold tagged: non-finite numbers and bytes (BLOBs). */
+export function encodeQuarantinePayload(payload: QuarantinePayload): string {
+  return JSON.stringify({ quarantine: payload }, (_key, value: unknown) => {
+    if (typeof value === 'number' && !Number.isFinite(value)) return { $number: String(value) }
+    if (typeof value === 'bigint') return { $integer: value.toString() }
+    if (value instanceof Uint8Array) return { $bytes: Array.from(value) }
+    if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer') {
+      return { $bytes: (value as { data: number[] }).data }
+    }
+    return value
+  })
+}
+
+/** A quarantine entry's payload: its shape only (the rows inside break the rules). */
+export function parseQuarantinePayload(
+  payload: unknown,
+): { ok: true; quarantine: QuarantinePayload } | { ok: false; problem: string } {
+  if (typeof payload !== 'string') return { ok: false, problem: 'its contents are not text' }
+  let json: unknown
+  try {
+    // The tagged values come back as they were stored.
+    json = JSON.parse(payload, (_key, value: unknown) => {
+      if (value && typeof value === 'object' && !Array.isArray(value)) {
+        const tagged = value as { $number?: unknown; $integer?: unknown; $bytes?: unknown }
+        if (typeof tagged.$number === 'string' && Object.keys(value).length === 1) return Number(tagged.$number)
+        if (typeof tagged.$integer === 'string' && Object.keys(value).length === 1) return BigInt(tagged.$integer)
+        if (Array.isArray(tagged.$bytes) && Object.keys(value).length === 1) return Uint8Array.from(tagged.$bytes)
+      }
+      return value
+    })
+  } catch {
+    return { ok: false, problem: 'its contents are not readable (not JSON)' }
+  }
+  const shape = z
+    .object({
+      quarantine: z
+        .object({
+          table: z.string().min(1),
+          id: z.unknown(),
+          problem: z.string(),
+          rows: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))),
+        })
+        .strict(),
+    })
+    .strict()
+    .safeParse(json)
+  if (!shape.success) return { ok: false, problem: 'its contents are not a set of quarantined rows' }
+  return { ok: true, quarantine: shape.data.quarantine as QuarantinePayload }
+}

@@ -98,6 +98,13 @@ describe.each(['light', 'dark'] as const)('an imported mmlu group, %s theme', (s
     // Still counted once: the headline badges did not move.
     expect(await table.getByText('headline', { exact: true }).count()).toBe(2)
     await screenshot(page, `generation-mmlu-expanded-${scheme}`)
+    // Long group names do not push the actions out of the panel at 1360 px: every Delete button is inside it.
+    const panel = await page.locator('#performance').boundingBox()
+    const deletes = table.getByRole('button', { name: /^Delete / })
+    expect(await deletes.count()).toBe(shown.length)
+    for (const box of await deletes.evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().right))) {
+      expect(box).toBeLessThanOrEqual(panel!.x + panel!.width)
+    }
 
     // The user counts arc_easy by acc instead of the table's acc_norm: the badge moves.
     const arcRows = table.locator('tbody tr[data-benchmark="arc_easy"]')
