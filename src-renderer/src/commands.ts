@@ -5,6 +5,7 @@
  */
 import { useAppStore } from './stores/app'
 import { useGenerationsStore } from './stores/generations'
+import { useProjectsStore } from './stores/projects'
 import { usePlansStore } from './stores/plans'
 import type { AppAction } from './logic/shortcuts'
 
@@ -12,6 +13,7 @@ export function useCommands() {
   const app = useAppStore()
   const generations = useGenerationsStore()
   const plans = usePlansStore()
+  const projects = useProjectsStore()
 
   /** The generation on screen: the generation page's, or the plan's. */
   function currentGenerationId(): number | undefined {
@@ -24,7 +26,8 @@ export function useCommands() {
   /** The project on screen: the selected one, or the open generation's. */
   function currentProjectId(): number | undefined {
     const route = app.route
-    if (route.view === 'projects') return route.projectId ?? generations.summary?.project.id
+    // The project the page shows, as the page picks it: known before its summary has loaded.
+    if (route.view === 'projects') return projects.shownId(route.projectId) ?? undefined
     const generationId = currentGenerationId()
     if (generationId != null) {
       return generations.byId(generationId)?.projectId ?? generations.detail?.summary.generation.projectId

@@ -19,6 +19,12 @@ export const useProjectsStore = defineStore('projects', () => {
     return id == null ? undefined : list.value.find((p) => p.id === id)
   }
 
+  /** The project the Projects page shows: the route's, else the first active, else the first archived. */
+  function shownId(routeProjectId: number | null | undefined): number | null {
+    if (routeProjectId && byId(routeProjectId)) return routeProjectId
+    return active.value[0]?.id ?? archived.value[0]?.id ?? null
+  }
+
   async function refresh() {
     const [projects, trashed] = await Promise.all([
       api['projects.list']({ includeArchived: true }),
@@ -86,6 +92,7 @@ export const useProjectsStore = defineStore('projects', () => {
     active,
     archived,
     byId,
+    shownId,
     refresh,
     create,
     update,
