@@ -91,6 +91,7 @@ describe('measurements.page by name', () => {
       warnings: [],
       rows: [],
       groups: [],
+      computedGroups: [],
       total: 500,
       offset: 500,
       limit: 100,
@@ -128,6 +129,7 @@ describe('measurements.page by name', () => {
       warnings: [],
       rows: [],
       groups: [],
+      computedGroups: [],
       total: 0,
       offset: 0,
       limit: 100,
@@ -204,6 +206,7 @@ describe('measurements.page by largest change', () => {
       warnings: [],
       rows: [],
       groups: [],
+      computedGroups: [],
       total: 10,
       offset: 10,
       limit: 100,
@@ -257,7 +260,15 @@ describe('measurements.page input', () => {
     expect((await error({ generationId, page: 2 })).code).toBe('invalid-input')
     expect((await error({ offset: 0 })).issues?.[0].path).toBe('generationId')
     expect(await error({ generationId: 4242 })).toMatchObject({ code: 'not-found' })
-    expect(await page({ limit: 500 })).toEqual({ warnings: [], rows: [], groups: [], total: 0, offset: 0, limit: 500 })
+    expect(await page({ limit: 500 })).toEqual({
+      warnings: [],
+      rows: [],
+      groups: [],
+      computedGroups: [],
+      total: 0,
+      offset: 0,
+      limit: 500,
+    })
   })
 })
 
