@@ -81,12 +81,26 @@ export type RegressionRowFigures = Omit<RegressionRow, 'explanation'>
 export type MeasurementSort = 'name' | 'largest-change'
 
 /** One page of a generation's benchmark regressions (`measurements.page`). */
+/** A group without an aggregate row, as the table shows it. */
+export interface ComputedGroup {
+  name: string
+  /** Enclosing groups, outermost first. */
+  path: string[]
+  /** Metrics its subtasks have (at any depth), in file order. */
+  metrics: string[]
+}
+
 export interface MeasurementsPage {
   /** Rows left out because the engine cannot compute them (stored by a backup or an older version), in words: shown as a warning. */
   warnings: string[]
   rows: RegressionRow[]
   /** Groups of the generation that have their own (aggregate) row, and so can be collapsed. */
   groups: string[]
+  /**
+   * Groups with subtasks but no row of their own (the file gave no aggregate; the headline
+   * computes their figure): collapsible too, shown as a header row. By name.
+   */
+  computedGroups: ComputedGroup[]
   /** Measurements matching the filter, on every page. */
   total: number
   offset: number

@@ -3,12 +3,14 @@
  * as lm-eval v0.4 writes them, with sub-groups and subtasks) shows mmlu collapsed to its
  * aggregate row, expands to its sub-groups and subtasks, and counts once in the
  * headline. Screenshots, light and dark, collapsed and expanded, under test-results/.
+ * The sample workspace's glue, a group the file gives no aggregate for, collapses and
+ * expands through its header row, and its headline metric is chosen there.
  */
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright'
 import { runImport } from '../../src-main/services/imports'
 import { browserPerFile, goto, screenshot } from './harness'
-import { seedProjectWithGeneration } from './seed'
+import { seedProjectWithGeneration, seedSample } from './seed'
 
 const { open } = browserPerFile()
 
@@ -112,6 +114,77 @@ describe.each(['light', 'dark'] as const)('an imported mmlu group, %s theme', (s
     await table.getByRole('button', { name: 'Count arc_easy by acc in the headline' }).click()
     await expect.poll(() => arcRows.nth(0).getByText('headline', { exact: true }).count()).toBe(1)
     expect(await arcRows.nth(1).getByText('headline', { exact: true }).count()).toBe(0)
+    expect(session.errors).toEqual([])
+  })
+})
+
+describe("a group without an aggregate score (the sample workspace's glue)", () => {
+  it('collapses and expands through its header, and its headline metric is chosen there', async () => {
+    let generationId = 0
+    const session = await open({
+      seed: (app) => {
+        seedSample(app)
+        generationId = (
+          app.env.sqlite.prepare('SELECT id FROM generations WHERE name = ?').get('Gen 2 (175B, refreshed)') as {
+            id: number
+          }
+        ).id
+      },
+    })
+    const { page } = session
+    await goto(page, `#/generation/${generationId}`)
+    const table = page.getByRole('table', { name: 'Benchmark regressions' })
+    const header = table.locator('tbody tr[data-group="glue"]')
+    const figure = header.getByTestId('group-figure')
+    const mean = page.locator('.stat', {
+      has: page.locator('.stat-label', { hasText: /^Mean benchmark regression$/ }),
+    })
+
+    // Collapsed at first, like mmlu: glue's header row, none of its subtasks.
+    const expand = table.getByRole('button', { name: 'Expand group glue' })
+    await expand.waitFor()
+    expect(await expand.getAttribute('aria-expanded')).toBe('false')
+    let shown = await tableBenchmarks(page)
+    expect(shown).not.toContain('cola')
+    expect(shown).not.toContain('rte')
+    expect(shown).toContain('mmlu')
+    // By default glue counts by acc, computed from rte (0.643 → 0.661: a gain, in %).
+    expect(await figure.innerText()).toMatch(/headline: acc, computed from 1 subtask: .*%/)
+    const meanBefore = await mean.locator('.stat-value').innerText()
+
+    // Expanded from the keyboard: its subtasks under the header, which stays one row.
+    await expand.focus()
+    await page.keyboard.press('Enter')
+    const collapse = table.getByRole('button', { name: 'Collapse group glue' })
+    await collapse.waitFor()
+    expect(await collapse.getAttribute('aria-expanded')).toBe('true')
+    await expect.poll(async () => (await tableBenchmarks(page)).includes('cola')).toBe(true)
+    shown = await tableBenchmarks(page)
+    expect(shown).toContain('rte')
+    expect(await header.count()).toBe(1)
+    const order = await table
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-group') ?? r.getAttribute('data-benchmark')))
+    expect(order.indexOf('cola')).toBe(order.indexOf('glue') + 1)
+
+    // Its subtasks' metrics in file order (cola first). The user counts glue by mcc: computed from cola, a signed metric, in points; the mean leaves glue out.
+    const select = table.getByRole('combobox', { name: 'Headline metric of glue' })
+    expect(await select.locator('option').allInnerTexts()).toEqual(['default', 'mcc', 'acc'])
+    await select.selectOption('mcc')
+    await expect.poll(() => figure.innerText()).toMatch(/headline: mcc, computed from 1 subtask: \+0\.31 pts/)
+    await expect.poll(() => mean.locator('.stat-value').innerText()).not.toBe(meanBefore)
+    expect(await select.inputValue()).toBe('mcc')
+
+    // Collapsed again: the subtasks go, the header and the choice stay.
+    await collapse.click()
+    await expand.waitFor()
+    await expect.poll(async () => (await tableBenchmarks(page)).includes('cola')).toBe(false)
+    expect(await figure.innerText()).toContain('headline: mcc')
+
+    // Back to the documented rule: acc again, and the mean as it was.
+    await select.selectOption('')
+    await expect.poll(() => figure.innerText()).toMatch(/headline: acc, computed from 1 subtask: .*%/)
+    await expect.poll(() => mean.locator('.stat-value').innerText()).toBe(meanBefore)
     expect(session.errors).toEqual([])
   })
 })

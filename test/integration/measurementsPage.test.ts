@@ -91,6 +91,7 @@ describe('measurements.page by name', () => {
       warnings: [],
       rows: [],
       groups: [],
+      computedGroups: [],
       total: 500,
       offset: 500,
       limit: 100,
@@ -128,6 +129,7 @@ describe('measurements.page by name', () => {
       warnings: [],
       rows: [],
       groups: [],
+      computedGroups: [],
       total: 0,
       offset: 0,
       limit: 100,
@@ -204,6 +206,7 @@ describe('measurements.page by largest change', () => {
       warnings: [],
       rows: [],
       groups: [],
+      computedGroups: [],
       total: 10,
       offset: 10,
       limit: 100,
@@ -257,7 +260,15 @@ describe('measurements.page input', () => {
     expect((await error({ generationId, page: 2 })).code).toBe('invalid-input')
     expect((await error({ offset: 0 })).issues?.[0].path).toBe('generationId')
     expect(await error({ generationId: 4242 })).toMatchObject({ code: 'not-found' })
-    expect(await page({ limit: 500 })).toEqual({ warnings: [], rows: [], groups: [], total: 0, offset: 0, limit: 500 })
+    expect(await page({ limit: 500 })).toEqual({
+      warnings: [],
+      rows: [],
+      groups: [],
+      computedGroups: [],
+      total: 0,
+      offset: 0,
+      limit: 500,
+    })
   })
 })
 
@@ -348,5 +359,51 @@ describe('generations.get: the largest changes from one indexed query', () => {
     const detail = await ok<GenerationDetail>('generations.get', { id: generationId })
     expect(detail.largestChanges).toEqual([])
     expect(detail.measurementCount).toBe(3)
+  })
+})
+
+describe('measurements.page: groups without an aggregate row', () => {
+  /** lm-eval's layout: mmlu with its aggregate; glue without one, nesting a group `glue_x` without one either. */
+  function insertSuite() {
+    const add = app.env.sqlite.prepare(
+      `INSERT INTO benchmark_measurements (generation_id, benchmark, metric, group_path, direction, baseline, aligned)
+       VALUES (?, ?, ?, ?, 'higher', 0.5, 0.4)`,
+    )
+    app.env.sqlite.transaction(() => {
+      add.run(generationId, 'mmlu', 'acc', null)
+      add.run(generationId, 'mmlu_anatomy', 'acc', '["mmlu"]')
+      add.run(generationId, 'cola', 'mcc', '["glue"]')
+      add.run(generationId, 'rte', 'acc', '["glue"]')
+      add.run(generationId, 'x_one', 'f1', '["glue","glue_x"]')
+      add.run(generationId, 'arc', 'acc', null)
+    })()
+  }
+
+  it('names them with their path and their subtasks metrics, and hides their subtasks until expanded', async () => {
+    insertSuite()
+    const collapsed = await page({ expanded: [] })
+    expect(collapsed.groups).toEqual(['mmlu'])
+    expect(collapsed.computedGroups).toEqual([
+      { name: 'glue', path: [], metrics: ['mcc', 'acc', 'f1'] },
+      { name: 'glue_x', path: ['glue'], metrics: ['f1'] },
+    ])
+    expect(names(collapsed)).toEqual(['arc · acc', 'mmlu · acc'])
+    expect(collapsed.total).toBe(2)
+
+    const glueOpen = await page({ expanded: ['glue'] })
+    expect(names(glueOpen)).toEqual(['arc · acc', 'cola · mcc', 'rte · acc', 'mmlu · acc'])
+    const allOpen = await page({ expanded: ['glue', 'glue_x', 'mmlu'] })
+    // Tree order: the sub-group glue_x sorts among glue's subtasks by its name.
+    expect(names(allOpen)).toEqual([
+      'arc · acc',
+      'cola · mcc',
+      'x_one · f1',
+      'rte · acc',
+      'mmlu · acc',
+      'mmlu_anatomy · acc',
+    ])
+    // Without `expanded` (exports, the CLI) and with a filter, every row.
+    expect((await page({})).total).toBe(6)
+    expect(names(await page({ expanded: [], filter: 'x_' }))).toEqual(['x_one · f1'])
   })
 })

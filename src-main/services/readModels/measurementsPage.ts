@@ -1,11 +1,16 @@
 /** A generation's benchmark regressions, a page at a time (and every row, paged, for exports). */
 import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { BenchmarkMeasurement, Direction } from '../../../src-shared/domain/types'
-import type { MeasurementSort, MeasurementsPage, RegressionRowFigures } from '../../../src-shared/api/views'
+import type {
+  ComputedGroup,
+  MeasurementSort,
+  MeasurementsPage,
+  RegressionRowFigures,
+} from '../../../src-shared/api/views'
 import * as schema from '../../db/schema'
 import type { ServiceContext } from '../context'
 import { getGeneration } from '../generations'
-import { isSignedMetric, NEAR_ZERO_BASELINE } from '../../../src-shared/tax'
+import { isSignedMetric, NEAR_ZERO_BASELINE, parseGroupPath } from '../../../src-shared/tax'
 import type { RegressionRow } from '../../../src-shared/api/views'
 import { COMPUTABLE, figuresOf, headlineMembership, skippedWarning, headlineOf, regressionRow, UNPAIRED } from './load'
 
@@ -33,7 +38,10 @@ function likePattern(text: string): string {
  */
 const treeKey = sql`(coalesce(replace(replace(replace(${measurementsTable.groupPath}, '["', ''), '"]', ''), '","', char(31)) || char(31), '') || ${measurementsTable.benchmark})`
 
-/** Rows inside a collapsed group: a group in the row's path that has its own row and is not expanded. */
+/**
+ * Rows inside a collapsed group: a group in the row's path that is not expanded — one
+ * with its own (aggregate) row, or one the file gave none for (its header is `computedGroups`).
+ */
 function hiddenByCollapse(expanded: string[]): SQL {
   const open = expanded.length
     ? sql`AND j.value NOT IN (${sql.join(
@@ -42,9 +50,7 @@ function hiddenByCollapse(expanded: string[]): SQL {
       )})`
     : sql``
   return sql`NOT EXISTS (SELECT 1 FROM json_each(${measurementsTable.groupPath}) j
-    WHERE j.value IS NOT NULL ${open}
-      AND EXISTS (SELECT 1 FROM benchmark_measurements g
-                  WHERE g.generation_id = ${measurementsTable.generationId} AND g.benchmark = j.value))`
+    WHERE j.value IS NOT NULL ${open})`
 }
 
 function matching(generationId: number, filter: string | undefined, expanded?: string[], grouped = true): SQL {
@@ -146,6 +152,7 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
     warnings: skipped ? [skippedWarning(generation.name, skipped)] : [],
     rows: rows.map((m) => regressionRow(m, inHeadline.has(m.id))),
     groups: collapsibleGroups(ctx, generationId),
+    computedGroups: grouped ? computedGroups(ctx, generationId) : [],
     total,
     offset,
     limit,
@@ -226,6 +233,40 @@ function collapsibleGroups(ctx: ServiceContext, generationId: number): string[] 
       )
       .all(generationId, generationId) as { name: string }[]
   ).map((r) => r.name)
+}
+
+/**
+ * Groups of a generation with subtasks but no row of their own (the headline computes
+ * their figure): each with its enclosing groups and the metrics its subtasks have, in
+ * file order. Read from the distinct paths of the partial index of grouped rows.
+ */
+function computedGroups(ctx: ServiceContext, generationId: number): ComputedGroup[] {
+  const paths = (
+    ctx.sqlite
+      .prepare(
+        'SELECT DISTINCT group_path AS p FROM benchmark_measurements WHERE generation_id = ? AND group_path IS NOT NULL',
+      )
+      .all(generationId) as { p: string }[]
+  ).map((r) => parseGroupPath(r.p))
+  const pathOf = new Map<string, string[]>()
+  for (const path of paths) path.forEach((g, i) => pathOf.has(g) || pathOf.set(g, path.slice(0, i)))
+  const hasRow = ctx.sqlite.prepare(
+    'SELECT 1 FROM benchmark_measurements WHERE generation_id = ? AND benchmark = ? LIMIT 1',
+  )
+  const metricsOf = ctx.sqlite.prepare(
+    `SELECT metric FROM benchmark_measurements
+      WHERE generation_id = ? AND group_path IS NOT NULL
+        AND EXISTS (SELECT 1 FROM json_each(group_path) j WHERE j.value = ?)
+      GROUP BY metric ORDER BY min(id)`,
+  )
+  return [...pathOf]
+    .filter(([name]) => hasRow.get(generationId, name) === undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([name, path]) => ({
+      name,
+      path,
+      metrics: (metricsOf.all(generationId, name) as { metric: string }[]).map((r) => r.metric),
+    }))
 }
 
 /**
