@@ -54,23 +54,24 @@ export const useTransferStore = defineStore('transfer', () => {
     lastRequest = null
   }
 
-  /** A dropped folder of results, in one transaction on the server. */
-  async function runFolderImport(request: ApiInput<'imports.runFolder'>) {
-    phase.value = 'processing'
-    progress.value = null
+  /**
+   * Runs one import (a file or a folder) as the running one: its phase, progress and
+   * error for the dialog, cancellable, and the open generation refreshed after it.
+   */
+  async function tracked<R extends { imported: number }>(
+    generationId: number,
+    work: (signal: AbortSignal) => Promise<R>,
+  ): Promise<R> {
+    progress.value = phase.value === 'uploading' ? 0 : null
     result.value = null
     folderResult.value = null
     error.value = null
     const controller = new AbortController()
     running = controller
     try {
-      const answer = await callLong('imports.runFolder', request, {
-        signal: controller.signal,
-        onProgress: (fraction) => (progress.value = fraction),
-      })
-      folderResult.value = answer
+      const answer = await work(controller.signal)
       phase.value = 'done'
-      if (answer.imported > 0) await measurements.changed(request.generationId)
+      if (answer.imported > 0) await measurements.changed(generationId)
       return answer
     } catch (err) {
       phase.value = 'failed'
@@ -81,42 +82,35 @@ export const useTransferStore = defineStore('transfer', () => {
     }
   }
 
-  async function runImport(request: ImportRequest) {
+  const onProgress = (fraction: number) => (progress.value = fraction)
+
+  /** A dropped folder of results, in one transaction on the server. */
+  function runFolderImport(request: ApiInput<'imports.runFolder'>) {
+    phase.value = 'processing'
+    return tracked(request.generationId, async (signal) => {
+      const answer = await callLong('imports.runFolder', request, { signal, onProgress })
+      folderResult.value = answer
+      return answer
+    })
+  }
+
+  function runImport(request: ImportRequest) {
     lastRequest = request
     phase.value = 'uploading'
-    progress.value = 0
-    result.value = null
-    error.value = null
-    const controller = new AbortController()
-    running = controller
-    try {
+    return tracked(request.generationId, async (signal) => {
       const { file, ...input } = request
       if (file && input.upload === undefined && input.contentBase64 === undefined) {
-        const onProgress = (fraction: number) => (progress.value = fraction)
         // Desktop: by path (a dropped file); web mode: streamed to the server; else base64.
-        const upload =
-          (await uploadByPath(file)) ??
-          (await uploadFile(file, input.fileName, { onProgress, signal: controller.signal }))
+        const upload = (await uploadByPath(file)) ?? (await uploadFile(file, input.fileName, { onProgress, signal }))
         if (upload !== null) input.upload = upload
         else input.contentBase64 = await readFileBase64(file, onProgress)
       }
       phase.value = 'processing'
       progress.value = null
-      const answer = await callLong('imports.run', input, {
-        signal: controller.signal,
-        onProgress: (fraction) => (progress.value = fraction),
-      })
+      const answer = await callLong('imports.run', input, { signal, onProgress })
       result.value = answer
-      phase.value = 'done'
-      if (answer.imported > 0) await measurements.changed(request.generationId)
       return answer
-    } catch (err) {
-      phase.value = 'failed'
-      error.value = (err as Error).message
-      throw err
-    } finally {
-      if (running === controller) running = null
-    }
+    })
   }
 
   /** Stops the running import (the Cancel button): nothing is written. */
