@@ -230,7 +230,17 @@ function fileProblem(file: string): string | null {
     const pageSize = rawPageSize === 1 ? 65536 : rawPageSize
     const pages = header.readUInt32BE(28)
     const pagesValid = header.readUInt32BE(24) === header.readUInt32BE(92) && pages > 0
-    if (pagesValid && size < pages * pageSize) {
+    // After a crash mid-checkpoint the file can be shorter than its header says while the
+    // write-ahead log (or a hot rollback journal) beside it still holds every page: SQLite
+    // recovers from it on open. Only without one is a short file damaged.
+    const recoverable = [`${file}-wal`, `${file}-journal`].some((f) => {
+      try {
+        return fs.statSync(f).size > 0
+      } catch {
+        return false
+      }
+    })
+    if (pagesValid && !recoverable && size < pages * pageSize) {
       return `is damaged: it is truncated (${size} bytes where its header promises ${pages * pageSize}); restore a backup or a snapshot`
     }
     return null
