@@ -92,16 +92,7 @@ export function saveBase64(
   mimeType: string,
 ): { saved: boolean; where: string } {
   const bytes = Uint8Array.from(atob(contentBase64), (c) => c.charCodeAt(0))
-  const url = URL.createObjectURL(new Blob([bytes], { type: mimeType }))
-  const link = document.createElement('a')
-  link.href = url
-  link.download = fileName
-  link.style.display = 'none'
-  document.body.appendChild(link)
-  link.click()
-  link.remove()
-  setTimeout(() => URL.revokeObjectURL(url), 10_000)
-  return { saved: true, where: `your downloads (${fileName})` }
+  return downloadBlob(fileName, new Blob([bytes], { type: mimeType }))
 }
 
 /** PDF in the desktop app: the shell prints the HTML report to a file the user picks. */
