@@ -1,22 +1,15 @@
 /** The real `atax` binary, spawned as a pipeline would run it, on real database files. */
-import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { calendarMonths, inferenceTaxFromPolicy } from '../../src-shared/tax'
 import { REPO_ROOT, tempDir } from '../support/tempDb'
+import { runAtax } from '../support/atax'
 
 const dir = tempDir()
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-function atax(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/atax.mjs'), ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, ATAX_DB: '', ...env },
-  })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+const atax = (args: string[], env: Record<string, string> = {}) => runAtax(dir, args, env)
 const SAMPLE = 'RLHF pipeline (sample)'
 
 describe('atax', () => {

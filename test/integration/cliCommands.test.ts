@@ -2,26 +2,19 @@
  * Every `atax` command's help, against what its parser accepts (the built binary, spawned),
  * and internal errors: a sentence with a reference, the stack only with ATAX_DEBUG=1.
  */
-import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { commands, runCli } from '../../src-main/cli/main'
-import { REPO_ROOT, tempDir } from '../support/tempDb'
+import { tempDir } from '../support/tempDb'
+import { runAtax } from '../support/atax'
 
 const dir = tempDir()
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-function atax(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/atax.mjs'), ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, ATAX_DB: '', ATAX_DEBUG: '', ...env },
-  })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+const atax = (args: string[], env: Record<string, string> = {}) => runAtax(dir, args, { ATAX_DEBUG: '', ...env })
 
 /** The flags a usage text names, `--db` and `--json` (global) aside. */
 function flagsIn(usage: string): string[] {

@@ -3,25 +3,18 @@
  * newest results file per model folder, samples ignored), an Inspect log folder (every
  * log, index files skipped), one transaction (a conflict between two files writes nothing).
  */
-import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { strToU8, unzipSync, zipSync } from 'fflate'
 import { afterAll, describe, expect, it } from 'vitest'
 import { selectFolderFiles } from '../../src-shared/api/folder'
-import { REPO_ROOT, SHARED_FIXTURES, tempDir } from '../support/tempDb'
+import { SHARED_FIXTURES, tempDir } from '../support/tempDb'
+import { runAtax } from '../support/atax'
 
 const dir = tempDir()
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-function atax(args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/atax.mjs'), ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, ATAX_DB: '' },
-  })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+const atax = (args: string[]) => runAtax(dir, args)
 function ok(args: string[]) {
   const r = atax(args)
   expect(r.code, r.stderr).toBe(0)

@@ -4,23 +4,16 @@
  * lm-eval v0.4 writes (nested groups with and without aggregates, two filters for one
  * metric, "N/A" stderr, a signed metric).
  */
-import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { REPO_ROOT, SHARED_FIXTURES, tempDir } from '../support/tempDb'
+import { SHARED_FIXTURES, tempDir } from '../support/tempDb'
+import { runAtax } from '../support/atax'
 
 const dir = tempDir()
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-function atax(args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/atax.mjs'), ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, ATAX_DB: '' },
-  })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
+const atax = (args: string[]) => runAtax(dir, args)
 
 function ok(args: string[]) {
   const r = atax(args)
