@@ -1,5 +1,6 @@
 /** Opens the database and builds what every door hands to `dispatch`. */
 import fs from 'node:fs'
+import type Database from 'better-sqlite3'
 import path from 'node:path'
 import { BUSY_TIMEOUT_MS, fileReadOnlyReason, openDatabase, type OpenedDatabase } from './db/open'
 import type { HandlerEnv } from './handlers'
@@ -13,7 +14,8 @@ export function appVersion(): string {
 }
 
 export interface OpenApp {
-  env: HandlerEnv
+  /** On the SQLite file store: the connection is there (tests and db/open.ts reach it). */
+  env: HandlerEnv & { sqlite: Database.Database }
   database: OpenedDatabase
   close(): void
 }
@@ -42,7 +44,7 @@ export function openApp(
     busyTimeoutMs: options.interactive ? INTERACTIVE_BUSY_MS : undefined,
     readonly: options.readonly,
   })
-  const env: HandlerEnv = {
+  const env: OpenApp['env'] = {
     ...sqliteContext(database.db, database.sqlite),
     version: appVersion(),
     dbFile: database.file,
