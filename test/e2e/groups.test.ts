@@ -68,7 +68,13 @@ describe.each(['light', 'dark'] as const)('an imported mmlu group, %s theme', (s
           ['baseline', 0],
           ['aligned', 0.02],
         ] as const) {
-          runImport(app.env, { format: 'lm-eval', fileName: `${role}.json`, bytes: mmluRun(shift), generationId, role })
+          await runImport(app.env, {
+            format: 'lm-eval',
+            fileName: `${role}.json`,
+            bytes: mmluRun(shift),
+            generationId,
+            role,
+          })
         }
       },
     })
