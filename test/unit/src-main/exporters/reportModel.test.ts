@@ -39,7 +39,7 @@ describe('buildReport', () => {
     const [report] = (await buildReport(app.env, projectId)).projects
     const summary = await projectSummary(app.env, projectId)
     expect(report.generations.map((g) => g.generation.id)).toEqual(summary.generations.map((s) => s.generation.id))
-    report.generations.forEach(async (g, i) => {
+    for (const [i, g] of report.generations.entries()) {
       const s = summary.generations[i]
       const detail = await generationDetail(app.env, s.generation.id)
       expect(g.deployment.months).toBe(s.ttdMonths)
@@ -59,7 +59,7 @@ describe('buildReport', () => {
       expect(g.money).toEqual(s.money)
       expect(g.planChecks).toEqual(s.planChecks)
       expect(g.plan).toEqual(detail.plan)
-    })
+    }
     expect(report.timeline.forecast).toEqual(summary.forecast)
     expect(report.timeline.entries.map((e) => e.months)).toEqual(summary.generations.map((s) => s.ttdMonths))
     expect(report.timeline.phases).toHaveLength(11)
