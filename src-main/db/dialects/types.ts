@@ -87,7 +87,8 @@ export interface Dialect {
   /**
    * Runs `fn` when no other request runs on this store's connection (SQLite: one
    * request at a time per connection, so awaits inside a transaction never interleave
-   * with another request). PostgreSQL: runs it at once (a pool).
+   * with another request). PostgreSQL: runs it at once (a pool). Not reentrant: only
+   * the doors call it (dispatch, the app's snapshot timer), never a service.
    */
   exclusive<T>(fn: () => Promise<T>): Promise<T>
   /** A token that changes whenever any data changed (memo caches), or null when there is none (no memo). */
