@@ -14,6 +14,7 @@
  */
 import fs from 'node:fs'
 import type http from 'node:http'
+import tls from 'node:tls'
 import path from 'node:path'
 import { z } from 'zod'
 import { openDatabase, type OpenedDatabase } from '../db/open'
@@ -131,7 +132,7 @@ function teamPolicy(
   async function login(req: http.IncomingMessage, res: http.ServerResponse, isSecure: boolean) {
     const form = header(req, 'content-type')?.startsWith('application/x-www-form-urlencoded') ?? false
     const body = await readBody(req, 16 * 1024)
-    let fields: unknown = null
+    let fields: unknown
     try {
       fields = form ? Object.fromEntries(new URLSearchParams(body ?? '')) : JSON.parse(body ?? '')
     } catch {
@@ -177,56 +178,80 @@ function teamPolicy(
   return {
     secure,
     async route(req, res, url, isSecure) {
-      const path = url.pathname
-      if (path === '/login' && (req.method === 'GET' || req.method === 'HEAD')) {
-        sendPage(res, 200, loginPage(''))
+      try {
+        return await route(req, res, url, isSecure)
+      } catch (err) {
+        if (!isBusy(err) || res.headersSent) throw err
+        send(res, 503, { ok: false, error: BUSY })
         return true
       }
-      if (path === '/login' && req.method === 'POST') {
-        await login(req, res, isSecure)
-        return true
-      }
-      if (path === '/logout' && req.method === 'POST') {
-        req.resume()
-        const principal = await authenticate(ctx, credentials(req))
-        if (principal?.via === 'cookie') {
-          // Signing someone out is a write: a cross-site page must not do it either.
-          if (!sameSecret(header(req, CSRF_HEADER) ?? '', principal.csrfToken ?? '')) {
-            send(res, 403, {
-              ok: false,
-              error: { code: 'forbidden', message: `sign-out needs the ${CSRF_HEADER} header` },
-            })
-            return true
-          }
-          await endSession(ctx, principal.cookieValue!)
-        }
-        send(res, 200, { ok: true, value: { signedOut: true } }, { 'set-cookie': cookie('', 0, isSecure) })
-        return true
-      }
-      if (path === '/auth/session' && req.method === 'GET') {
-        const principal = await authenticate(ctx, credentials(req))
-        if (!principal) {
-          send(res, 401, { ok: false, error: { code: 'unauthenticated', message: 'not signed in' } })
-          return true
-        }
-        send(res, 200, {
-          ok: true,
-          value: {
-            name: principal.name,
-            role: principal.role,
-            via: principal.via,
-            csrfToken: principal.csrfToken ?? null,
-          },
-        })
-        return true
-      }
-      return false
     },
     async refuse(req, name) {
-      const result = await authorize(ctx, name, credentials(req))
-      return result.ok ? null : { status: result.status, error: result.error }
+      try {
+        const result = await authorize(ctx, name, credentials(req))
+        return result.ok ? null : { status: result.status, error: result.error }
+      } catch (err) {
+        if (isBusy(err)) return { status: 503, error: BUSY }
+        throw err
+      }
     },
   }
+
+  async function route(req: http.IncomingMessage, res: http.ServerResponse, url: URL, isSecure: boolean) {
+    const path = url.pathname
+    if (path === '/login' && (req.method === 'GET' || req.method === 'HEAD')) {
+      sendPage(res, 200, loginPage(''))
+      return true
+    }
+    if (path === '/login' && req.method === 'POST') {
+      await login(req, res, isSecure)
+      return true
+    }
+    if (path === '/logout' && req.method === 'POST') {
+      req.resume()
+      const principal = await authenticate(ctx, credentials(req))
+      if (principal?.via === 'cookie') {
+        // Signing someone out is a write: a cross-site page must not do it either.
+        if (!sameSecret(header(req, CSRF_HEADER) ?? '', principal.csrfToken ?? '')) {
+          send(res, 403, {
+            ok: false,
+            error: { code: 'forbidden', message: `sign-out needs the ${CSRF_HEADER} header` },
+          })
+          return true
+        }
+        await endSession(ctx, principal.cookieValue!)
+      }
+      send(res, 200, { ok: true, value: { signedOut: true } }, { 'set-cookie': cookie('', 0, isSecure) })
+      return true
+    }
+    if (path === '/auth/session' && req.method === 'GET') {
+      const principal = await authenticate(ctx, credentials(req))
+      if (!principal) {
+        send(res, 401, { ok: false, error: { code: 'unauthenticated', message: 'not signed in' } })
+        return true
+      }
+      send(res, 200, {
+        ok: true,
+        value: {
+          name: principal.name,
+          role: principal.role,
+          via: principal.via,
+          csrfToken: principal.csrfToken ?? null,
+        },
+      })
+      return true
+    }
+    return false
+  }
+}
+
+const BUSY = {
+  code: 'busy' as const,
+  message: 'the store is busy (a long write holds it): nothing was changed, try again in a moment',
+}
+function isBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED'
 }
 
 function header(req: http.IncomingMessage, name: string): string | undefined {
@@ -279,8 +304,16 @@ export function readTlsFiles(certFile: string, keyFile: string): { cert: Buffer;
     } catch (err) {
       throw new Error(
         `${flag} ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+        { cause: err },
       )
     }
   }
-  return { cert: read(certFile, '--tls-cert'), key: read(keyFile, '--tls-key') }
+  const files = { cert: read(certFile, '--tls-cert'), key: read(keyFile, '--tls-key') }
+  try {
+    // A file that is not PEM, or a key that is not the certificate's, is said before listening.
+    tls.createSecureContext(files)
+  } catch (err) {
+    throw new Error(`--tls-cert/--tls-key: ${(err as Error).message}`, { cause: err })
+  }
+  return files
 }

@@ -86,7 +86,12 @@ describe('team server: who may do what', () => {
   })
 
   it('answers 401 without credentials, or with a wrong token, in the usual envelope', async () => {
-    for (const headers of [{}, { authorization: 'Bearer atax_not-a-real-token' }, { cookie: 'atax_session=forged' }]) {
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer atax_not-a-real-token' },
+      { cookie: 'atax_session=forged' },
+    ]
+    for (const headers of attempts) {
       const r = await api('projects.list', {}, headers)
       expect(r.status).toBe(401)
       const body = (await r.json()) as { ok: boolean; error: { code: string; message: string } }
