@@ -291,6 +291,8 @@ function sendPage(res: http.ServerResponse, status: number, html: string, header
     ...COMMON_HEADERS,
     'content-type': 'text/html; charset=utf-8',
     'content-security-policy': LOGIN_PAGE_CSP,
+    // Under no-referrer a browser posts the form with `Origin: null`, which the origin check refuses.
+    'referrer-policy': 'same-origin',
     ...headers,
   })
   res.end(html)
