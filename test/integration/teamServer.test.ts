@@ -80,6 +80,18 @@ async function login(name: string, password: string, at = base(), headers: Recor
   return { status: r.status, body, setCookie, cookie, retryAfter: r.headers.get('retry-after') }
 }
 
+describe('team server code runs on either store', () => {
+  it('is async drizzle builders only: no SQLite-only calls, no SQL text but one portable increment', () => {
+    const folder = path.join(REPO_ROOT, 'src-main', 'team')
+    for (const name of fs.readdirSync(folder)) {
+      const text = fs.readFileSync(path.join(folder, name), 'utf8')
+      expect(text, name).not.toMatch(/\.(all|get|run|values)\(|sqlite|prepare\(/)
+      const sqlTexts = [...text.matchAll(/sql`([^`]*)`/g)].map((m) => m[1])
+      expect(sqlTexts, name).toEqual(name === 'sessions.ts' ? ['${t.count} + 1'] : [])
+    }
+  })
+})
+
 describe('team server: who may do what', () => {
   it('classifies every request of the contract', () => {
     expect(Object.keys(API_ACCESS).sort()).toEqual([...API_NAMES].sort())
