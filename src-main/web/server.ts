@@ -161,6 +161,8 @@ export async function startWebServer(options: {
    */
   async function handleTeam(req: http.IncomingMessage, res: http.ServerResponse, policy: AccessPolicy) {
     const secure = policy.secure(req)
+    // Over https, browsers are told to come back over https only.
+    if (secure) res.setHeader('strict-transport-security', 'max-age=31536000')
     const host = req.headers.host
     if (!host || /[\s/@]/.test(host)) {
       return send(res, 400, {

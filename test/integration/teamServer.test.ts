@@ -421,6 +421,7 @@ describe('team server over TLS', () => {
         .split(';')
         .map((f) => f.trim())
       expect(flags).toEqual(expect.arrayContaining(['HttpOnly', 'SameSite=Strict', 'Path=/', 'Secure']))
+      expect(r.headers['strict-transport-security']).toBe('max-age=31536000')
       const denied = await httpsPost(tls.port, '/api/projects.list', {}, fs.readFileSync(cert))
       expect(denied.status).toBe(401)
     } finally {
