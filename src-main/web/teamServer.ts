@@ -57,6 +57,7 @@ export interface TeamServerOptions {
   engine?: EngineHost
 }
 
+const LOGIN_BODY_TIMEOUT_MS = 30_000
 /** How long this process's auth connection waits for another writer before answering 503. */
 const AUTH_BUSY_TIMEOUT_MS = 2000
 
@@ -131,7 +132,10 @@ function teamPolicy(
 
   async function login(req: http.IncomingMessage, res: http.ServerResponse, isSecure: boolean) {
     const form = header(req, 'content-type')?.startsWith('application/x-www-form-urlencoded') ?? false
+    // A sign-in body that stops arriving does not hold the connection open.
+    req.setTimeout(LOGIN_BODY_TIMEOUT_MS, () => req.destroy())
     const body = await readBody(req, 16 * 1024)
+    req.setTimeout(0)
     let fields: unknown
     try {
       fields = form ? Object.fromEntries(new URLSearchParams(body ?? '')) : JSON.parse(body ?? '')
