@@ -25,6 +25,8 @@ export class BusyError extends Error {}
 
 export interface Globals {
   db?: string
+  /** `--store URL`: the store (for now a database file; it also sets `db`). */
+  store?: string
   json: boolean
   help: boolean
 }

@@ -35,13 +35,14 @@ export function mainHelp(): string {
   return [
     'atax — Alignment Tax Planner on the command line',
     '',
-    'usage: atax [--db FILE] [--json] <command> [options]',
+    'usage: atax [--db FILE | --store URL] [--json] <command> [options]',
     '',
     'commands:',
     ...commands.map((c) => `  ${c.words.join(' ').padEnd(width)} ${c.summary}`),
     '',
     'global options:',
     "  --db FILE   the database file (default: $ATAX_DB, else the desktop app's own file)",
+    '  --store URL the store: a database file, as --db (a team server names its store this way)',
     '  --json      print JSON on standard output (numbers unrounded)',
     '  --help      this help; `atax <command> --help` for one command',
     '',
@@ -83,7 +84,20 @@ function splitGlobals(argv: string[]): { globals: Globals; rest: string[] } {
     } else if (a.startsWith('--db=')) {
       globals.db = a.slice(5)
       if (globals.db === '') throw new UsageError('--db needs a FILE, not an empty string')
+    } else if (a === '--store' || a.startsWith('--store=')) {
+      const value = a === '--store' ? argv[++i] : a.slice('--store='.length)
+      if (value === undefined || value === '' || (a === '--store' && value.startsWith('--')))
+        throw new UsageError('--store needs a URL (a database file)')
+      globals.store = value
     } else rest.push(a)
+  }
+  if (globals.store !== undefined) {
+    // For now a store is a file; a postgres:// URL comes with the PostgreSQL store.
+    if (/^postgres(ql)?:\/\//i.test(globals.store))
+      throw new UsageError('--store: this build opens SQLite files only, not PostgreSQL URLs')
+    if (globals.db !== undefined && globals.db !== globals.store)
+      throw new UsageError('give --store or --db, not both (they name the same thing)')
+    globals.db = globals.store
   }
   return { globals, rest }
 }
