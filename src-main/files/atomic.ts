@@ -6,6 +6,8 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 
 export interface AtomicWriteOptions {
   /** false: refuse (EEXIST) rather than replace a file already at the final name. Default true. */
@@ -48,14 +50,40 @@ export function writeFileAtomically(
         fs.closeSync(fd)
       }
     }
-    if (options.replace === false) {
-      // link() fails when the final name exists: no window in which another file is replaced.
-      fs.linkSync(temp, target)
-      fs.rmSync(temp, { force: true })
-    } else {
-      fs.renameSync(temp, target)
-    }
-    syncFolder(path.dirname(target))
+    moveIntoPlace(temp, target, options)
+  } catch (err) {
+    fs.rmSync(temp, { force: true })
+    throw err
+  }
+}
+
+/** The complete, synced temporary file becomes `target` (refusing an existing one unless `replace`). */
+function moveIntoPlace(temp: string, target: string, options: AtomicWriteOptions): void {
+  if (options.replace === false) {
+    // link() fails when the final name exists: no window in which another file is replaced.
+    fs.linkSync(temp, target)
+    fs.rmSync(temp, { force: true })
+  } else {
+    fs.renameSync(temp, target)
+  }
+  syncFolder(path.dirname(target))
+}
+
+/**
+ * The same for bytes that arrive as a stream (a download): they go to the temporary name
+ * as they come, and only a complete, synced file is moved to `target`. A stream that
+ * fails or is aborted midway leaves nothing under `target`.
+ */
+export async function writeStreamAtomically(
+  target: string,
+  source: Readable | AsyncIterable<Uint8Array>,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const temp = temporaryNameFor(target)
+  try {
+    await pipeline(source, fs.createWriteStream(temp, { flags: 'wx' }))
+    syncFile(temp)
+    moveIntoPlace(temp, target, options)
   } catch (err) {
     fs.rmSync(temp, { force: true })
     throw err
