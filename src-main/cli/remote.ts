@@ -253,8 +253,15 @@ export class RemoteClient {
     const take = (line: string) => {
       if (!line.trim()) return
       const parsed = this.envelope(200, line) as ApiResponse<unknown> | { progress: number }
-      if ('progress' in parsed) onProgress?.(parsed.progress)
-      else last = parsed
+      if (!('progress' in parsed)) last = parsed
+      else {
+        try {
+          onProgress?.(parsed.progress)
+        } catch (err) {
+          // A progress display that fails is not the request's failure.
+          console.error(err)
+        }
+      }
     }
     res.setEncoding('utf8')
     for await (const chunk of res as AsyncIterable<string>) {
