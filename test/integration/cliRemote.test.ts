@@ -7,6 +7,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runAtax } from '../support/atax'
@@ -161,5 +163,40 @@ describe('atax --server against the loopback web mode server', () => {
     const notUrl = runAtax(dir, ['--server', 'ftp://example.org', '--token', 't', 'project', 'list'])
     expect(notUrl.code).toBe(2)
     expect(notUrl.stderr).toMatch(/is not an http:\/\/ or https:\/\/ URL/)
+  })
+
+  it('Ctrl-C (SIGINT) closes the connection, which cancels the request on the server; exit 130', async () => {
+    // A server that takes its time (a long import): it sees the connection close.
+    let arrived: () => void = () => {}
+    let closed: () => void = () => {}
+    const requestArrived = new Promise<void>((resolve) => (arrived = resolve))
+    const connectionClosed = new Promise<void>((resolve) => (closed = resolve))
+    const slow = http.createServer((req, res) => {
+      res.on('close', closed)
+      req.resume()
+      arrived()
+    })
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve))
+    try {
+      const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`
+      const cli = spawn(
+        process.execPath,
+        [path.join(REPO_ROOT, 'bin/atax.mjs'), '--server', url, '--token', 't', 'project', 'list'],
+        { cwd: dir, env: { ...process.env, ATAX_DB: '' } },
+      )
+      let stderr = ''
+      cli.stderr.on('data', (d) => (stderr += d))
+      const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)))
+      await requestArrived
+      cli.kill('SIGINT')
+      expect(await exited).toBe(130)
+      await connectionClosed
+      expect(stderr).toBe(
+        `atax: cancelled: the connection to ${url} was closed, which stops the request on the server\n`,
+      )
+    } finally {
+      slow.closeAllConnections()
+      await new Promise((resolve) => slow.close(resolve))
+    }
   })
 })
