@@ -244,6 +244,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     // The one seam: in-process dispatch, or the same request over HTTP.
     let call: Call
     let interrupt: AbortController | null = null
+    /** The server's URL as messages name it (without a token web mode's URL may carry). */
+    let serverUrl: string | null = null
     if (server) {
       const { RemoteClient, parseServerUrl, isLoopback, ServerUrlError } = await import('./remote')
       let parsedUrl: ReturnType<typeof parseServerUrl>
@@ -260,6 +262,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         )
       }
       const client = new RemoteClient(server.url, token)
+      serverUrl = client.url
       interrupt = new AbortController()
       const signal = interrupt.signal
       call = (name, input, options = {}) => client.call(name, input, { ...options, signal })
@@ -286,7 +289,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       positionals: parsed.positionals,
       io,
       app: openLazily,
-      server: server ? server.url : null,
+      server: serverUrl,
       input: () => inputOf(command.options ?? {}, parsed.values as CommandContext['values'], parseNumber),
       call: async (name, input, { flagOf = command.flagOf, ...options } = {}) => {
         const response = (await call(name, input, options)) as ApiResponse<never>
@@ -295,10 +298,10 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         if (error.code === 'cancelled' && interrupt?.signal.aborted) throw new InterruptedError(error.message)
         if (error.status === 401) {
           throw new NotAuthenticatedError(
-            `${server!.url} refused the credentials (HTTP 401: ${error.message}): check --token or $ATAX_TOKEN`,
+            `${serverUrl} refused the credentials (HTTP 401: ${error.message}): check --token or $ATAX_TOKEN`,
           )
         }
-        if (error.status === 403) throw new ForbiddenError(`${server!.url} refused (HTTP 403): ${error.message}`)
+        if (error.status === 403) throw new ForbiddenError(`${serverUrl} refused (HTTP 403): ${error.message}`)
         if (error.status === 409 || error.code === 'conflict') throw new ConflictError(error.message)
         if (error.issues?.length) {
           throw new DataError(

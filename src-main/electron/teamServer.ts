@@ -70,8 +70,16 @@ export class StoreSwitch implements Engine {
   ) {}
 
   /** Every API request goes to the store that is open. */
-  request(name: string, input: unknown, options?: RequestOptions): Promise<ApiResponse<unknown>> {
-    return (this.remote ? this.remote.asEngine() : this.local).request(name, input, options)
+  async request(name: string, input: unknown, options?: RequestOptions): Promise<ApiResponse<unknown>> {
+    const remote = this.remote
+    if (!remote) return this.local.request(name, input, options)
+    const response = await remote.asEngine().request(name, input, options)
+    // What the window says about where its data is: this server (not the server's own file),
+    // seen from the desktop app.
+    if (name === 'app.info' && response.ok) {
+      return { ok: true, value: { ...(response.value as object), dbFile: remote.url, mode: 'desktop' } }
+    }
+    return response
   }
 
   current(): OpenStore {

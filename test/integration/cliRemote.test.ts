@@ -121,6 +121,11 @@ describe('atax --server against the loopback web mode server', () => {
     const viaEnv = runAtax(dir, ['project', 'list', '--json'], { ATAX_SERVER: base, ATAX_TOKEN: token })
     expect(ok(viaEnv).stdout).toBe(ok(local(served, 'project', 'list', '--json')).stdout)
     ok(runAtax(dir, ['--server', `${base}/?token=${token}`, 'project', 'list']))
+    // Messages name the server without the token its URL carried.
+    const refused = runAtax(dir, ['--server', `${base}/?token=wrong-token`, 'project', 'list'])
+    expect(refused.code).toBe(4)
+    expect(refused.stderr).toMatch(new RegExp(`^atax: ${base} refused the credentials`))
+    expect(refused.stderr).not.toContain('wrong-token')
   })
 
   it('a wrong token exits 4; no token, --db beside --server and local-only commands are usage errors', () => {

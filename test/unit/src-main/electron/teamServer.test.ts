@@ -145,6 +145,8 @@ describe('the desktop app: open a team server beside the local file', () => {
 
     // The same IPC channel the window always uses, now answered by the server.
     expect(await invoke('api:projects.list', {})).toEqual({ ok: true, value: [] })
+    // Where the data is, as the About dialog says it: the server.
+    expect(await invoke('api:app.info', {})).toMatchObject({ ok: true, value: { dbFile: serverUrl, mode: 'desktop' } })
     const created = await invoke('api:projects.create', { name: 'On the server' })
     expect(created).toMatchObject({ ok: true, value: { name: 'On the server' } })
     const direct = await fetch(`${serverUrl}/api/projects.list`, {
