@@ -212,8 +212,13 @@ export class RemoteClient {
       signal?.addEventListener('abort', onAbort, { once: true })
       // Connecting has its own limit; the work itself (a long import) may take as long as it takes.
       const connectTimeout = this.options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS
+      let connected = false
       req.on('socket', (socket) => {
-        if (!socket.connecting) return
+        if (!socket.connecting) {
+          connected = true
+          return
+        }
+        socket.once('connect', () => (connected = true))
         socket.setTimeout(connectTimeout, () => {
           req.destroy(Object.assign(new Error('no connection'), { code: 'ETIMEDOUT' }))
         })
@@ -230,7 +235,17 @@ export class RemoteClient {
       req.on('error', (err) => {
         if (typeof body !== 'string') body.destroy()
         if (signal?.aborted) return settle({ failed: cancelled(this.url) })
-        settle({ failed: failure(0, `cannot reach the server at ${this.url}: ${describeNetworkError(err)}`) })
+        const why = describeNetworkError(err)
+        // Refused, unknown host, TLS: never reached. Reset after connecting: it went away meanwhile.
+        const tls = /^TLS failed/.test(why)
+        settle({
+          failed: failure(
+            0,
+            connected && !tls
+              ? `the connection to ${this.url} broke off before it answered: ${why}`
+              : `cannot reach the server at ${this.url}: ${why}`,
+          ),
+        })
       })
       if (typeof body === 'string') req.end(body)
       else {
