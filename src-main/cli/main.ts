@@ -58,6 +58,8 @@ export function mainHelp(): string {
     '  --json        print JSON on standard output (numbers unrounded)',
     '  --help        this help; `atax <command> --help` for one command',
     '',
+    'with --server, `snapshot …` and `web` are refused: they work on a local database file only.',
+    '',
     'exit codes: 0 success, 1 invalid data (nothing written) or server unreachable, 2 usage error,',
     '  3 database busy (nothing written, retry), 4 not authenticated (401: no or wrong token),',
     '  5 forbidden (403: your role may not do that), 6 conflict (409: changed by someone else meanwhile),',
