@@ -1,7 +1,7 @@
 /**
  * Web mode: the same UI and API for a browser, on 127.0.0.1 only. Static files from
  * the built renderer; `POST /api/<name>` for each contract entry, which needs the
- * per-launch token and a Host/Origin of this very server (no DNS rebinding, no
+ * per-launch token (header x-atax-token, or `Authorization: Bearer`) and a Host/Origin of this very server (no DNS rebinding, no
  * cross-site requests). The server only relays: requests run in the engine host's
  * workers (src-main/engine/host.ts), so this thread never waits on the database.
  *
@@ -25,6 +25,7 @@ import { CONTENT_SECURITY_POLICY } from '../csp'
 import type { HandlerEnv } from '../handlers'
 import { startEngineHost, type Engine } from '../engine/host'
 import { MAX_UPLOAD_BYTES, resolveUpload, UploadTooLarge, Uploads } from '../engine/uploads'
+import { bearerToken, DOWNLOAD_HEADER, PROGRESS_HEADER, TOKEN_HEADER } from './headers'
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -37,10 +38,7 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
 }
 
-export const TOKEN_HEADER = 'x-atax-token'
-export const PROGRESS_HEADER = 'x-atax-progress'
-/** On backup.export: the answer is the backup itself, streamed from the file the engine wrote. */
-export const DOWNLOAD_HEADER = 'x-atax-download'
+export { DOWNLOAD_HEADER, PROGRESS_HEADER, TOKEN_HEADER }
 /** JSON requests; files come through /upload, whose own limit is MAX_UPLOAD_BYTES. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024
 /** A request body that stops arriving for this long is refused (408) and its connection closed. */
@@ -147,7 +145,9 @@ export async function startWebServer(options: {
       if (origin !== undefined && !allowedHosts.some((h) => origin === `http://${h}`)) {
         return send(res, 403, { ok: false, error: { code: 'invalid-input', message: 'cross-origin request refused' } })
       }
-      if (!safeEqual(String(req.headers[TOKEN_HEADER] ?? ''), token)) {
+      // The page sends the token in its own header; a client (`atax --server`) as a Bearer token.
+      const presented = bearerToken(req.headers.authorization) ?? String(req.headers[TOKEN_HEADER] ?? '')
+      if (!safeEqual(presented, token)) {
         return send(res, 401, { ok: false, error: { code: 'invalid-input', message: 'missing or wrong token' } })
       }
     }

@@ -101,11 +101,7 @@ export const teamCommands = [
       const added = await c.call(
         'users.add',
         { name: c.positionals[0], role, ...(password ? { password } : {}) },
-        {
-          name: 'NAME',
-          role: '--role',
-          password: 'the password',
-        },
+        { flagOf: { name: 'NAME', role: '--role', password: 'the password' } },
       )
       printToken(c, added, 'added')
     },
@@ -152,10 +148,7 @@ export const teamCommands = [
       const u = await c.call(
         'users.setPassword',
         { name: c.positionals[0], password },
-        {
-          name: 'NAME',
-          password: 'the password',
-        },
+        { flagOf: { name: 'NAME', password: 'the password' } },
       )
       c.print(`password set for ${u.name}`, u)
     },

@@ -40,7 +40,17 @@ export interface DesktopShell {
   /** The backup, streamed by the engine into the file the native save dialog names. */
   saveBackup(fileName: string): Promise<{ saved: boolean; path?: string; error?: string }>
   savePdf(fileName: string, html: string): Promise<{ saved: boolean; path?: string }>
+  /** Which store is open: the local file or a team server (and the server URL saved for the dialog). */
+  currentStore(): Promise<OpenStoreInfo | null>
+  /** Connects to a team server (the shell checks URL and token first, keeps the token encrypted). */
+  openServer(url: string, token: string): Promise<{ ok: true } | { ok: false; message: string }>
+  /** Back to the local file. */
+  openLocal(): Promise<unknown>
 }
+
+export type OpenStoreInfo = (
+  { kind: 'local'; file: string; notice: string | null } | { kind: 'server'; url: string; notice: string | null }
+) & { savedUrl: string | null }
 
 declare global {
   interface Window {

@@ -36,6 +36,7 @@ export type Dialog =
   | { kind: 'export'; projectId?: number }
   | { kind: 'search' }
   | { kind: 'about' }
+  | { kind: 'open-server' }
 
 export interface Confirmation {
   title: string
