@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config'
 
-// Two projects: fast unit/integration tests (real SQLite files in temp folders) and
+// Two projects: fast unit/integration tests (real SQLite files in temp folders, and a
+// throwaway PostgreSQL server for the team-server store) and
 // end-to-end tests (web mode in real Chromium), which run one file at a time.
 export default defineConfig({
   test: {
@@ -13,6 +14,8 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
+          // One throwaway PostgreSQL for the run (test/support/postgres.ts); ATAX_SKIP_PG=1 skips its tests.
+          globalSetup: ['test/support/postgres.ts'],
         },
       },
       {

@@ -43,8 +43,9 @@ export class DatabaseOpenError extends Error {
   }
 }
 
+/** The SQLite migrations (drizzle/sqlite/; PostgreSQL's are in drizzle/pg/). */
 export function defaultMigrationsFolder(): string {
-  return path.join(findAppRoot(), 'drizzle')
+  return path.join(findAppRoot(), 'drizzle', 'sqlite')
 }
 
 export function openDatabase(
