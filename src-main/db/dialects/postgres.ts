@@ -1,0 +1,445 @@
+/**
+ * The PostgreSQL dialect: raw SQL of the team-server store, bound to a node-postgres pool
+ * (requests run side by side, each statement on a free connection) or to one transaction's
+ * connection. Also the store's transactions (BEGIN / COMMIT / ROLLBACK, SAVEPOINT when nested).
+ *
+ * What differs from SQLite (./sqlite.ts), and how:
+ * - Results look like SQLite's: int8 and numeric are numbers (the pool's type parsers,
+ *   ../pg/open.ts) and booleans read with raw SQL are 1/0, as SQLite stores them.
+ * - Bulk writes (imports, restores) are multi-row INSERTs of up to BATCH_ROWS rows, sent as
+ *   soon as a batch is full, in the order the rows were given; `flush` sends the rest and
+ *   reports the first error.
+ * - Id counters are the identity columns' sequences. A sequence is never lowered (setval is
+ *   not undone by a rollback, and a lowered sequence would hand out ids that rows still hold):
+ *   `clearIdCounters` keeps them, `raiseIdCounters` and explicit ids written by a restore raise them.
+ * - The "data changed" token is the current snapshot (pg_current_snapshot()): two reads with the
+ *   same snapshot see exactly the same committed rows, in every process of a team server; any
+ *   commit anywhere changes it. Inside a transaction there is no token (no memo).
+ * - Foreign keys are checked by PostgreSQL as each row is written: a restore of rows whose
+ *   parents are missing fails on its INSERT, never later, so `foreignKeyProblems` has none left.
+ * - No file snapshots and no copy before a restore: the server's backups are PostgreSQL's own
+ *   (pg_dump) and the app's JSON backup.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks'
+import type pg from 'pg'
+import { sql, type SQL } from 'drizzle-orm'
+import { PgDialect } from 'drizzle-orm/pg-core'
+import type { Dialect, IdCounter, MeasurementInsert, MeasurementWriter, StoredSides, TableReader } from './types'
+
+/** Rows per multi-row INSERT (12 columns × 1000 rows stays far below the 65535 parameters a statement may have). */
+export const BATCH_ROWS = 1000
+/** Parameters per statement, at most (PostgreSQL's protocol allows 65535). */
+const MAX_PARAMS = 30_000
+/** Rows fetched per round trip when a table is read in full (backups). */
+const FETCH_ROWS = 5000
+
+const BOOL_OID = 16
+const renderer = new PgDialect()
+
+/** A pool, or the one connection of a transaction. */
+export type Queryable = pg.Pool | pg.PoolClient
+
+/** `pg` error code of an error or of its cause (drizzle wraps the driver's errors). */
+export function pgErrorCode(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code
+  }
+  return undefined
+}
+
+/** A double-quoted identifier. */
+const ident = (name: string) => `"${name.replace(/"/g, '""')}"`
+
+/** Booleans as 1/0, as SQLite stores them. */
+function sqliteLike(value: unknown): unknown {
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value
+}
+
+/** Runs tasks one after another; the first error is kept and later tasks are skipped. */
+class Queue {
+  private tail: Promise<void> = Promise.resolve()
+  private error: unknown = null
+  push(task: () => Promise<void>): void {
+    this.tail = this.tail
+      .then(() => (this.error === null ? task() : undefined))
+      .catch((err: unknown) => {
+        this.error ??= err
+      })
+  }
+  async drain(): Promise<void> {
+    await this.tail
+    if (this.error !== null) throw this.error
+  }
+}
+
+/** Per store: the connection a consistent read (`readConsistently`) runs on, for the calls inside it. */
+const pinned = new AsyncLocalStorage<{ storeKey: object; client: pg.PoolClient }>()
+
+let savepoints = 0
+let cursors = 0
+
+/**
+ * One transaction on one connection of the pool (`fn` gets that connection), or a SAVEPOINT
+ * when `on` is already a transaction's connection. Rolled back when `fn` throws.
+ */
+export async function postgresTransaction<T>(
+  on: Queryable,
+  inTransaction: boolean,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  if (inTransaction) {
+    const client = on as pg.PoolClient
+    const name = `atax_sp${++savepoints}`
+    await client.query(`SAVEPOINT ${name}`)
+    try {
+      const result = await fn(client)
+      await client.query(`RELEASE SAVEPOINT ${name}`)
+      return result
+    } catch (err) {
+      await client.query(`ROLLBACK TO SAVEPOINT ${name}`).catch(() => {})
+      throw err
+    }
+  }
+  const client = await (on as pg.Pool).connect()
+  let broken: Error | undefined
+  try {
+    await client.query('BEGIN')
+    try {
+      const result = await fn(client)
+      await client.query('COMMIT')
+      return result
+    } catch (err) {
+      await client.query('ROLLBACK').catch((e: Error) => (broken = e))
+      throw err
+    }
+  } finally {
+    // A connection whose ROLLBACK failed is in an unknown state: the pool drops it.
+    client.release(broken)
+  }
+}
+
+export interface PostgresDialectOptions {
+  /** The pool, or a transaction's connection. */
+  client: Queryable
+  /** True when `client` is a transaction's connection. */
+  inTransaction: boolean
+  /** The same object for every dialect of one store (the pool): memos are kept per store. */
+  storeKey: object
+}
+
+export function postgresDialect({ client, inTransaction, storeKey }: PostgresDialectOptions): Dialect {
+  /** Where this call's statements go: a consistent read's connection, else the one bound. */
+  const on = (): Queryable => {
+    if (inTransaction) return client
+    const read = pinned.getStore()
+    return read && read.storeKey === storeKey ? read.client : client
+  }
+  const query = async (q: SQL): Promise<pg.QueryResult<Record<string, unknown>>> => {
+    const { sql: text, params } = renderer.sqlToQuery(q)
+    return on().query({ text, values: params })
+  }
+  const queryArrays = async (q: SQL): Promise<pg.QueryArrayResult<unknown[]>> => {
+    const { sql: text, params } = renderer.sqlToQuery(q)
+    return on().query({ text, values: params, rowMode: 'array' })
+  }
+  /** Runs `fn` on one connection inside a transaction: the one bound, or a new one. */
+  const withTransaction = <T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
+    const target = on()
+    const isTx = inTransaction || target !== client
+    return isTx ? fn(target as pg.PoolClient) : postgresTransaction(target, false, fn)
+  }
+  /** Identity columns' sequences, by table. */
+  const sequences = async (): Promise<{ table: string; sequence: string }[]> => {
+    const { rows } = await on().query<{ table: string; sequence: string }>(
+      `SELECT c.table_name AS "table", pg_get_serial_sequence(quote_ident(c.table_name), c.column_name) AS "sequence"
+         FROM information_schema.columns c
+        WHERE c.table_schema = current_schema() AND c.is_identity = 'YES'
+        ORDER BY c.table_name COLLATE "C"`,
+    )
+    return rows.filter((r) => r.sequence)
+  }
+  /** Raises a table's id sequence to at least `seq` and its largest id; never lowers it. */
+  const raiseSequence = async (table: string, seq: number) => {
+    const { rows } = await on().query<{ name: string | null }>("SELECT pg_get_serial_sequence($1, 'id') AS name", [
+      ident(table),
+    ])
+    const name = rows[0]?.name
+    if (!name) return
+    // `name` is the sequence's qualified name as PostgreSQL quotes it.
+    await on().query(
+      `SELECT setval($2::regclass, t.target, true)
+         FROM (SELECT greatest($1::bigint, coalesce(max(id), 0)) AS target FROM ${ident(table)}) t, ${name} q
+        WHERE t.target > CASE WHEN q.is_called THEN q.last_value ELSE q.last_value - 1 END`,
+      [seq, name],
+    )
+  }
+
+  const dialect: Dialect = {
+    kind: 'postgres',
+    storeKey,
+
+    rows: async <T>(q: SQL) => {
+      const result = await query(q)
+      const bools = result.fields.filter((f) => f.dataTypeID === BOOL_OID).map((f) => f.name)
+      if (bools.length) for (const row of result.rows) for (const b of bools) row[b] = sqliteLike(row[b])
+      return result.rows as T[]
+    },
+    arrays: async <T extends unknown[]>(q: SQL) => {
+      const result = await queryArrays(q)
+      const bools = result.fields.flatMap((f, i) => (f.dataTypeID === BOOL_OID ? [i] : []))
+      const rows = result.rows
+      if (bools.length) for (const row of rows) for (const i of bools) row[i] = sqliteLike(row[i])
+      return rows as T[]
+    },
+    run: async (q) => (await query(q)).rowCount ?? 0,
+
+    int: (expr) => sql`CAST((${expr}) AS integer)`,
+    firstGroup: (groupPath) => sql`(((${groupPath})::jsonb ->> 0) COLLATE "C")`,
+    jsonElements: (jsonText, alias) =>
+      sql`LATERAL (SELECT e.value COLLATE "C" AS value FROM jsonb_array_elements_text((${jsonText})::jsonb) AS e(value)) AS ${sql.raw(ident(alias))}`,
+    unitSeparator: () => sql`chr(31)`,
+    // ILIKE folds case by the collation's rules: under "C", ASCII letters only, as SQLite's LIKE.
+    likeFolded: (expr, pattern) => sql`((${expr}) COLLATE "C" ILIKE ${pattern} ESCAPE '\\')`,
+    isUniqueViolation: (err) => pgErrorCode(err) === '23505',
+
+    exclusive: (fn) => fn(),
+    dataVersion: async () => {
+      if (inTransaction) return null
+      const { rows } = await on().query<{ v: string }>('SELECT pg_current_snapshot()::text AS v')
+      return rows[0]!.v
+    },
+    readConsistently: async (fn) => {
+      if (inTransaction || pinned.getStore()?.storeKey === storeKey) return fn()
+      const c = await (client as pg.Pool).connect()
+      let broken: Error | undefined
+      try {
+        await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+        try {
+          const result = await pinned.run({ storeKey, client: c }, fn)
+          await c.query('COMMIT')
+          return result
+        } catch (err) {
+          await c.query('ROLLBACK').catch((e: Error) => (broken = e))
+          throw err
+        }
+      } finally {
+        c.release(broken)
+      }
+    },
+
+    measurementWriter: async (generationId, importId) => measurementWriter(on(), generationId, importId),
+
+    tableColumns: async (table) => {
+      const { rows } = await on().query<{ name: string }>(
+        `SELECT column_name AS name FROM information_schema.columns
+          WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`,
+        [table],
+      )
+      return rows.map((r) => r.name)
+    },
+    readTable: async (table: string, reader: TableReader) =>
+      withTransaction(async (c) => {
+        const { rows: keys } = await c.query<{ name: string }>(
+          `SELECT a.attname AS name FROM pg_index i
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+            WHERE i.indrelid = to_regclass($1) AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)`,
+          [ident(table)],
+        )
+        const order = keys.length ? ` ORDER BY ${keys.map((k) => ident(k.name)).join(', ')}` : ''
+        const cursor = `atax_read_${++cursors}`
+        await c.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR SELECT * FROM ${ident(table)}${order}`)
+        try {
+          let onRow: ((values: (string | number | null)[]) => void) | null = null
+          for (;;) {
+            const result = await c.query<unknown[]>({
+              text: `FETCH FORWARD ${FETCH_ROWS} FROM ${cursor}`,
+              rowMode: 'array',
+            })
+            if (!onRow) onRow = reader(result.fields.map((f) => f.name))
+            const bools = result.fields.flatMap((f, i) => (f.dataTypeID === BOOL_OID ? [i] : []))
+            for (const row of result.rows) {
+              for (const i of bools) row[i] = sqliteLike(row[i])
+              onRow(row as (string | number | null)[])
+            }
+            if (result.rows.length < FETCH_ROWS) break
+          }
+        } finally {
+          await c.query(`CLOSE ${cursor}`).catch(() => {})
+        }
+      }),
+    idCounters: async () => {
+      const counters: IdCounter[] = []
+      for (const { table, sequence } of await sequences()) {
+        const { rows } = await on().query<{ last_value: number; is_called: boolean }>(
+          `SELECT last_value, is_called FROM ${sequence}`,
+        )
+        if (rows[0]?.is_called) counters.push({ name: table, seq: Number(rows[0].last_value) })
+      }
+      return counters
+    },
+    // Kept, not lowered: see the top of this file. A restore then raises them.
+    clearIdCounters: async () => {},
+    raiseIdCounters: async (counters) => {
+      const known = new Set((await sequences()).map((s) => s.table))
+      for (const { name, seq } of counters) if (known.has(name)) await raiseSequence(name, seq)
+    },
+    rowInserter: (table, columns) => {
+      const queue = new Queue()
+      const perBatch = Math.max(1, Math.min(BATCH_ROWS, Math.floor(MAX_PARAMS / Math.max(1, columns.length))))
+      const head = `INSERT INTO ${ident(table)} (${columns.map(ident).join(', ')}) VALUES `
+      const hasId = columns.includes('id')
+      let buffer: unknown[][] = []
+      const send = () => {
+        if (!buffer.length) return
+        const rows = buffer
+        buffer = []
+        queue.push(async () => {
+          await on().query(head + valuesList(rows.length, columns.length), rows.flat())
+        })
+      }
+      return {
+        add: (values) => {
+          buffer.push(values)
+          if (buffer.length >= perBatch) send()
+        },
+        flush: async () => {
+          send()
+          await queue.drain()
+          // Rows written with their own ids: the sequence must hand out ids above them.
+          if (hasId) await raiseSequence(table, 0)
+        },
+      }
+    },
+    foreignKeyProblems: async () => [],
+    copyBeforeRestore: async () => null,
+
+    canSnapshot: () => false,
+    copyInto: async () => {
+      throw new Error('snapshots are files of the SQLite store; a PostgreSQL store is backed up with pg_dump')
+    },
+    restoreSnapshotFile: async () => {
+      throw new Error('snapshots are files of the SQLite store; a PostgreSQL store is backed up with pg_dump')
+    },
+  }
+  return dialect
+}
+
+/** `($1, $2), ($3, $4), …` for `rows` rows of `columns` values. */
+function valuesList(rows: number, columns: number): string {
+  const parts: string[] = []
+  let n = 0
+  for (let r = 0; r < rows; r++) {
+    const row: string[] = []
+    for (let c = 0; c < columns; c++) row.push(`$${++n}`)
+    parts.push(`(${row.join(', ')})`)
+  }
+  return parts.join(', ')
+}
+
+const MEASUREMENT_COLUMNS =
+  'generation_id, benchmark, metric, direction, shots, baseline, aligned, baseline_stderr, aligned_stderr, group_path, source, import_id'
+const MEASUREMENT_PARAMS = 11
+
+/** An error that `isUniqueViolation` recognises, for a pair the import repeats (found before the INSERT). */
+class RepeatedPairError extends Error {
+  readonly code = '23505'
+  constructor(benchmark: string, metric: string) {
+    super(
+      `duplicate key value violates unique constraint "benchmark_measurements_gen_bench_metric" (${benchmark} · ${metric})`,
+    )
+    this.name = 'RepeatedPairError'
+  }
+}
+
+/**
+ * One import's measurements into one generation, in batches. `write` must answer at once
+ * (the import reads millions of rows without awaiting each), so what SQLite's statement says
+ * per row is known here before the row is sent: the pairs this import wrote (a repeated pair
+ * is refused), and, into a generation that has rows already, both sides of each existing pair
+ * (read once when the writer is made; the upsert keeps a side the import does not bring).
+ */
+async function measurementWriter(
+  client: Queryable,
+  generationId: number,
+  importId: number,
+): Promise<MeasurementWriter> {
+  const key = (benchmark: string, metric: string) => `${benchmark}\u001f${metric}`
+  const existing = new Map<string, StoredSides>()
+  const { rows } = await client.query<[string, string, number | null, number | null]>({
+    text: 'SELECT benchmark, metric, baseline, aligned FROM benchmark_measurements WHERE generation_id = $1',
+    values: [generationId],
+    rowMode: 'array',
+  })
+  for (const [benchmark, metric, baseline, aligned] of rows) existing.set(key(benchmark, metric), { baseline, aligned })
+  const plainInserts = existing.size === 0
+  const written = new Set<string>()
+  const queue = new Queue()
+  let buffer: unknown[] = []
+  let buffered = 0
+  const statement = (count: number) => {
+    const values: string[] = []
+    for (let r = 0; r < count; r++) {
+      const b = r * MEASUREMENT_PARAMS
+      const p = (i: number) => `$${b + i}`
+      values.push(
+        `(${p(1)}::int, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::int, ${p(6)}::float8, ${p(7)}::float8, ${p(8)}::float8, ${p(9)}::float8, ${p(10)}, 'import', ${p(11)}::int)`,
+      )
+    }
+    const insert = `INSERT INTO benchmark_measurements (${MEASUREMENT_COLUMNS}) VALUES ${values.join(', ')}`
+    if (plainInserts) return insert
+    return `${insert}
+      ON CONFLICT (generation_id, benchmark, metric) DO UPDATE SET
+        direction = excluded.direction,
+        shots = coalesce(excluded.shots, benchmark_measurements.shots),
+        baseline = coalesce(excluded.baseline, benchmark_measurements.baseline),
+        aligned = coalesce(excluded.aligned, benchmark_measurements.aligned),
+        baseline_stderr = CASE WHEN excluded.baseline IS NOT NULL THEN excluded.baseline_stderr ELSE benchmark_measurements.baseline_stderr END,
+        aligned_stderr = CASE WHEN excluded.aligned IS NOT NULL THEN excluded.aligned_stderr ELSE benchmark_measurements.aligned_stderr END,
+        group_path = coalesce(excluded.group_path, benchmark_measurements.group_path),
+        import_id = excluded.import_id
+      WHERE benchmark_measurements.import_id IS DISTINCT FROM excluded.import_id`
+  }
+  const send = () => {
+    if (!buffered) return
+    const values = buffer
+    const count = buffered
+    buffer = []
+    buffered = 0
+    queue.push(async () => {
+      await client.query(statement(count), values)
+    })
+  }
+  return {
+    plainInserts,
+    write: (r: MeasurementInsert) => {
+      const k = key(r.benchmark, r.metric)
+      if (written.has(k)) {
+        if (plainInserts) throw new RepeatedPairError(r.benchmark, r.metric)
+        return undefined
+      }
+      written.add(k)
+      buffer.push(
+        generationId,
+        r.benchmark,
+        r.metric,
+        r.direction,
+        r.shots,
+        r.baseline,
+        r.aligned,
+        r.baselineStderr,
+        r.alignedStderr,
+        r.groupPath,
+        importId,
+      )
+      if (++buffered >= BATCH_ROWS) send()
+      if (plainInserts) return r // both sides as stored: the row itself (no object per row)
+      const before = existing.get(k)
+      return { baseline: r.baseline ?? before?.baseline ?? null, aligned: r.aligned ?? before?.aligned ?? null }
+    },
+    flush: async () => {
+      send()
+      await queue.drain()
+    },
+  }
+}
