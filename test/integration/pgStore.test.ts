@@ -9,7 +9,15 @@ import pg from 'pg'
 import { eq } from 'drizzle-orm'
 import { openPostgres, PostgresOpenError, redactUrl, type OpenedPostgres } from '../../src-main/db/pg/open'
 import * as t from '../../src-main/db/pg/schema'
-import { createTestDatabase, SKIP_PG, testServerUrl, type TestDatabase } from '../support/postgres'
+import {
+  createTestDatabase,
+  findPostgresBin,
+  PASSWORD_USER,
+  PASSWORD_USER_PASSWORD,
+  SKIP_PG,
+  testServerUrl,
+  type TestDatabase,
+} from '../support/postgres'
 
 const describePg = SKIP_PG ? describe.skip : describe
 
@@ -253,6 +261,20 @@ describePg('PostgreSQL store: errors say what is wrong and where', () => {
     )
   })
 
+  it('a wrong password', async () => {
+    const url = new URL(testServerUrl())
+    url.username = PASSWORD_USER
+    url.password = 'wrong-password'
+    const err = (await openPostgres(url.toString()).catch((e: unknown) => e)) as Error
+    expect(err.message).toMatch(
+      new RegExp(`PostgreSQL at 127\\.0\\.0\\.1:\\d+ refused user "${PASSWORD_USER}": wrong password`),
+    )
+    expect(err.message + JSON.stringify(err)).not.toContain('wrong-password')
+    url.password = PASSWORD_USER_PASSWORD
+    url.pathname = '/no_such_db'
+    await expect(openPostgres(url.toString())).rejects.toThrow(/database "no_such_db" does not exist/)
+  })
+
   it('a login the server refuses', async () => {
     // The test server trusts every local login; a role that may not log in is refused all the same.
     const admin = new pg.Client({ connectionString: testServerUrl() })
@@ -298,3 +320,10 @@ async function closedPort(): Promise<number> {
     })
   })
 }
+
+describe('the test server support', () => {
+  it('finds no PostgreSQL where none is installed (the tests that need it then fail, saying to install it)', () => {
+    if (process.env.ATAX_PG_BIN) return
+    expect(findPostgresBin('/nonexistent')).toBeNull()
+  })
+})

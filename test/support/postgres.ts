@@ -56,6 +56,10 @@ export function findPostgresBin(root = '/usr/lib/postgresql'): string | null {
   return found.length ? path.join(root, found[0]!, 'bin') : null
 }
 
+/** A role of the test server that logs in with a password (PASSWORD_USER_PASSWORD) only; created by `setup`. */
+export const PASSWORD_USER = 'atax_password'
+export const PASSWORD_USER_PASSWORD = 'right-password'
+
 export interface TestServer {
   url: string
   dir: string
@@ -124,6 +128,9 @@ export async function startTestServer(bin: string): Promise<TestServer> {
       '--locale=C',
       '--no-sync',
     ])
+    // Every login is trusted but one, which needs its password: the tests of a refused login use it.
+    const hba = path.join(data, 'pg_hba.conf')
+    fs.writeFileSync(hba, `host all ${PASSWORD_USER} 127.0.0.1/32 scram-sha-256\n${fs.readFileSync(hba, 'utf8')}`)
     // Another process may take the free port before the server does: a few tries.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort()
@@ -139,7 +146,12 @@ export async function startTestServer(bin: string): Promise<TestServer> {
       try {
         await runAsServerUser(pgCtl, ['-D', data, '-l', log, '-o', opts, '-w', '-t', '60', 'start'])
         started = true
-        return { url: `postgres://atax@127.0.0.1:${port}/postgres`, dir, stop }
+        const url = `postgres://atax@127.0.0.1:${port}/postgres`
+        const client = new pg.Client({ connectionString: url })
+        await client.connect()
+        await client.query(`CREATE ROLE ${PASSWORD_USER} LOGIN PASSWORD '${PASSWORD_USER_PASSWORD}'`)
+        await client.end()
+        return { url, dir, stop }
       } catch (err) {
         const serverLog = fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : ''
         if (attempt >= 3 || !/could not bind|address already in use/i.test(serverLog)) {
