@@ -93,11 +93,45 @@ async function freePort(): Promise<number> {
   })
 }
 
+/** Servers left by a test run that was killed before its teardown (its process is gone): stopped and removed. */
+async function stopAbandonedServers(bin: string): Promise<void> {
+  for (const name of fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('atax-pg-'))) {
+    const dir = path.join(os.tmpdir(), name)
+    let owner: number
+    try {
+      owner = Number(fs.readFileSync(path.join(dir, 'owner.pid'), 'utf8'))
+    } catch {
+      continue // being made right now, or not ours
+    }
+    if (!owner || isAlive(owner)) continue
+    await runAsServerUser(path.join(bin, 'pg_ctl'), [
+      '-D',
+      path.join(dir, 'data'),
+      '-m',
+      'immediate',
+      '-w',
+      'stop',
+    ]).catch(() => {})
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
 /** initdb + pg_ctl start in a fresh temp folder; `stop()` stops it and removes the folder. */
 export async function startTestServer(bin: string): Promise<TestServer> {
+  await stopAbandonedServers(bin)
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atax-pg-'))
   const data = path.join(dir, 'data')
   const log = path.join(dir, 'server.log')
+  fs.writeFileSync(path.join(dir, 'owner.pid'), String(process.pid))
   if (isRoot()) {
     try {
       await run('id', ['-u', 'postgres'])
