@@ -84,6 +84,41 @@ export default tseslint.config(
     },
   },
   {
+    // Issue 12 (docs: the lead's design, /work/briefs/issue12-design.md): one set of
+    // services over SQLite and PostgreSQL. Builders are finished with `await`, never with
+    // better-sqlite3's synchronous terminals; raw SQL goes through ctx.dialect; tables
+    // come from ctx.t.
+    files: ['src-main/services/**/*.ts', 'src-main/exporters/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression[arguments.length=0] > MemberExpression.callee[object.type='CallExpression'][property.name=/^(all|get|run|values)$/]",
+          message:
+            'Services are store-neutral (issue 12 design): finish a drizzle builder with `await` (`(await q)[0]` for one row), never the SQLite-only .all()/.get()/.run()/.values().',
+        },
+        {
+          selector: "MemberExpression[property.name='sqlite']",
+          message:
+            'Services are store-neutral (issue 12 design): raw SQL goes through ctx.dialect (src-main/db/dialects), not the SQLite connection.',
+        },
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            restrict(['**/src-renderer/**', 'vue', 'pinia', 'chart.js'], 'src-main never imports the renderer.'),
+            restrict(
+              ['better-sqlite3', 'drizzle-orm/better-sqlite3', 'drizzle-orm/better-sqlite3/*'],
+              'Services are store-neutral (issue 12 design): no SQLite driver here; use ctx.db, ctx.t and ctx.dialect.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src-renderer/**/*.ts', 'src-renderer/**/*.vue'],
     languageOptions: { globals: globals.browser },
     rules: {

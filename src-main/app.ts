@@ -4,6 +4,7 @@ import path from 'node:path'
 import { BUSY_TIMEOUT_MS, fileReadOnlyReason, openDatabase, type OpenedDatabase } from './db/open'
 import type { HandlerEnv } from './handlers'
 import { findAppRoot } from './paths'
+import { sqliteContext } from './db/dialects/sqlite'
 import { takeDailySnapshotIfDue } from './services/snapshots'
 
 export function appVersion(): string {
@@ -42,8 +43,7 @@ export function openApp(
     readonly: options.readonly,
   })
   const env: HandlerEnv = {
-    db: database.db,
-    sqlite: database.sqlite,
+    ...sqliteContext(database.db, database.sqlite),
     version: appVersion(),
     dbFile: database.file,
     mode,
@@ -54,15 +54,15 @@ export function openApp(
   }
   let timer: NodeJS.Timeout | null = null
   if (options.interactive && !options.readonly) {
-    const snapshotIfDue = () => {
-      try {
-        takeDailySnapshotIfDue(env, database.file)
-      } catch (err) {
-        // A snapshot that cannot be taken (disk full) must not stop the app: it says so in the log.
-        console.error(`atax: could not take today's snapshot: ${(err as Error).message}`)
-      }
-    }
-    snapshotIfDue()
+    const snapshotIfDue = () =>
+      // Between requests, never inside one (the store serves one at a time).
+      env.dialect
+        .exclusive(() => takeDailySnapshotIfDue(env, database.file))
+        .catch((err) => {
+          // A snapshot that cannot be taken (disk full) must not stop the app: it says so in the log.
+          console.error(`atax: could not take today's snapshot: ${(err as Error).message}`)
+        })
+    void snapshotIfDue()
     timer = setInterval(snapshotIfDue, SNAPSHOT_CHECK_MS)
     timer.unref()
   }

@@ -90,16 +90,16 @@ export type Handlers = {
 }
 
 export const handlers: Handlers = {
-  'app.info': (env) => ({
+  'app.info': async (env) => ({
     version: env.version,
     dbFile: env.dbFile,
-    firstRun: isFirstRun(env),
+    firstRun: await isFirstRun(env),
     mode: env.mode,
     readOnly: env.readOnlyReason ?? null,
-    quarantined: trash.countQuarantined(env),
+    quarantined: await trash.countQuarantined(env),
   }),
-  'app.dismissFirstRun': (env) => {
-    setSetting(env, 'firstRunDismissed', 'true')
+  'app.dismissFirstRun': async (env) => {
+    await setSetting(env, 'firstRunDismissed', 'true')
     return { ok: true }
   },
   'sample.load': (env) => loadSample(env),
@@ -150,9 +150,9 @@ export const handlers: Handlers = {
 
   'trash.list': (env) => trash.listTrash(env),
   'trash.restore': (env, i) =>
-    trash.restoreFromTrash(env, i.id, (projectIds) => {
+    trash.restoreFromTrash(env, i.id, async (tx, projectIds) => {
       // A restored generation takes its place in the calendar order again.
-      for (const projectId of projectIds) generations.renumberGenerations(env, projectId)
+      for (const projectId of projectIds) await generations.renumberGenerations(tx, projectId)
     }),
   'trash.empty': (env) => trash.emptyTrash(env, env.onProgress),
 
@@ -195,11 +195,11 @@ export const handlers: Handlers = {
       directions: i.directions,
     })
   },
-  'backup.export': (env) => {
+  'backup.export': async (env) => {
     if (env.outputFile === undefined) return exportBackup(env)
     // Streamed to the door's file, JSON Lines: memory stays flat whatever the size.
     try {
-      writeBackupFile(env, env.outputFile, env.onProgress)
+      await writeBackupFile(env, env.outputFile, env.onProgress)
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) throw err
@@ -238,7 +238,9 @@ export async function dispatch(env: HandlerEnv, name: unknown, rawInput: unknown
   const giveUpAt = Date.now() + (env.retryBusyForMs ?? 0)
   for (let attempt = 0; ; attempt++) {
     try {
-      return { ok: true, value: await handler(env, parsed.data) }
+      // One request at a time on the store's connection (SQLite), each attempt queued
+      // afresh: while a busy request waits to retry, other requests (reads) are served.
+      return { ok: true, value: await env.dialect.exclusive(async () => await handler(env, parsed.data)) }
     } catch (err) {
       // A busy database rolled the request back whole: waiting (without blocking) and retrying is safe.
       if (isBusy(err) && Date.now() < giveUpAt) {

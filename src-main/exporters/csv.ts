@@ -72,14 +72,16 @@ function groupOf(stored: string | null): string | null {
 }
 
 /** Every measurement of a generation, by benchmark then metric, with the engine's figures. */
-export type MeasurementRows = (generationId: number) => Iterable<RegressionRowFigures>
+export type MeasurementRows = (
+  generationId: number,
+) => Iterable<RegressionRowFigures> | AsyncIterable<RegressionRowFigures>
 
-export function renderCsv(model: ReportModel, rowsOf: MeasurementRows): string {
+export async function renderCsv(model: ReportModel, rowsOf: MeasurementRows): Promise<string> {
   const lines: string[] = [CSV_EXPORT_COLUMNS.join(',')]
   for (const pr of model.projects) {
     const importFiles = new Map(pr.provenance.imports.map((r) => [r.id, r.fileName]))
     for (const g of pr.generations) {
-      for (const row of rowsOf(g.generation.id)) {
+      for await (const row of rowsOf(g.generation.id)) {
         const m = row.measurement
         lines.push(
           csvLine([

@@ -33,23 +33,23 @@ const MIME_TYPES: Record<ExportFormat, string> = {
  * with one, it is that project's report model. The other formats render the report
  * of the project, or of every live project.
  */
-export function exportReport(
+export async function exportReport(
   ctx: ServiceContext & { version?: string },
   format: ExportFormat,
   projectId?: number,
   options: BuildReportOptions = {},
-): ExportResult {
-  if (format === 'json' && projectId === undefined) return exportBackup(ctx)
-  const model = buildReport(ctx, projectId, format === 'csv' ? { comparisons: false, ...options } : options)
+): Promise<ExportResult> {
+  if (format === 'json' && projectId === undefined) return await exportBackup(ctx)
+  const model = await buildReport(ctx, projectId, format === 'csv' ? { comparisons: false, ...options } : options)
   return {
     fileName: reportFileName(model, format),
     mimeType: MIME_TYPES[format],
-    content: render(model, format, (generationId) => measurementFigures(ctx, generationId)),
+    content: await render(model, format, (generationId) => measurementFigures(ctx, generationId)),
   }
 }
 
 /** `rowsOf` gives the CSV every measurement of a generation (the model holds only those its tables show). */
-export function render(model: ReportModel, format: ExportFormat, rowsOf: MeasurementRows): string {
+export async function render(model: ReportModel, format: ExportFormat, rowsOf: MeasurementRows): Promise<string> {
   switch (format) {
     case 'html':
       return renderHtml(model)

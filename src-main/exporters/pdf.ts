@@ -39,7 +39,7 @@ export async function htmlToPdf(html: string): Promise<Buffer> {
 
 /** The HTML report of one project (or all) as a PDF. */
 export async function reportPdf(ctx: ServiceContext, projectId?: number): Promise<PdfExportResult> {
-  const html = exportReport(ctx, 'html', projectId)
+  const html = await exportReport(ctx, 'html', projectId)
   const pdf = await htmlToPdf(html.content)
   return {
     fileName: html.fileName.replace(/\.html?$/i, '') + '.pdf',

@@ -32,20 +32,20 @@ export interface BuildReportOptions {
 }
 
 /** The report of one project, or of every live project when projectId is left out. */
-export function buildReport(
+export async function buildReport(
   ctx: ServiceContext & { version?: string },
   projectId?: number,
   options: BuildReportOptions = {},
-): ReportModel {
+): Promise<ReportModel> {
   let view: TimelineView
   if (projectId === undefined) {
-    view = timeline(ctx)
+    view = await timeline(ctx)
   } else {
-    const project = getProject(ctx, projectId)
+    const project = await getProject(ctx, projectId)
     if (project.deletedAt) {
       throw new ServiceError('conflict', `project "${project.name}" is in the trash: restore it to export its report`)
     }
-    view = timeline(ctx, [projectId])
+    view = await timeline(ctx, [projectId])
   }
   const generatedAt = (options.now ?? new Date()).toISOString()
   const single = projectId === undefined ? null : view.projects[0]
@@ -58,26 +58,28 @@ export function buildReport(
     generatedOn: generatedAt.slice(0, 10),
     appVersion: options.appVersion ?? ctx.version ?? 'unknown',
     projectId: projectId ?? null,
-    projects: view.projects.map((p) => projectReport(ctx, p, options.comparisons ?? true, warnings)),
+    projects: await inOrder(view.projects, (p) => projectReport(ctx, p, options.comparisons ?? true, warnings)),
     warnings,
   }
 }
 
-function projectReport(
+async function projectReport(
   ctx: ServiceContext,
   view: TimelineView['projects'][number],
   withComparisons: boolean,
   warnings: string[],
-): ProjectReport {
+): Promise<ProjectReport> {
   const { project } = view
-  const imports = listImports(ctx, project.id)
+  const imports = await listImports(ctx, project.id)
   const importFiles = new Map(imports.map((r) => [r.id, r.fileName]))
   const names = new Map(view.generations.map((s) => [s.generation.id, s.generation.name]))
-  const generations = view.generations.map((summary) => generationReport(ctx, summary, importFiles, warnings))
+  const generations = await inOrder(view.generations, (summary) =>
+    generationReport(ctx, summary, importFiles, warnings),
+  )
 
   const comparisons: GenerationComparison[] = []
   for (let i = 1; withComparisons && i < view.generations.length; i++) {
-    comparisons.push(comparison(ctx, view.generations[i - 1], view.generations[i]))
+    comparisons.push(await comparison(ctx, view.generations[i - 1], view.generations[i]))
   }
 
   return {
@@ -105,26 +107,26 @@ function projectReport(
       imports: [...imports]
         .sort((a, b) => a.id - b.id)
         .map((r) => ({ ...r, generationName: r.generationId == null ? null : (names.get(r.generationId) ?? null) })),
-      sources: generations.map((g) => ({
+      sources: await inOrder(generations, async (g) => ({
         generationId: g.generation.id,
         generationName: g.generation.name,
-        measurements: measurementSources(ctx, g.generation.id),
+        measurements: await measurementSources(ctx, g.generation.id),
         costs: countBy(g.development.items.map((c) => c.source)),
       })),
     },
   }
 }
 
-function generationReport(
+async function generationReport(
   ctx: ServiceContext,
   summary: GenerationSummary,
   importFiles: Map<number, string>,
   warnings: string[],
-): GenerationReport {
+): Promise<GenerationReport> {
   const g = summary.generation
-  const detail = generationRecords(ctx, g.id)
+  const detail = await generationRecords(ctx, g.id)
   for (const w of detail.warnings) warnings.push(`${g.name}: ${w}`)
-  const shown = shownMeasurements(ctx, g.id)
+  const shown = await shownMeasurements(ctx, g.id)
   return {
     generation: g,
     performance: {
@@ -158,14 +160,23 @@ function generationReport(
 }
 
 /** Every measurement when they fit in a report's table, else the largest changes (the CSV export holds them all). */
-function shownMeasurements(ctx: ServiceContext, generationId: number) {
-  const byName = measurementsPage(ctx, { generationId, offset: 0, limit: MEASUREMENT_TABLE_LIMIT, sort: 'name' })
+async function shownMeasurements(ctx: ServiceContext, generationId: number) {
+  const byName = await measurementsPage(ctx, { generationId, offset: 0, limit: MEASUREMENT_TABLE_LIMIT, sort: 'name' })
   if (byName.total <= MEASUREMENT_TABLE_LIMIT) return byName
-  return measurementsPage(ctx, { generationId, offset: 0, limit: MEASUREMENT_TABLE_LIMIT, sort: 'largest-change' })
+  return await measurementsPage(ctx, {
+    generationId,
+    offset: 0,
+    limit: MEASUREMENT_TABLE_LIMIT,
+    sort: 'largest-change',
+  })
 }
 
-function comparison(ctx: ServiceContext, from: GenerationSummary, to: GenerationSummary): GenerationComparison {
-  const view = compare(ctx, [from.generation.id, to.generation.id])
+async function comparison(
+  ctx: ServiceContext,
+  from: GenerationSummary,
+  to: GenerationSummary,
+): Promise<GenerationComparison> {
+  const view = await compare(ctx, [from.generation.id, to.generation.id])
   const [a, b] = view.generations
   const figure = (label: string, unit: ComparedFigure['unit'], pick: (s: GenerationSummary) => number | null) => ({
     label,
@@ -205,4 +216,11 @@ function countBy(sources: Source[]): Partial<Record<Source, number>> {
   const counts: Partial<Record<Source, number>> = {}
   for (const s of sources) counts[s] = (counts[s] ?? 0) + 1
   return counts
+}
+
+/** `f` of each item, one after the other (one request's queries never interleave). */
+async function inOrder<T, R>(items: readonly T[], f: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = []
+  for (const item of items) out.push(await f(item))
+  return out
 }

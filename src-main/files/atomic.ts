@@ -48,18 +48,45 @@ export function writeFileAtomically(
         fs.closeSync(fd)
       }
     }
-    if (options.replace === false) {
-      // link() fails when the final name exists: no window in which another file is replaced.
-      fs.linkSync(temp, target)
-      fs.rmSync(temp, { force: true })
-    } else {
-      fs.renameSync(temp, target)
-    }
-    syncFolder(path.dirname(target))
+    moveIntoPlace(temp, target, options)
   } catch (err) {
     fs.rmSync(temp, { force: true })
     throw err
   }
+}
+
+/** `writeFileAtomically` with a producer that writes the temporary file asynchronously (a streamed backup). */
+export async function writeFileAtomicallyAsync(
+  target: string,
+  produce: (temporaryPath: string) => Promise<void>,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  const temp = temporaryNameFor(target)
+  try {
+    await produce(temp)
+  } catch (err) {
+    fs.rmSync(temp, { force: true })
+    throw err
+  }
+  try {
+    syncFile(temp)
+    moveIntoPlace(temp, target, options)
+  } catch (err) {
+    fs.rmSync(temp, { force: true })
+    throw err
+  }
+}
+
+/** The complete, synced temporary file moved to `target`, and the move made durable. */
+function moveIntoPlace(temp: string, target: string, options: AtomicWriteOptions): void {
+  if (options.replace === false) {
+    // link() fails when the final name exists: no window in which another file is replaced.
+    fs.linkSync(temp, target)
+    fs.rmSync(temp, { force: true })
+  } else {
+    fs.renameSync(temp, target)
+  }
+  syncFolder(path.dirname(target))
 }
 
 function syncFile(file: string): void {

@@ -7,7 +7,7 @@ import { z } from 'zod'
 import type { ExportResult } from '../../src-shared/api/transfer'
 import type { ServiceContext } from './context'
 import { ServiceError } from './errors'
-import { getTableColumns } from 'drizzle-orm'
+import { getTableColumns, sql } from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import {
   parseQuarantinePayload,
@@ -18,7 +18,6 @@ import {
   type RowTable,
 } from '../../src-shared/api/rows'
 import * as schema from '../db/schema'
-import { vacuumIntoAtomically } from '../db/open'
 
 export const BACKUP_FORMAT = 'alignment-tax-planner-backup'
 export const BACKUP_VERSION = 1
@@ -56,18 +55,34 @@ export type Backup = z.infer<typeof backupSchema>
  */
 export const SEQUENCES = 'sqlite_sequence'
 
-export function backupData(ctx: ServiceContext): Backup['tables'] {
+/** Each backup table's column names, as the store has them. */
+export async function tableColumnSets(ctx: ServiceContext): Promise<Map<string, Set<string>>> {
+  const columns = new Map<string, Set<string>>()
+  for (const table of BACKUP_TABLES) columns.set(table, new Set(await ctx.dialect.tableColumns(table)))
+  return columns
+}
+
+export async function backupData(ctx: ServiceContext): Promise<Backup['tables']> {
   const tables: Backup['tables'] = {}
-  for (const table of BACKUP_TABLES) {
-    tables[table] = ctx.sqlite.prepare(`SELECT * FROM "${table}" ORDER BY rowid`).all() as Backup['tables'][string]
-  }
-  tables[SEQUENCES] = ctx.sqlite
-    .prepare(`SELECT name, seq FROM ${SEQUENCES} ORDER BY name`)
-    .all() as Backup['tables'][string]
+  await ctx.dialect.readConsistently(async () => {
+    for (const table of BACKUP_TABLES) {
+      const rows: Backup['tables'][string] = []
+      await ctx.dialect.readTable(table, (columns) => (values) => {
+        const row: Record<string, string | number | null> = {}
+        columns.forEach((c, i) => (row[c] = values[i]))
+        rows.push(row)
+      })
+      tables[table] = rows
+    }
+    tables[SEQUENCES] = (await ctx.dialect.idCounters()) as unknown as Backup['tables'][string]
+  })
   return tables
 }
 
-/** Each backup table, by its SQL name: the drizzle table and the shared rules of its rows. */
+/**
+ * Each backup table, by its SQL name: the drizzle table (for its column names only, the
+ * same on every store) and the shared rules of its rows.
+ */
 const ROW_RULES: Record<(typeof BACKUP_TABLES)[number], { table: SQLiteTable; rules: RowTable }> = {
   projects: { table: schema.projects, rules: 'projects' },
   generations: { table: schema.generations, rules: 'generations' },
@@ -169,12 +184,12 @@ export function checkBackupRow(table: string, row: Record<string, unknown>): str
   return problem ? `${problem.where} ${problem.message}` : null
 }
 
-export function exportBackup(ctx: ServiceContext): ExportResult {
+export async function exportBackup(ctx: ServiceContext): Promise<ExportResult> {
   const backup: Backup = {
     format: BACKUP_FORMAT,
     version: BACKUP_VERSION,
     exportedAt: new Date().toISOString(),
-    tables: backupData(ctx),
+    tables: await backupData(ctx),
   }
   const stamp = backup.exportedAt.slice(0, 10)
   return {
@@ -184,7 +199,11 @@ export function exportBackup(ctx: ServiceContext): ExportResult {
   }
 }
 
-export function restoreBackup(ctx: ServiceContext, text: string, fileName: string): { projects: number } {
+export async function restoreBackup(
+  ctx: ServiceContext,
+  text: string,
+  fileName: string,
+): Promise<{ projects: number }> {
   let json: unknown
   try {
     json = JSON.parse(text)
@@ -202,12 +221,7 @@ export function restoreBackup(ctx: ServiceContext, text: string, fileName: strin
       throw new ServiceError('invalid-data', `${fileName}: tables.${name} is not a table of this app`)
     }
   }
-  const columns = new Map(
-    BACKUP_TABLES.map((t) => [
-      t,
-      new Set((ctx.sqlite.prepare(`PRAGMA table_info("${t}")`).all() as { name: string }[]).map((c) => c.name)),
-    ]),
-  )
+  const columns = await tableColumnSets(ctx)
   for (const table of BACKUP_TABLES) {
     const known = columns.get(table)!
     ;(tables[table] ?? []).forEach((row, i) => {
@@ -224,44 +238,42 @@ export function restoreBackup(ctx: ServiceContext, text: string, fileName: strin
 
   validateBackupTables(tables, fileName)
 
-  // A copy of the current file first, so a restore can itself be undone.
-  if (ctx.sqlite.name && ctx.sqlite.name !== ':memory:') {
-    const copy = `${ctx.sqlite.name}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}.bak`
-    vacuumIntoAtomically(ctx.sqlite, copy)
-  }
-  ctx.sqlite.transaction(() => {
-    for (const table of [...BACKUP_TABLES].reverse()) ctx.sqlite.prepare(`DELETE FROM "${table}"`).run()
-    ctx.sqlite.prepare(`DELETE FROM ${SEQUENCES}`).run()
+  // A copy of the current data first, so a restore can itself be undone.
+  await ctx.dialect.copyBeforeRestore()
+  await ctx.transaction(async () => {
+    for (const table of [...BACKUP_TABLES].reverse()) await ctx.dialect.run(sql`DELETE FROM ${sql.identifier(table)}`)
+    await ctx.dialect.clearIdCounters()
     for (const table of BACKUP_TABLES) {
       const rows = tables[table] ?? []
-      const statements = new Map<string, ReturnType<typeof ctx.sqlite.prepare>>()
-      rows.forEach((row, i) => {
+      const inserters = new Map<string, ReturnType<typeof ctx.dialect.rowInserter>>()
+      for (const [i, row] of rows.entries()) {
         const cols = Object.keys(row)
         const key = cols.join(',')
-        let stmt = statements.get(key)
-        if (!stmt) {
-          stmt = ctx.sqlite.prepare(
-            `INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
-          )
-          statements.set(key, stmt)
+        let inserter = inserters.get(key)
+        if (!inserter) {
+          inserter = ctx.dialect.rowInserter(table, cols)
+          inserters.set(key, inserter)
         }
         try {
-          stmt.run(cols.map((c) => row[c]))
+          inserter.add(cols.map((c) => row[c]))
         } catch (err) {
           throw new ServiceError('invalid-data', `${fileName}: tables.${table}[${i}]: ${(err as Error).message}`)
         }
-      })
+      }
+      try {
+        for (const inserter of inserters.values()) await inserter.flush()
+      } catch (err) {
+        throw new ServiceError('invalid-data', `${fileName}: tables.${table}: ${(err as Error).message}`)
+      }
     }
     // Inserting rows set each counter to its table's highest id; the backup's own
     // counters (which count ids now only in the trash) win where they are higher.
-    const raise = ctx.sqlite.prepare(`UPDATE ${SEQUENCES} SET seq = max(seq, ?) WHERE name = ?`)
-    const add = ctx.sqlite.prepare(`INSERT INTO ${SEQUENCES} (name, seq) VALUES (?, ?)`)
-    for (const { name, seq } of tables[SEQUENCES] ?? []) {
-      if (raise.run(seq, name).changes === 0) add.run(name, seq)
-    }
-    const fk = ctx.sqlite.prepare('PRAGMA foreign_key_check').all()
+    await ctx.dialect.raiseIdCounters(
+      (tables[SEQUENCES] ?? []).map((c) => ({ name: String(c.name), seq: Number(c.seq) })),
+    )
+    const fk = await ctx.dialect.foreignKeyProblems()
     if (fk.length)
       throw new ServiceError('invalid-data', `${fileName}: rows refer to missing parents: ${JSON.stringify(fk[0])}`)
-  })()
+  })
   return { projects: (tables.projects ?? []).length }
 }

@@ -16,10 +16,11 @@
  */
 import fs from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
-import { BACKUP_FORMAT, BACKUP_TABLES, checkBackupRow, restoreBackup, SEQUENCES } from './backup'
+import { sql } from 'drizzle-orm'
+import { BACKUP_FORMAT, BACKUP_TABLES, checkBackupRow, restoreBackup, SEQUENCES, tableColumnSets } from './backup'
+import type { IdCounter } from '../db/dialects/types'
 import { policyFractionsProblem } from '../../src-shared/api/rows'
-import { vacuumIntoAtomically } from '../db/open'
-import { writeFileAtomically } from '../files/atomic'
+import { writeFileAtomicallyAsync } from '../files/atomic'
 import type { ServiceContext } from './context'
 import { ServiceError } from './errors'
 
@@ -35,14 +36,21 @@ const CHUNK_BYTES = 1 << 20
  * Writes the backup to `file` through the atomic-file helper (a temporary name beside
  * it, synced, then renamed): never half-written, even on a full disk or a kill.
  */
-export function writeBackupFile(
+export async function writeBackupFile(
   ctx: ServiceContext,
   file: string,
   onProgress: (fraction: number) => void = () => {},
-): { rows: number; bytes: number } {
+): Promise<{ rows: number; bytes: number }> {
   let rows = 0
   let bytes = 0
-  writeFileAtomically(file, (temporary) => {
+  const counts: number[] = []
+  for (const table of BACKUP_TABLES) {
+    const [row] = await ctx.dialect.rows<{ n: number }>(
+      sql`SELECT ${ctx.dialect.int(sql`count(*)`)} AS n FROM ${sql.identifier(table)}`,
+    )
+    counts.push(Number(row?.n ?? 0))
+  }
+  await writeFileAtomicallyAsync(file, async (temporary) => {
     const fd = fs.openSync(temporary, 'wx')
     try {
       let pending: string[] = []
@@ -60,33 +68,29 @@ export function writeBackupFile(
         pendingLength += text.length + 1
         if (pendingLength >= CHUNK_BYTES) flush()
       }
-      const counts = BACKUP_TABLES.map(
-        (t) => (ctx.sqlite.prepare(`SELECT count(*) AS n FROM "${t}"`).get() as { n: number }).n,
-      )
       const total = counts.reduce((a, b) => a + b, 0) || 1
+      line(
+        JSON.stringify({
+          format: BACKUP_FORMAT,
+          version: STREAMING_BACKUP_VERSION,
+          exportedAt: new Date().toISOString(),
+        }),
+      )
       // One read transaction: the backup is one consistent moment even while others write.
-      ctx.sqlite.transaction(() => {
-        line(
-          JSON.stringify({
-            format: BACKUP_FORMAT,
-            version: STREAMING_BACKUP_VERSION,
-            exportedAt: new Date().toISOString(),
-          }),
-        )
-        for (const table of [...BACKUP_TABLES, SEQUENCES]) {
-          const query =
-            table === SEQUENCES
-              ? ctx.sqlite.prepare(`SELECT name, seq FROM ${SEQUENCES} ORDER BY name`)
-              : ctx.sqlite.prepare(`SELECT * FROM "${table}" ORDER BY rowid`)
-          const columns = query.columns().map((c) => c.name)
-          line(JSON.stringify({ table, columns }))
-          for (const row of query.raw().iterate() as IterableIterator<Value[]>) {
-            line(JSON.stringify(row))
-            if (table !== SEQUENCES && ++rows % 50_000 === 0) onProgress(Math.min(rows / total, 0.99))
-          }
+      await ctx.dialect.readConsistently(async () => {
+        for (const table of BACKUP_TABLES) {
+          await ctx.dialect.readTable(table, (columns) => {
+            line(JSON.stringify({ table, columns }))
+            return (row) => {
+              line(JSON.stringify(row))
+              if (++rows % 50_000 === 0) onProgress(Math.min(rows / total, 0.99))
+            }
+          })
         }
-        line(JSON.stringify({ end: true, rows }))
-      })()
+        line(JSON.stringify({ table: SEQUENCES, columns: ['name', 'seq'] }))
+        for (const { name, seq } of await ctx.dialect.idCounters()) line(JSON.stringify([name, seq]))
+      })
+      line(JSON.stringify({ end: true, rows }))
       flush()
     } finally {
       fs.closeSync(fd)
@@ -168,24 +172,19 @@ export function isStreamingBackup(source: BackupSource): boolean {
  * Restores any backup: a version-2 JSON Lines file streamed (checked whole first),
  * a version-1 single JSON object through the original path.
  */
-export function restoreBackupSource(
+export async function restoreBackupSource(
   ctx: ServiceContext,
   source: BackupSource,
   fileName: string,
   onProgress: (fraction: number) => void = () => {},
-): { projects: number } {
+): Promise<{ projects: number }> {
   if (!isStreamingBackup(source)) {
     const bytes = 'bytes' in source ? source.bytes : fs.readFileSync(source.file)
-    const restored = restoreBackup(ctx, Buffer.from(bytes).toString('utf8'), fileName)
+    const restored = await restoreBackup(ctx, Buffer.from(bytes).toString('utf8'), fileName)
     onProgress(1)
     return restored
   }
-  const known = new Map(
-    [...BACKUP_TABLES].map((t) => [
-      t as string,
-      new Set((ctx.sqlite.prepare(`PRAGMA table_info("${t}")`).all() as { name: string }[]).map((c) => c.name)),
-    ]),
-  )
+  const known = await tableColumnSets(ctx)
   known.set(SEQUENCES, new Set(['name', 'seq']))
 
   /** Walks the file: checks every line, and hands each row to `onRow` (the second pass). */
@@ -277,45 +276,50 @@ export function restoreBackupSource(
   // Pass 1: everything is checked before anything is replaced.
   const { projects } = walk(null, (f) => onProgress(f * 0.5))
 
-  // A copy of the current file first, so a restore can itself be undone.
-  if (ctx.sqlite.name && ctx.sqlite.name !== ':memory:') {
-    const copy = `${ctx.sqlite.name}.before-restore-${new Date().toISOString().replace(/[:.]/g, '-')}.bak`
-    vacuumIntoAtomically(ctx.sqlite, copy)
-  }
-  ctx.sqlite.transaction(() => {
-    for (const table of [...BACKUP_TABLES].reverse()) ctx.sqlite.prepare(`DELETE FROM "${table}"`).run()
-    ctx.sqlite.prepare(`DELETE FROM ${SEQUENCES}`).run()
-    const statements = new Map<string, ReturnType<typeof ctx.sqlite.prepare>>()
-    const raise = ctx.sqlite.prepare(`UPDATE ${SEQUENCES} SET seq = max(seq, ?) WHERE name = ?`)
-    const add = ctx.sqlite.prepare(`INSERT INTO ${SEQUENCES} (name, seq) VALUES (?, ?)`)
+  // A copy of the current data first, so a restore can itself be undone.
+  await ctx.dialect.copyBeforeRestore()
+  await ctx.transaction(async () => {
+    for (const table of [...BACKUP_TABLES].reverse()) await ctx.dialect.run(sql`DELETE FROM ${sql.identifier(table)}`)
+    await ctx.dialect.clearIdCounters()
+    const inserters = new Map<string, ReturnType<typeof ctx.dialect.rowInserter>>()
+    const counters: IdCounter[] = []
     walk(
       (table, columns, row) => {
         if (table === SEQUENCES) {
-          // The backup's counters (which count ids now only in the trash) win where higher.
-          if (raise.run(row[1], row[0]).changes === 0) add.run(row[0], row[1])
+          counters.push({ name: String(row[0]), seq: Number(row[1]) })
           return
         }
         const key = `${table}(${columns.join(',')})`
-        let statement = statements.get(key)
-        if (!statement) {
-          statement = ctx.sqlite.prepare(
-            `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-          )
-          statements.set(key, statement)
+        let inserter = inserters.get(key)
+        if (!inserter) {
+          inserter = ctx.dialect.rowInserter(table, columns)
+          inserters.set(key, inserter)
         }
         try {
-          statement.run(row)
+          inserter.add(row)
         } catch (err) {
           throw new ServiceError('invalid-data', `${fileName}: tables.${table}: ${(err as Error).message}`)
         }
       },
       (f) => onProgress(0.5 + f * 0.5),
     )
-    const fk = ctx.sqlite.prepare('PRAGMA foreign_key_check').all()
+    for (const [key, inserter] of inserters) {
+      try {
+        await inserter.flush()
+      } catch (err) {
+        throw new ServiceError(
+          'invalid-data',
+          `${fileName}: tables.${key.slice(0, key.indexOf('('))}: ${(err as Error).message}`,
+        )
+      }
+    }
+    // The backup's counters (which count ids now only in the trash) win where higher.
+    await ctx.dialect.raiseIdCounters(counters)
+    const fk = await ctx.dialect.foreignKeyProblems()
     if (fk.length) {
       throw new ServiceError('invalid-data', `${fileName}: rows refer to missing parents: ${JSON.stringify(fk[0])}`)
     }
-  })()
+  })
   onProgress(1)
   return { projects }
 }

@@ -33,7 +33,7 @@ class Rollback extends Error {
   }
 }
 
-export function runFolderImport(ctx: ServiceContext, req: FolderImportRequest): FolderImportResult {
+export async function runFolderImport(ctx: ServiceContext, req: FolderImportRequest): Promise<FolderImportResult> {
   const chosen = selectFolderFiles(req.format, req.paths)
   if (chosen.length === 0) {
     const what =
@@ -45,9 +45,9 @@ export function runFolderImport(ctx: ServiceContext, req: FolderImportRequest): 
   const files: FolderImportResult['files'] = []
   const firstFileOf = new Map<string, string>()
   try {
-    return ctx.sqlite.transaction(() => {
+    return await ctx.transaction(async () => {
       for (const path of chosen) {
-        const r = runImport(ctx, {
+        const r = await runImport(ctx, {
           format: req.format,
           fileName: `${req.folderName}/${path}`,
           bytes: req.read(path),
@@ -88,7 +88,7 @@ export function runFolderImport(ctx: ServiceContext, req: FolderImportRequest): 
         needsDirection: [],
         unmatchedCount: files.reduce((n, f) => n + f.unmatchedCount, 0),
       }
-    })()
+    })
   } catch (err) {
     if (err instanceof Rollback) return { ...err.result, files: err.result.files.map((f) => ({ ...f, imported: 0 })) }
     throw err

@@ -5,17 +5,16 @@
 import { eq } from 'drizzle-orm'
 import type { PerformanceRow, HeadlineChoice } from '../../src-shared/api/views'
 import { headlineSet, parseGroupPath, parseHeadlineChoices } from '../../src-shared/tax'
-import * as schema from '../db/schema'
 import type { ServiceContext } from './context'
 import { ServiceError } from './errors'
 import { getGeneration, getWritableGeneration } from './generations'
 import { headlineOf, measurementFigures } from './readModels'
 
 /** Every measurement of a generation with its group, headline flag and figures, by benchmark then metric. */
-export function performanceList(ctx: ServiceContext, generationId: number): PerformanceRow[] {
-  getGeneration(ctx, generationId)
+export async function performanceList(ctx: ServiceContext, generationId: number): Promise<PerformanceRow[]> {
+  await getGeneration(ctx, generationId)
   const rows: PerformanceRow[] = []
-  for (const r of measurementFigures(ctx, generationId)) {
+  for await (const r of measurementFigures(ctx, generationId)) {
     const path = parseGroupPath(r.measurement.groupPath)
     rows.push({
       benchmark: r.measurement.benchmark,
@@ -36,13 +35,13 @@ export function performanceList(ctx: ServiceContext, generationId: number): Perf
  * documented rule). The benchmark must be in the generation's headline, and the metric
  * one it has (or, for a group computed from its subtasks, one they have).
  */
-export function setHeadlineMetric(
+export async function setHeadlineMetric(
   ctx: ServiceContext,
   input: { generationId: number; benchmark: string; metric: string | null },
-): HeadlineChoice {
-  const generation = getWritableGeneration(ctx, input.generationId)
+): Promise<HeadlineChoice> {
+  const generation = await getWritableGeneration(ctx, input.generationId)
   const choices = parseHeadlineChoices(generation.headlineMetrics)
-  const current = headlineOf(ctx, generation)
+  const current = await headlineOf(ctx, generation)
   const entry = current.entries.find((e) => e.benchmark === input.benchmark)
   if (!entry) {
     const names = current.entries.map((e) => `"${e.benchmark}"`)
@@ -56,25 +55,22 @@ export function setHeadlineMetric(
   }
   if (input.metric === null) delete choices[input.benchmark]
   else choices[input.benchmark] = input.metric
-  const next = headlineSet(headlineCandidatesOf(ctx, generation.id), choices)
+  const next = headlineSet(await headlineCandidatesOf(ctx, generation.id), choices)
   const chosen = next.entries.find((e) => e.benchmark === input.benchmark)!
   if (input.metric !== null && chosen.metric !== input.metric) {
     throw new ServiceError(
       'invalid-data',
-      `metric: benchmark "${input.benchmark}" has no metric "${input.metric}" (it has ${availableMetrics(
-        ctx,
-        generation.id,
-        input.benchmark,
+      `metric: benchmark "${input.benchmark}" has no metric "${input.metric}" (it has ${(
+        await availableMetrics(ctx, generation.id, input.benchmark)
       )
         .map((m) => `"${m}"`)
         .join(', ')})`,
     )
   }
-  ctx.db
-    .update(schema.generations)
+  await ctx.db
+    .update(ctx.t.generations)
     .set({ headlineMetrics: JSON.stringify(choices) })
-    .where(eq(schema.generations.id, generation.id))
-    .run()
+    .where(eq(ctx.t.generations.id, generation.id))
   return {
     generationId: generation.id,
     benchmark: input.benchmark,
@@ -83,20 +79,20 @@ export function setHeadlineMetric(
   }
 }
 
-function headlineCandidatesOf(ctx: ServiceContext, generationId: number) {
-  return ctx.db
-    .select()
-    .from(schema.benchmarkMeasurements)
-    .where(eq(schema.benchmarkMeasurements.generationId, generationId))
-    .orderBy(schema.benchmarkMeasurements.id)
-    .all()
-    .map((m) => ({ ...m, groupPath: parseGroupPath(m.groupPath) }))
+async function headlineCandidatesOf(ctx: ServiceContext, generationId: number) {
+  return (
+    await ctx.db
+      .select()
+      .from(ctx.t.benchmarkMeasurements)
+      .where(eq(ctx.t.benchmarkMeasurements.generationId, generationId))
+      .orderBy(ctx.t.benchmarkMeasurements.id)
+  ).map((m) => ({ ...m, groupPath: parseGroupPath(m.groupPath) }))
 }
 
 /** The metrics of a benchmark, or of the subtasks under it at any depth. */
-function availableMetrics(ctx: ServiceContext, generationId: number, benchmark: string): string[] {
+async function availableMetrics(ctx: ServiceContext, generationId: number, benchmark: string): Promise<string[]> {
   const metrics = new Set<string>()
-  for (const m of headlineCandidatesOf(ctx, generationId)) {
+  for (const m of await headlineCandidatesOf(ctx, generationId)) {
     if (m.benchmark === benchmark || m.groupPath.includes(benchmark)) metrics.add(m.metric)
   }
   return [...metrics]

@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import { and, desc, eq, isNull, or } from 'drizzle-orm'
 import type { Direction, ImportRecord } from '../../src-shared/domain/types'
 import type { ImportedBenchmark, ImportResult } from '../../src-shared/api/transfer'
-import * as schema from '../db/schema'
+import type { MeasurementInsert } from '../db/dialects/types'
 import {
   bytesSource,
   ImportError,
@@ -48,13 +48,12 @@ export interface ImportRequest {
 /** One row to write: a side of a measurement (the other null), or both sides (CSV measurements layout). */
 type Row = ParsedMeasurementRow
 
-export function listImports(ctx: ServiceContext, projectId: number): ImportRecord[] {
-  return ctx.db
+export async function listImports(ctx: ServiceContext, projectId: number): Promise<ImportRecord[]> {
+  return await ctx.db
     .select()
-    .from(schema.importRecords)
-    .where(eq(schema.importRecords.projectId, projectId))
-    .orderBy(desc(schema.importRecords.id))
-    .all()
+    .from(ctx.t.importRecords)
+    .where(eq(ctx.t.importRecords.projectId, projectId))
+    .orderBy(desc(ctx.t.importRecords.id))
 }
 
 export function sha256(bytes: Uint8Array): string {
@@ -183,23 +182,24 @@ function repeatedPairError(req: ImportRequest, repeat: RepeatedPair): ImportErro
   )
 }
 
-export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult {
-  const generation = getWritableGeneration(ctx, req.generationId)
+export async function runImport(ctx: ServiceContext, req: ImportRequest): Promise<ImportResult> {
+  const generation = await getWritableGeneration(ctx, req.generationId)
   const progress = req.onProgress ?? (() => {})
 
-  const previousImport = (hash: string) =>
-    ctx.db
-      .select()
-      .from(schema.importRecords)
-      .where(
-        and(
-          eq(schema.importRecords.generationId, generation.id),
-          eq(schema.importRecords.sha256, hash),
-          // A CSV holding both runs is recorded without a role: it matches either.
-          or(eq(schema.importRecords.role, req.role), isNull(schema.importRecords.role)),
-        ),
-      )
-      .get()
+  const previousImport = async (hash: string) =>
+    (
+      await ctx.db
+        .select()
+        .from(ctx.t.importRecords)
+        .where(
+          and(
+            eq(ctx.t.importRecords.generationId, generation.id),
+            eq(ctx.t.importRecords.sha256, hash),
+            // A CSV holding both runs is recorded without a role: it matches either.
+            or(eq(ctx.t.importRecords.role, req.role), isNull(ctx.t.importRecords.role)),
+          ),
+        )
+    )[0]
   const duplicateResult = (previous: ImportRecord): ImportResult => ({
     importId: null,
     imported: 0,
@@ -221,7 +221,7 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
   const bytes = req.format === 'csv' ? null : resultsFileBytes(req)
   const knownHash = bytes === null ? null : sha256(bytes)
   if (knownHash !== null) {
-    const previous = previousImport(knownHash)
+    const previous = await previousImport(knownHash)
     if (previous && !req.force) return duplicateResult(previous)
   }
   const run =
@@ -241,21 +241,22 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
   let imported = 0
 
   try {
-    const importId = ctx.sqlite.transaction(() => {
-      const record = ctx.db
-        .insert(schema.importRecords)
-        .values({
-          projectId: generation.projectId,
-          generationId: generation.id,
-          fileName: req.fileName,
-          sha256: knownHash ?? '', // a streamed CSV's hash is set once it has been read
-          format: req.format,
-          role: req.role,
-          rowCount: 0,
-        })
-        .returning()
-        .get()
-      const write = rowWriter(ctx, generation.id, record.id, req.fileName)
+    const importId = await ctx.transaction(async () => {
+      const record = (
+        await ctx.db
+          .insert(ctx.t.importRecords)
+          .values({
+            projectId: generation.projectId,
+            generationId: generation.id,
+            fileName: req.fileName,
+            sha256: knownHash ?? '', // a streamed CSV's hash is set once it has been read
+            format: req.format,
+            role: req.role,
+            rowCount: 0,
+          })
+          .returning()
+      )[0]
+      const write = await rowWriter(ctx, generation.id, record.id, req.fileName)
       const take = (r: Row, index: number, line?: number) => {
         const direction = r.direction ?? directions[r.metric] ?? null
         if (direction === null) needsDirection.add(r.metric)
@@ -315,22 +316,18 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
           csv.close()
         }
         const hash = csv.digest()
-        const previous = previousImport(hash)
+        const previous = await previousImport(hash)
         if (previous && !req.force) throw new Duplicate(previous)
-        ctx.db
-          .update(schema.importRecords)
+        await ctx.db
+          .update(ctx.t.importRecords)
           .set({ sha256: hash, ...(layout === 'measurements' ? { role: null } : {}) })
-          .where(eq(schema.importRecords.id, record.id))
-          .run()
+          .where(eq(ctx.t.importRecords.id, record.id))
       }
+      await write.flush()
       if (needsDirection.size) throw new NeedsDirection()
-      ctx.db
-        .update(schema.importRecords)
-        .set({ rowCount: imported })
-        .where(eq(schema.importRecords.id, record.id))
-        .run()
+      await ctx.db.update(ctx.t.importRecords).set({ rowCount: imported }).where(eq(ctx.t.importRecords.id, record.id))
       return record.id
-    })()
+    })
     progress(1)
     return {
       importId,
@@ -381,79 +378,57 @@ function groupPathColumn(path: string[] | undefined): string | null {
 }
 
 /**
- * Writes one row and returns both sides as stored. Raw SQL: bulk writes of up to
- * millions of rows, measured by `npm run bench`. Into a generation with no
- * measurements yet nothing can conflict, so plain inserts (the fastest path);
- * otherwise an upsert fills in the side this run brings and keeps the other.
+ * Writes one row and returns both sides as stored, through the store's measurement
+ * writer (SQLite: one prepared statement in a sync loop; see `npm run bench`). One
+ * reused object carries each row to it: a million rows allocate nothing per row.
  */
-function rowWriter(ctx: ServiceContext, generationId: number, importId: number, fileName: string) {
-  const columns = `(generation_id, benchmark, metric, direction, shots, baseline, aligned, baseline_stderr, aligned_stderr, group_path, source, import_id)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', ?)`
-  const isEmpty = !ctx.sqlite
-    .prepare('SELECT 1 FROM benchmark_measurements WHERE generation_id = ? LIMIT 1')
-    .get(generationId)
-  if (isEmpty) {
-    const insert = ctx.sqlite.prepare(`INSERT INTO benchmark_measurements ${columns}`)
-    return (r: Row, direction: Direction, index: number, line?: number) => {
-      try {
-        insert.run(
-          generationId,
-          r.benchmark,
-          r.metric,
-          direction,
-          r.shots,
-          r.baseline,
-          r.aligned,
-          r.baselineStderr,
-          r.alignedStderr,
-          groupPathColumn(r.groupPath),
-          importId,
-        )
-      } catch (err) {
-        throw duplicateOrRethrow(err, fileName, r, index, line)
-      }
-      return r // both sides as stored: the row itself (no object per row)
-    }
+async function rowWriter(ctx: ServiceContext, generationId: number, importId: number, fileName: string) {
+  const writer = await ctx.dialect.measurementWriter(generationId, importId)
+  const out: MeasurementInsert = {
+    benchmark: '',
+    metric: '',
+    direction: 'higher',
+    shots: null,
+    baseline: null,
+    aligned: null,
+    baselineStderr: null,
+    alignedStderr: null,
+    groupPath: null,
   }
-  const upsert = ctx.sqlite.prepare(`
-    INSERT INTO benchmark_measurements ${columns}
-    ON CONFLICT (generation_id, benchmark, metric) DO UPDATE SET
-      direction = excluded.direction,
-      shots = coalesce(excluded.shots, shots),
-      baseline = coalesce(excluded.baseline, baseline),
-      aligned = coalesce(excluded.aligned, aligned),
-      baseline_stderr = CASE WHEN excluded.baseline IS NOT NULL THEN excluded.baseline_stderr ELSE baseline_stderr END,
-      aligned_stderr = CASE WHEN excluded.aligned IS NOT NULL THEN excluded.aligned_stderr ELSE aligned_stderr END,
-      group_path = coalesce(excluded.group_path, group_path),
-      import_id = excluded.import_id
-    WHERE benchmark_measurements.import_id IS NOT excluded.import_id
-    RETURNING baseline, aligned`)
-  // A row this very import wrote already is not updated (the WHERE) and returns
-  // nothing: the file repeats a pair. The database remembers, not a Set of every key.
-  return (r: Row, direction: Direction, index: number, line?: number) => {
-    const stored = upsert.get(
-      generationId,
-      r.benchmark,
-      r.metric,
-      direction,
-      r.shots,
-      r.baseline,
-      r.aligned,
-      r.baselineStderr,
-      r.alignedStderr,
-      groupPathColumn(r.groupPath),
-      importId,
-    ) as { baseline: number | null; aligned: number | null } | undefined
-    if (stored === undefined) {
-      throw duplicateOrRethrow(new Error('UNIQUE constraint failed'), fileName, r, index, line)
+  const write = (r: Row, direction: Direction, index: number, line?: number) => {
+    out.benchmark = r.benchmark
+    out.metric = r.metric
+    out.direction = direction
+    out.shots = r.shots
+    out.baseline = r.baseline
+    out.aligned = r.aligned
+    out.baselineStderr = r.baselineStderr
+    out.alignedStderr = r.alignedStderr
+    out.groupPath = groupPathColumn(r.groupPath)
+    let stored
+    try {
+      stored = writer.write(out)
+    } catch (err) {
+      throw duplicateOrRethrow(ctx, err, fileName, r, index, line)
     }
-    return stored
+    // A row this very import wrote already: the file repeats a pair.
+    if (stored === undefined) throw duplicateOrRethrow(ctx, null, fileName, r, index, line)
+    // Both sides as stored: the row itself after a plain insert (no object per row).
+    return stored === out ? r : stored
   }
+  return Object.assign(write, { flush: () => writer.flush() })
 }
 
 /** A file that names the same benchmark · metric twice is refused: which value would be right? */
-function duplicateOrRethrow(err: unknown, fileName: string, r: Row, index: number, line?: number): Error {
-  if ((err as Error)?.message?.includes('UNIQUE constraint failed')) {
+function duplicateOrRethrow(
+  ctx: ServiceContext,
+  err: unknown,
+  fileName: string,
+  r: Row,
+  index: number,
+  line?: number,
+): Error {
+  if (err === null || ctx.dialect.isUniqueViolation(err)) {
     if (line !== undefined) return new RepeatedPair(r.benchmark, r.metric, line)
     return new ImportError(
       `${fileName}: result ${index + 1}: ${r.benchmark} · ${r.metric} appears more than once in the file`,

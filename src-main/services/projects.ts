@@ -1,81 +1,92 @@
 import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm'
 import type { Project } from '../../src-shared/domain/types'
 import type { ApiParsedInput } from '../../src-shared/api/contract'
-import { generations, projects } from '../db/schema'
 import { deleteGenerationsForever } from './trash'
-import { nowIso, type ServiceContext } from './context'
+import { nowIso, type ServiceContext, type Tables } from './context'
 import { explainConstraint, notFound, ServiceError } from './errors'
 
-export function listProjects(ctx: ServiceContext, includeArchived = true): Project[] {
+export async function listProjects(ctx: ServiceContext, includeArchived = true): Promise<Project[]> {
   const where = includeArchived
-    ? isNull(projects.deletedAt)
-    : and(isNull(projects.deletedAt), isNull(projects.archivedAt))
-  return ctx.db.select().from(projects).where(where).orderBy(asc(projects.name)).all()
+    ? isNull(ctx.t.projects.deletedAt)
+    : and(isNull(ctx.t.projects.deletedAt), isNull(ctx.t.projects.archivedAt))
+  return await ctx.db.select().from(ctx.t.projects).where(where).orderBy(asc(ctx.t.projects.name))
 }
 
-export function getProject(ctx: ServiceContext, id: number): Project {
-  const row = ctx.db.select().from(projects).where(eq(projects.id, id)).get()
+export async function getProject(ctx: ServiceContext, id: number): Promise<Project> {
+  const row = (await ctx.db.select().from(ctx.t.projects).where(eq(ctx.t.projects.id, id)))[0]
   if (!row) throw notFound('project', id)
   return row
 }
 
-export function createProject(ctx: ServiceContext, input: ApiParsedInput<'projects.create'>): Project {
+export async function createProject(ctx: ServiceContext, input: ApiParsedInput<'projects.create'>): Promise<Project> {
   try {
-    return ctx.db.insert(projects).values(input).returning().get()
+    return (await ctx.db.insert(ctx.t.projects).values(input).returning())[0]
   } catch (err) {
-    explainConstraint(err, uniqueNameMessage(ctx, input.name))
+    explainConstraint(err, await uniqueNameMessage(ctx, input.name))
   }
 }
 
-function uniqueNameMessage(ctx: ServiceContext, name: string): string {
-  const existing = ctx.db.select().from(projects).where(eq(projects.name, name)).get()
+async function uniqueNameMessage(ctx: ServiceContext, name: string): Promise<string> {
+  const existing = (await ctx.db.select().from(ctx.t.projects).where(eq(ctx.t.projects.name, name)))[0]
   return existing?.deletedAt
     ? `a project named "${name}" is in the trash: restore it or empty the trash first`
     : `a project named "${name}" already exists`
 }
 
-export function updateProject(ctx: ServiceContext, input: ApiParsedInput<'projects.update'>): Project {
-  const current = getProject(ctx, input.id)
+export async function updateProject(ctx: ServiceContext, input: ApiParsedInput<'projects.update'>): Promise<Project> {
+  const current = await getProject(ctx, input.id)
   if (current.deletedAt) throw new ServiceError('conflict', `project "${current.name}" is in the trash`)
-  const changes: Partial<typeof projects.$inferInsert> = { updatedAt: nowIso() }
+  const changes: Partial<Tables['projects']['$inferInsert']> = { updatedAt: nowIso() }
   if (input.name !== undefined) changes.name = input.name
   if (input.description !== undefined) changes.description = input.description
   if (input.archived !== undefined) changes.archivedAt = input.archived ? nowIso() : null
   try {
-    return ctx.db.update(projects).set(changes).where(eq(projects.id, input.id)).returning().get()
+    return (await ctx.db.update(ctx.t.projects).set(changes).where(eq(ctx.t.projects.id, input.id)).returning())[0]
   } catch (err) {
-    explainConstraint(err, uniqueNameMessage(ctx, input.name ?? current.name))
+    explainConstraint(err, await uniqueNameMessage(ctx, input.name ?? current.name))
   }
 }
 
 /** Moves a project to the trash; `restoreProject` undoes it, `emptyTrash` makes it final. */
-export function deleteProject(ctx: ServiceContext, id: number): Project {
-  const current = getProject(ctx, id)
+export async function deleteProject(ctx: ServiceContext, id: number): Promise<Project> {
+  const current = await getProject(ctx, id)
   if (current.deletedAt) return current
-  return ctx.db.update(projects).set({ deletedAt: nowIso() }).where(eq(projects.id, id)).returning().get()
+  return (
+    await ctx.db.update(ctx.t.projects).set({ deletedAt: nowIso() }).where(eq(ctx.t.projects.id, id)).returning()
+  )[0]
 }
 
-export function restoreProject(ctx: ServiceContext, id: number): Project {
-  getProject(ctx, id)
-  return ctx.db.update(projects).set({ deletedAt: null }).where(eq(projects.id, id)).returning().get()
+export async function restoreProject(ctx: ServiceContext, id: number): Promise<Project> {
+  await getProject(ctx, id)
+  return (await ctx.db.update(ctx.t.projects).set({ deletedAt: null }).where(eq(ctx.t.projects.id, id)).returning())[0]
 }
 
-export function listTrashedProjects(ctx: ServiceContext): Project[] {
-  return ctx.db.select().from(projects).where(isNotNull(projects.deletedAt)).orderBy(asc(projects.name)).all()
+export async function listTrashedProjects(ctx: ServiceContext): Promise<Project[]> {
+  return await ctx.db
+    .select()
+    .from(ctx.t.projects)
+    .where(isNotNull(ctx.t.projects.deletedAt))
+    .orderBy(asc(ctx.t.projects.name))
 }
 
 /** Deletes the trashed projects for good: their measurements in chunks (with progress), then the rest. */
-export function emptyProjectTrash(ctx: ServiceContext, onProgress?: (fraction: number) => void): { removed: number } {
-  return ctx.sqlite.transaction(() => {
-    const trashedGenerations = ctx.db
-      .select({ id: generations.id })
-      .from(generations)
-      .innerJoin(projects, eq(projects.id, generations.projectId))
-      .where(isNotNull(projects.deletedAt))
-      .all()
-      .map((g) => g.id)
-    deleteGenerationsForever(ctx, trashedGenerations, onProgress)
-    const removed = ctx.db.delete(projects).where(isNotNull(projects.deletedAt)).returning({ id: projects.id }).all()
+export async function emptyProjectTrash(
+  ctx: ServiceContext,
+  onProgress?: (fraction: number) => void,
+): Promise<{ removed: number }> {
+  return ctx.transaction(async () => {
+    const trashedGenerations = (
+      await ctx.db
+        .select({ id: ctx.t.generations.id })
+        .from(ctx.t.generations)
+        .innerJoin(ctx.t.projects, eq(ctx.t.projects.id, ctx.t.generations.projectId))
+        .where(isNotNull(ctx.t.projects.deletedAt))
+    ).map((g) => g.id)
+    await deleteGenerationsForever(ctx, trashedGenerations, onProgress)
+    const removed = await ctx.db
+      .delete(ctx.t.projects)
+      .where(isNotNull(ctx.t.projects.deletedAt))
+      .returning({ id: ctx.t.projects.id })
     return { removed: removed.length }
-  })()
+  })
 }

@@ -13,30 +13,28 @@ import type {
 } from '../../src-shared/domain/types'
 import type { ApiParsedInput } from '../../src-shared/api/contract'
 import type { TrashEntry } from '../../src-shared/api/views'
-import * as schema from '../db/schema'
-import { nowIso, type ServiceContext } from './context'
+import { nowIso, type ServiceContext, type Tables } from './context'
 import { explainConstraint, notFound } from './errors'
 import { getWritableGeneration } from './generations'
 import { moveToTrash } from './trash'
 
 // ---- benchmark measurements ----
 
-export function listMeasurements(ctx: ServiceContext, generationId: number): BenchmarkMeasurement[] {
-  return ctx.db
+export async function listMeasurements(ctx: ServiceContext, generationId: number): Promise<BenchmarkMeasurement[]> {
+  return await ctx.db
     .select()
-    .from(schema.benchmarkMeasurements)
-    .where(eq(schema.benchmarkMeasurements.generationId, generationId))
-    .orderBy(asc(schema.benchmarkMeasurements.benchmark), asc(schema.benchmarkMeasurements.metric))
-    .all()
+    .from(ctx.t.benchmarkMeasurements)
+    .where(eq(ctx.t.benchmarkMeasurements.generationId, generationId))
+    .orderBy(asc(ctx.t.benchmarkMeasurements.benchmark), asc(ctx.t.benchmarkMeasurements.metric))
 }
 
-export function createMeasurement(
+export async function createMeasurement(
   ctx: ServiceContext,
   input: ApiParsedInput<'measurements.create'>,
-): BenchmarkMeasurement {
-  const generation = getWritableGeneration(ctx, input.generationId)
+): Promise<BenchmarkMeasurement> {
+  const generation = await getWritableGeneration(ctx, input.generationId)
   try {
-    return ctx.db.insert(schema.benchmarkMeasurements).values(input).returning().get()
+    return (await ctx.db.insert(ctx.t.benchmarkMeasurements).values(input).returning())[0]
   } catch (err) {
     explainConstraint(
       err,
@@ -45,265 +43,271 @@ export function createMeasurement(
   }
 }
 
-export function updateMeasurement(
+export async function updateMeasurement(
   ctx: ServiceContext,
   input: ApiParsedInput<'measurements.update'>,
-): BenchmarkMeasurement {
+): Promise<BenchmarkMeasurement> {
   const { id, ...changes } = input
-  getById(ctx, schema.benchmarkMeasurements, id, 'measurement')
+  await getById(ctx, ctx.t.benchmarkMeasurements, id, 'measurement')
   const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined))
   try {
     if (Object.keys(set).length) {
-      ctx.db.update(schema.benchmarkMeasurements).set(set).where(eq(schema.benchmarkMeasurements.id, id)).run()
+      await ctx.db.update(ctx.t.benchmarkMeasurements).set(set).where(eq(ctx.t.benchmarkMeasurements.id, id))
     }
   } catch (err) {
     explainConstraint(err, 'that generation already has a measurement of this benchmark and metric')
   }
-  return getById(ctx, schema.benchmarkMeasurements, id, 'measurement')
+  return await getById(ctx, ctx.t.benchmarkMeasurements, id, 'measurement')
 }
 
-export function deleteMeasurement(ctx: ServiceContext, id: number): TrashEntry {
-  const row = getById(ctx, schema.benchmarkMeasurements, id, 'measurement')
-  return moveToTrash(
+export async function deleteMeasurement(ctx: ServiceContext, id: number): Promise<TrashEntry> {
+  const row = await getById(ctx, ctx.t.benchmarkMeasurements, id, 'measurement')
+  return await moveToTrash(
     ctx,
     'measurement',
     `measurement ${row.benchmark} · ${row.metric}`,
     { benchmarkMeasurements: [row] },
-    () => ctx.db.delete(schema.benchmarkMeasurements).where(eq(schema.benchmarkMeasurements.id, id)).run(),
+    () => ctx.db.delete(ctx.t.benchmarkMeasurements).where(eq(ctx.t.benchmarkMeasurements.id, id)),
   )
 }
 
 // ---- inference policies ----
 
-export function listPolicies(ctx: ServiceContext, generationId: number): InferencePolicy[] {
-  const policies = ctx.db
+export async function listPolicies(ctx: ServiceContext, generationId: number): Promise<InferencePolicy[]> {
+  const policies = await ctx.db
     .select()
-    .from(schema.inferencePolicies)
-    .where(eq(schema.inferencePolicies.generationId, generationId))
-    .orderBy(asc(schema.inferencePolicies.id))
-    .all()
+    .from(ctx.t.inferencePolicies)
+    .where(eq(ctx.t.inferencePolicies.generationId, generationId))
+    .orderBy(asc(ctx.t.inferencePolicies.id))
   if (!policies.length) return []
-  const rows = ctx.db
+  const rows = await ctx.db
     .select()
-    .from(schema.policyRows)
+    .from(ctx.t.policyRows)
     .where(
       inArray(
-        schema.policyRows.policyId,
+        ctx.t.policyRows.policyId,
         policies.map((p) => p.id),
       ),
     )
-    .orderBy(asc(schema.policyRows.position))
-    .all()
+    .orderBy(asc(ctx.t.policyRows.position))
   return policies.map((p) => ({
     ...p,
     rows: rows.filter((r) => r.policyId === p.id).map((r) => ({ fraction: r.fraction, multiplier: r.multiplier })),
   }))
 }
 
-export function createPolicy(ctx: ServiceContext, input: ApiParsedInput<'policies.create'>): InferencePolicy {
-  const generation = getWritableGeneration(ctx, input.generationId)
-  return ctx.sqlite.transaction(() => {
-    let policy: typeof schema.inferencePolicies.$inferSelect
+export async function createPolicy(
+  ctx: ServiceContext,
+  input: ApiParsedInput<'policies.create'>,
+): Promise<InferencePolicy> {
+  const generation = await getWritableGeneration(ctx, input.generationId)
+  return ctx.transaction(async () => {
+    let policy: Tables['inferencePolicies']['$inferSelect']
     try {
-      policy = ctx.db
-        .insert(schema.inferencePolicies)
-        .values({ generationId: input.generationId, name: input.name, rmCost: input.rmCost })
-        .returning()
-        .get()
+      policy = (
+        await ctx.db
+          .insert(ctx.t.inferencePolicies)
+          .values({ generationId: input.generationId, name: input.name, rmCost: input.rmCost })
+          .returning()
+      )[0]
     } catch (err) {
       explainConstraint(err, `generation "${generation.name}" already has a policy named "${input.name}"`)
     }
-    ctx.db
-      .insert(schema.policyRows)
+    await ctx.db
+      .insert(ctx.t.policyRows)
       .values(input.rows.map((r, position) => ({ policyId: policy.id, position, ...r })))
-      .run()
     return { ...policy, rows: input.rows }
-  })()
+  })
 }
 
-export function deletePolicy(ctx: ServiceContext, id: number): TrashEntry {
-  const policy = getById(ctx, schema.inferencePolicies, id, 'policy')
-  const rows = ctx.db.select().from(schema.policyRows).where(eq(schema.policyRows.policyId, id)).all()
-  return moveToTrash(ctx, 'policy', `policy "${policy.name}"`, { inferencePolicies: [policy], policyRows: rows }, () =>
-    ctx.db.delete(schema.inferencePolicies).where(eq(schema.inferencePolicies.id, id)).run(),
+export async function deletePolicy(ctx: ServiceContext, id: number): Promise<TrashEntry> {
+  const policy = await getById(ctx, ctx.t.inferencePolicies, id, 'policy')
+  const rows = await ctx.db.select().from(ctx.t.policyRows).where(eq(ctx.t.policyRows.policyId, id))
+  return await moveToTrash(
+    ctx,
+    'policy',
+    `policy "${policy.name}"`,
+    { inferencePolicies: [policy], policyRows: rows },
+    () => ctx.db.delete(ctx.t.inferencePolicies).where(eq(ctx.t.inferencePolicies.id, id)),
   )
 }
 
 // ---- compute curves ----
 
-export function listCurves(ctx: ServiceContext, generationId: number): ComputeCurve[] {
-  const curves = ctx.db
+export async function listCurves(ctx: ServiceContext, generationId: number): Promise<ComputeCurve[]> {
+  const curves = await ctx.db
     .select()
-    .from(schema.computeCurves)
-    .where(eq(schema.computeCurves.generationId, generationId))
-    .orderBy(asc(schema.computeCurves.id))
-    .all()
+    .from(ctx.t.computeCurves)
+    .where(eq(ctx.t.computeCurves.generationId, generationId))
+    .orderBy(asc(ctx.t.computeCurves.id))
   if (!curves.length) return []
-  const points = ctx.db
+  const points = await ctx.db
     .select()
-    .from(schema.curvePoints)
+    .from(ctx.t.curvePoints)
     .where(
       inArray(
-        schema.curvePoints.curveId,
+        ctx.t.curvePoints.curveId,
         curves.map((c) => c.id),
       ),
     )
-    .orderBy(asc(schema.curvePoints.multiplier))
-    .all()
+    .orderBy(asc(ctx.t.curvePoints.multiplier))
   return curves.map((c) => ({
     ...c,
     points: points.filter((p) => p.curveId === c.id).map((p) => ({ multiplier: p.multiplier, score: p.score })),
   }))
 }
 
-export function createCurve(ctx: ServiceContext, input: ApiParsedInput<'curves.create'>): ComputeCurve {
-  const generation = getWritableGeneration(ctx, input.generationId)
-  return ctx.sqlite.transaction(() => {
+export async function createCurve(ctx: ServiceContext, input: ApiParsedInput<'curves.create'>): Promise<ComputeCurve> {
+  const generation = await getWritableGeneration(ctx, input.generationId)
+  return ctx.transaction(async () => {
     const { points, ...fields } = input
-    let curve: typeof schema.computeCurves.$inferSelect
+    let curve: Tables['computeCurves']['$inferSelect']
     try {
-      curve = ctx.db.insert(schema.computeCurves).values(fields).returning().get()
+      curve = (await ctx.db.insert(ctx.t.computeCurves).values(fields).returning())[0]
     } catch (err) {
       explainConstraint(err, `generation "${generation.name}" already has a curve named "${input.name}"`)
     }
-    ctx.db
-      .insert(schema.curvePoints)
-      .values(points.map((p) => ({ curveId: curve.id, ...p })))
-      .run()
+    await ctx.db.insert(ctx.t.curvePoints).values(points.map((p) => ({ curveId: curve.id, ...p })))
     return { ...curve, points }
-  })()
+  })
 }
 
-export function deleteCurve(ctx: ServiceContext, id: number): TrashEntry {
-  const curve = getById(ctx, schema.computeCurves, id, 'curve')
-  const points = ctx.db.select().from(schema.curvePoints).where(eq(schema.curvePoints.curveId, id)).all()
-  return moveToTrash(ctx, 'curve', `curve "${curve.name}"`, { computeCurves: [curve], curvePoints: points }, () =>
-    ctx.db.delete(schema.computeCurves).where(eq(schema.computeCurves.id, id)).run(),
+export async function deleteCurve(ctx: ServiceContext, id: number): Promise<TrashEntry> {
+  const curve = await getById(ctx, ctx.t.computeCurves, id, 'curve')
+  const points = await ctx.db.select().from(ctx.t.curvePoints).where(eq(ctx.t.curvePoints.curveId, id))
+  return await moveToTrash(ctx, 'curve', `curve "${curve.name}"`, { computeCurves: [curve], curvePoints: points }, () =>
+    ctx.db.delete(ctx.t.computeCurves).where(eq(ctx.t.computeCurves.id, id)),
   )
 }
 
 // ---- development cost items ----
 
-export function listCosts(ctx: ServiceContext, generationId: number): CostItem[] {
-  return ctx.db
+export async function listCosts(ctx: ServiceContext, generationId: number): Promise<CostItem[]> {
+  return await ctx.db
     .select()
-    .from(schema.costItems)
-    .where(eq(schema.costItems.generationId, generationId))
-    .orderBy(asc(schema.costItems.id))
-    .all()
+    .from(ctx.t.costItems)
+    .where(eq(ctx.t.costItems.generationId, generationId))
+    .orderBy(asc(ctx.t.costItems.id))
 }
 
-export function createCost(ctx: ServiceContext, input: ApiParsedInput<'costs.create'>): CostItem {
-  getWritableGeneration(ctx, input.generationId)
-  return ctx.db.insert(schema.costItems).values(input).returning().get()
+export async function createCost(ctx: ServiceContext, input: ApiParsedInput<'costs.create'>): Promise<CostItem> {
+  await getWritableGeneration(ctx, input.generationId)
+  return (await ctx.db.insert(ctx.t.costItems).values(input).returning())[0]
 }
 
-export function deleteCost(ctx: ServiceContext, id: number): TrashEntry {
-  const row = getById(ctx, schema.costItems, id, 'cost item')
-  return moveToTrash(ctx, 'cost', `cost item ${row.category} $${row.amountUsd}`, { costItems: [row] }, () =>
-    ctx.db.delete(schema.costItems).where(eq(schema.costItems.id, id)).run(),
+export async function deleteCost(ctx: ServiceContext, id: number): Promise<TrashEntry> {
+  const row = await getById(ctx, ctx.t.costItems, id, 'cost item')
+  return await moveToTrash(ctx, 'cost', `cost item ${row.category} $${row.amountUsd}`, { costItems: [row] }, () =>
+    ctx.db.delete(ctx.t.costItems).where(eq(ctx.t.costItems.id, id)),
   )
 }
 
 // ---- pipeline phases ----
 
-export function listPhases(ctx: ServiceContext, generationId: number): PipelinePhase[] {
-  return ctx.db
+export async function listPhases(ctx: ServiceContext, generationId: number): Promise<PipelinePhase[]> {
+  return await ctx.db
     .select({
-      id: schema.pipelinePhases.id,
-      generationId: schema.pipelinePhases.generationId,
-      name: schema.pipelinePhases.name,
-      startOn: schema.pipelinePhases.startOn,
-      endOn: schema.pipelinePhases.endOn,
+      id: ctx.t.pipelinePhases.id,
+      generationId: ctx.t.pipelinePhases.generationId,
+      name: ctx.t.pipelinePhases.name,
+      startOn: ctx.t.pipelinePhases.startOn,
+      endOn: ctx.t.pipelinePhases.endOn,
     })
-    .from(schema.pipelinePhases)
-    .where(eq(schema.pipelinePhases.generationId, generationId))
-    .orderBy(asc(schema.pipelinePhases.startOn), asc(schema.pipelinePhases.id))
-    .all()
+    .from(ctx.t.pipelinePhases)
+    .where(eq(ctx.t.pipelinePhases.generationId, generationId))
+    .orderBy(asc(ctx.t.pipelinePhases.startOn), asc(ctx.t.pipelinePhases.id))
 }
 
-export function createPhase(ctx: ServiceContext, input: ApiParsedInput<'phases.create'>): PipelinePhase {
-  getWritableGeneration(ctx, input.generationId)
-  const row = ctx.db.insert(schema.pipelinePhases).values(input).returning().get()
+export async function createPhase(ctx: ServiceContext, input: ApiParsedInput<'phases.create'>): Promise<PipelinePhase> {
+  await getWritableGeneration(ctx, input.generationId)
+  const row = (await ctx.db.insert(ctx.t.pipelinePhases).values(input).returning())[0]
   return { id: row.id, generationId: row.generationId, name: row.name, startOn: row.startOn, endOn: row.endOn }
 }
 
-export function deletePhase(ctx: ServiceContext, id: number): TrashEntry {
-  const row = getById(ctx, schema.pipelinePhases, id, 'phase')
-  return moveToTrash(ctx, 'phase', `phase "${row.name}"`, { pipelinePhases: [row] }, () =>
-    ctx.db.delete(schema.pipelinePhases).where(eq(schema.pipelinePhases.id, id)).run(),
+export async function deletePhase(ctx: ServiceContext, id: number): Promise<TrashEntry> {
+  const row = await getById(ctx, ctx.t.pipelinePhases, id, 'phase')
+  return await moveToTrash(ctx, 'phase', `phase "${row.name}"`, { pipelinePhases: [row] }, () =>
+    ctx.db.delete(ctx.t.pipelinePhases).where(eq(ctx.t.pipelinePhases.id, id)),
   )
 }
 
 // ---- plans ----
 
-export function getPlan(ctx: ServiceContext, generationId: number): Plan | null {
-  return ctx.db.select().from(schema.plans).where(eq(schema.plans.generationId, generationId)).get() ?? null
+export async function getPlan(ctx: ServiceContext, generationId: number): Promise<Plan | null> {
+  return (await ctx.db.select().from(ctx.t.plans).where(eq(ctx.t.plans.generationId, generationId)))[0] ?? null
 }
 
-export function savePlan(ctx: ServiceContext, input: ApiParsedInput<'plans.save'>): Plan {
-  getWritableGeneration(ctx, input.generationId)
-  return ctx.db
-    .insert(schema.plans)
-    .values(input)
-    .onConflictDoUpdate({ target: schema.plans.generationId, set: { ...input, updatedAt: nowIso() } })
-    .returning()
-    .get()
+export async function savePlan(ctx: ServiceContext, input: ApiParsedInput<'plans.save'>): Promise<Plan> {
+  await getWritableGeneration(ctx, input.generationId)
+  return (
+    await ctx.db
+      .insert(ctx.t.plans)
+      .values(input)
+      .onConflictDoUpdate({ target: ctx.t.plans.generationId, set: { ...input, updatedAt: nowIso() } })
+      .returning()
+  )[0]
 }
 
 // ---- edits (the UI's Edit buttons): the whole record is replaced, in one transaction ----
 
-export function updatePolicy(ctx: ServiceContext, input: ApiParsedInput<'policies.update'>): InferencePolicy {
-  const current = getById(ctx, schema.inferencePolicies, input.id, 'policy')
-  return ctx.sqlite.transaction(() => {
+export async function updatePolicy(
+  ctx: ServiceContext,
+  input: ApiParsedInput<'policies.update'>,
+): Promise<InferencePolicy> {
+  const current = await getById(ctx, ctx.t.inferencePolicies, input.id, 'policy')
+  return ctx.transaction(async () => {
     try {
-      ctx.db
-        .update(schema.inferencePolicies)
+      await ctx.db
+        .update(ctx.t.inferencePolicies)
         .set({ name: input.name, rmCost: input.rmCost })
-        .where(eq(schema.inferencePolicies.id, input.id))
-        .run()
+        .where(eq(ctx.t.inferencePolicies.id, input.id))
     } catch (err) {
       explainConstraint(err, `this generation already has a policy named "${input.name}"`)
     }
-    ctx.db.delete(schema.policyRows).where(eq(schema.policyRows.policyId, input.id)).run()
-    ctx.db
-      .insert(schema.policyRows)
+    await ctx.db.delete(ctx.t.policyRows).where(eq(ctx.t.policyRows.policyId, input.id))
+    await ctx.db
+      .insert(ctx.t.policyRows)
       .values(input.rows.map((r, position) => ({ policyId: input.id, position, ...r })))
-      .run()
     return { ...current, name: input.name, rmCost: input.rmCost, rows: input.rows }
-  })()
+  })
 }
 
-export function updateCost(ctx: ServiceContext, input: ApiParsedInput<'costs.update'>): CostItem {
+export async function updateCost(ctx: ServiceContext, input: ApiParsedInput<'costs.update'>): Promise<CostItem> {
   const { id, ...fields } = input
-  getById(ctx, schema.costItems, id, 'cost item')
-  ctx.db.update(schema.costItems).set(fields).where(eq(schema.costItems.id, id)).run()
-  return getById(ctx, schema.costItems, id, 'cost item')
+  await getById(ctx, ctx.t.costItems, id, 'cost item')
+  await ctx.db.update(ctx.t.costItems).set(fields).where(eq(ctx.t.costItems.id, id))
+  return await getById(ctx, ctx.t.costItems, id, 'cost item')
 }
 
-export function updatePhase(ctx: ServiceContext, input: ApiParsedInput<'phases.update'>): PipelinePhase {
+export async function updatePhase(ctx: ServiceContext, input: ApiParsedInput<'phases.update'>): Promise<PipelinePhase> {
   const { id, ...fields } = input
-  getById(ctx, schema.pipelinePhases, id, 'phase')
-  ctx.db.update(schema.pipelinePhases).set(fields).where(eq(schema.pipelinePhases.id, id)).run()
-  const row = getById(ctx, schema.pipelinePhases, id, 'phase')
+  await getById(ctx, ctx.t.pipelinePhases, id, 'phase')
+  await ctx.db.update(ctx.t.pipelinePhases).set(fields).where(eq(ctx.t.pipelinePhases.id, id))
+  const row = await getById(ctx, ctx.t.pipelinePhases, id, 'phase')
   return { id: row.id, generationId: row.generationId, name: row.name, startOn: row.startOn, endOn: row.endOn }
 }
 
 // ---- helpers ----
 
 type TableWithId =
-  | typeof schema.benchmarkMeasurements
-  | typeof schema.inferencePolicies
-  | typeof schema.computeCurves
-  | typeof schema.costItems
-  | typeof schema.pipelinePhases
+  | Tables['benchmarkMeasurements']
+  | Tables['inferencePolicies']
+  | Tables['computeCurves']
+  | Tables['costItems']
+  | Tables['pipelinePhases']
 
-function getById<T extends TableWithId>(ctx: ServiceContext, table: T, id: number, what: string): T['$inferSelect'] {
-  const row = ctx.db
-    .select()
-    .from(table as typeof schema.costItems)
-    .where(eq(table.id, id))
-    .get()
+async function getById<T extends TableWithId>(
+  ctx: ServiceContext,
+  table: T,
+  id: number,
+  what: string,
+): Promise<T['$inferSelect']> {
+  const row = (
+    await ctx.db
+      .select()
+      .from(table as typeof ctx.t.costItems)
+      .where(eq(table.id, id))
+  )[0]
   if (!row) throw notFound(what, id)
   return row as T['$inferSelect']
 }

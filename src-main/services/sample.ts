@@ -5,7 +5,6 @@
  * Loading it twice changes nothing.
  */
 import { eq } from 'drizzle-orm'
-import * as schema from '../db/schema'
 import type { ServiceContext } from './context'
 import { createGeneration } from './generations'
 import { createCost, createCurve, createMeasurement, createPhase, createPolicy, savePlan } from './records'
@@ -21,23 +20,24 @@ import {
 
 export const SAMPLE_PROJECT_NAME = 'RLHF pipeline (sample)'
 
-export function loadSample(ctx: ServiceContext): { projectId: number; created: boolean } {
-  const existing = ctx.db.select().from(schema.projects).where(eq(schema.projects.name, SAMPLE_PROJECT_NAME)).get()
+export async function loadSample(ctx: ServiceContext): Promise<{ projectId: number; created: boolean }> {
+  const existing = (await ctx.db.select().from(ctx.t.projects).where(eq(ctx.t.projects.name, SAMPLE_PROJECT_NAME)))[0]
   if (existing) return { projectId: existing.id, created: false }
 
-  return ctx.sqlite.transaction(() => {
-    const project = ctx.db
-      .insert(schema.projects)
-      .values({
-        name: SAMPLE_PROJECT_NAME,
-        description:
-          'Sample data: a first generation aligned with RLHF in 9 months, and a later one in 3 months reusing its data and code.',
-        isSample: true,
-      })
-      .returning()
-      .get()
+  return ctx.transaction(async () => {
+    const project = (
+      await ctx.db
+        .insert(ctx.t.projects)
+        .values({
+          name: SAMPLE_PROJECT_NAME,
+          description:
+            'Sample data: a first generation aligned with RLHF in 9 months, and a later one in 3 months reusing its data and code.',
+          isSample: true,
+        })
+        .returning()
+    )[0]
 
-    const gen1 = createGeneration(
+    const gen1 = await createGeneration(
       ctx,
       generationCreate.parse({
         projectId: project.id,
@@ -53,7 +53,7 @@ export function loadSample(ctx: ServiceContext): { projectId: number; created: b
         notes: 'First generation: data collection, labeler onboarding and the RLHF codebase built from scratch.',
       }),
     )
-    const gen2 = createGeneration(
+    const gen2 = await createGeneration(
       ctx,
       generationCreate.parse({
         projectId: project.id,
@@ -135,7 +135,7 @@ export function loadSample(ctx: ServiceContext): { projectId: number; created: b
         note: 'Reusing data and code',
       },
     ]
-    for (const c of costs) createCost(ctx, costCreate.parse({ ...c, date: null }))
+    for (const c of costs) await createCost(ctx, costCreate.parse({ ...c, date: null }))
 
     const benchmarks = [
       {
@@ -209,7 +209,7 @@ export function loadSample(ctx: ServiceContext): { projectId: number; created: b
         shots: 0,
       },
     ]
-    for (const b of benchmarks) createMeasurement(ctx, measurementCreate.parse({ ...b, direction: 'higher' }))
+    for (const b of benchmarks) await createMeasurement(ctx, measurementCreate.parse({ ...b, direction: 'higher' }))
 
     // An imported suite as lm-eval writes it: the mmlu group with its aggregate, a nested
     // sub-group and subtasks (the headline counts mmlu once); glue without an aggregate
@@ -224,24 +224,21 @@ export function loadSample(ctx: ServiceContext): { projectId: number; created: b
       ['cola', 'mcc', ['glue'], -0.09, 0.22],
       ['rte', 'acc', ['glue'], 0.643, 0.661],
     ]
-    ctx.db
-      .insert(schema.benchmarkMeasurements)
-      .values(
-        suite.map(([benchmark, metric, groups, baseline, aligned]) => ({
-          generationId: gen2.id,
-          benchmark,
-          metric,
-          groupPath: groups.length ? JSON.stringify(groups) : null,
-          direction: 'higher' as const,
-          shots: 0,
-          baseline,
-          aligned,
-          source: 'sample' as const,
-        })),
-      )
-      .run()
+    await ctx.db.insert(ctx.t.benchmarkMeasurements).values(
+      suite.map(([benchmark, metric, groups, baseline, aligned]) => ({
+        generationId: gen2.id,
+        benchmark,
+        metric,
+        groupPath: groups.length ? JSON.stringify(groups) : null,
+        direction: 'higher' as const,
+        shots: 0,
+        baseline,
+        aligned,
+        source: 'sample' as const,
+      })),
+    )
 
-    createPolicy(
+    await createPolicy(
       ctx,
       policyCreate.parse({
         generationId: gen1.id,
@@ -249,11 +246,11 @@ export function loadSample(ctx: ServiceContext): { projectId: number; created: b
         rows: [{ fraction: 0.1, multiplier: 4 }],
       }),
     )
-    createPolicy(
+    await createPolicy(
       ctx,
       policyCreate.parse({ generationId: gen2.id, name: 'Best-of-2 on 5%', rows: [{ fraction: 0.05, multiplier: 2 }] }),
     )
-    createCurve(
+    await createCurve(
       ctx,
       curveCreate.parse({
         generationId: gen1.id,
@@ -284,10 +281,10 @@ export function loadSample(ctx: ServiceContext): { projectId: number; created: b
       [gen2.id, 'Review', '2022-04-15', '2022-05-01'],
     ] as const
     for (const [generationId, name, startOn, endOn] of phases) {
-      createPhase(ctx, phaseCreate.parse({ generationId, name, startOn, endOn }))
+      await createPhase(ctx, phaseCreate.parse({ generationId, name, startOn, endOn }))
     }
 
-    savePlan(
+    await savePlan(
       ctx,
       planSave.parse({
         generationId: gen2.id,
@@ -301,5 +298,5 @@ export function loadSample(ctx: ServiceContext): { projectId: number; created: b
       }),
     )
     return { projectId: project.id, created: true }
-  })()
+  })
 }

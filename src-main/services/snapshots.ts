@@ -6,7 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { SnapshotInfo } from '../../src-shared/api/views'
-import { vacuumIntoAtomically } from '../db/open'
+import { SnapshotFileError } from '../db/dialects/types'
 import { BACKUP_TABLES } from './backup'
 import type { ServiceContext } from './context'
 import { notFound, ServiceError } from './errors'
@@ -36,7 +36,7 @@ function parseName(dbFile: string, name: string): { kind: Kind; takenAt: string 
 }
 
 function canSnapshot(ctx: ServiceContext, dbFile: string): boolean {
-  return dbFile !== ':memory:' && ctx.sqlite.name !== ':memory:' && !ctx.sqlite.readonly
+  return dbFile !== ':memory:' && ctx.dialect.canSnapshot()
 }
 
 /** The snapshots of `dbFile`, newest first. */
@@ -60,7 +60,12 @@ export function listSnapshots(dbFile: string): SnapshotInfo[] {
   return list.sort((a, b) => b.takenAt.localeCompare(a.takenAt) || b.name.localeCompare(a.name))
 }
 
-export function takeSnapshot(ctx: ServiceContext, dbFile: string, kind: Kind, now = new Date()): SnapshotInfo {
+export async function takeSnapshot(
+  ctx: ServiceContext,
+  dbFile: string,
+  kind: Kind,
+  now = new Date(),
+): Promise<SnapshotInfo> {
   if (!canSnapshot(ctx, dbFile)) {
     throw new ServiceError('conflict', 'snapshots need a database file that can be written')
   }
@@ -69,19 +74,23 @@ export function takeSnapshot(ctx: ServiceContext, dbFile: string, kind: Kind, no
   for (let t = now.getTime() + 1; fs.existsSync(path.join(path.dirname(dbFile), name)); t++) {
     name = snapshotName(dbFile, kind, new Date(t))
   }
-  vacuumIntoAtomically(ctx.sqlite, path.join(path.dirname(dbFile), name))
+  await ctx.dialect.copyInto(path.join(path.dirname(dbFile), name))
   prune(dbFile)
   return listSnapshots(dbFile).find((s) => s.name === name)!
 }
 
 /** One snapshot a day while the app is in use: takes one when today has none. */
-export function takeDailySnapshotIfDue(ctx: ServiceContext, dbFile: string, now = new Date()): SnapshotInfo | null {
+export async function takeDailySnapshotIfDue(
+  ctx: ServiceContext,
+  dbFile: string,
+  now = new Date(),
+): Promise<SnapshotInfo | null> {
   if (!canSnapshot(ctx, dbFile)) return null
   const today = now.toISOString().slice(0, 10)
   if (listSnapshots(dbFile).some((s) => s.kind === 'daily' && s.takenAt.startsWith(today))) return null
   // A brand-new, empty database has nothing worth keeping.
-  const holdsData = ctx.sqlite.prepare('SELECT 1 FROM projects LIMIT 1').get() !== undefined
-  return holdsData ? takeSnapshot(ctx, dbFile, 'daily', now) : null
+  const holdsData = (await ctx.db.select({ id: ctx.t.projects.id }).from(ctx.t.projects).limit(1)).length > 0
+  return holdsData ? await takeSnapshot(ctx, dbFile, 'daily', now) : null
 }
 
 function prune(dbFile: string): void {
@@ -98,46 +107,25 @@ function prune(dbFile: string): void {
  * Replaces the data with a snapshot's, in one transaction, after snapshotting the
  * current data ('before-restore'): restoring that one undoes the restore.
  */
-export function restoreSnapshot(
+export async function restoreSnapshot(
   ctx: ServiceContext,
   dbFile: string,
   name: string,
-): { restored: string; undo: SnapshotInfo } {
+): Promise<{ restored: string; undo: SnapshotInfo }> {
   const snapshot = listSnapshots(dbFile).find((s) => s.name === name)
   if (!snapshot) throw notFound('snapshot', name)
   const file = path.join(path.dirname(dbFile), snapshot.name)
-  const undo = takeSnapshot(ctx, dbFile, 'before-restore')
-  ctx.sqlite.prepare('ATTACH DATABASE ? AS snap').run(file)
+  const undo = await takeSnapshot(ctx, dbFile, 'before-restore')
   try {
-    const check = ctx.sqlite.prepare('PRAGMA snap.quick_check').pluck().get()
-    if (check !== 'ok') throw new ServiceError('invalid-data', `snapshot ${name} is damaged (${String(check)})`)
-    ctx.sqlite.transaction(() => {
-      for (const table of [...BACKUP_TABLES].reverse()) ctx.sqlite.prepare(`DELETE FROM main."${table}"`).run()
-      for (const table of BACKUP_TABLES) {
-        const mine = columnsOf(ctx, 'main', table)
-        const theirs = new Set(columnsOf(ctx, 'snap', table))
-        const shared = mine
-          .filter((c) => theirs.has(c))
-          .map((c) => `"${c}"`)
-          .join(', ')
-        if (!shared) continue
-        ctx.sqlite.prepare(`INSERT INTO main."${table}" (${shared}) SELECT ${shared} FROM snap."${table}"`).run()
-      }
-      ctx.sqlite.prepare('DELETE FROM main.sqlite_sequence').run()
-      ctx.sqlite
-        .prepare('INSERT INTO main.sqlite_sequence (name, seq) SELECT name, seq FROM snap.sqlite_sequence')
-        .run()
-      const fk = ctx.sqlite.prepare('PRAGMA main.foreign_key_check').all()
-      if (fk.length) throw new ServiceError('invalid-data', `snapshot ${name} refers to missing rows`)
-    })()
-  } finally {
-    ctx.sqlite.prepare('DETACH DATABASE snap').run()
+    await ctx.dialect.restoreSnapshotFile(file, BACKUP_TABLES)
+  } catch (err) {
+    if (!(err instanceof SnapshotFileError)) throw err
+    throw new ServiceError(
+      'invalid-data',
+      err.problem === 'damaged'
+        ? `snapshot ${name} is damaged (${err.detail})`
+        : `snapshot ${name} refers to missing rows`,
+    )
   }
   return { restored: snapshot.name, undo }
-}
-
-function columnsOf(ctx: ServiceContext, schemaName: string, table: string): string[] {
-  return (ctx.sqlite.prepare(`PRAGMA ${schemaName}.table_info("${table}")`).all() as { name: string }[]).map(
-    (c) => c.name,
-  )
 }

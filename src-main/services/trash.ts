@@ -6,94 +6,94 @@
  * kept as JSON snapshots of their rows; restoring puts them back with their original
  * ids (ids are AUTOINCREMENT, so they are still free).
  */
-import { desc, eq, inArray, isNotNull } from 'drizzle-orm'
+import { count, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import type { TrashEntry } from '../../src-shared/api/views'
 import { parseTrashPayload, QUARANTINE_KIND } from '../../src-shared/api/rows'
-import * as schema from '../db/schema'
-import type { ServiceContext } from './context'
+import type { ServiceContext, Tables } from './context'
 import { chunked } from './chunked'
 import { notFound, ServiceError } from './errors'
 
 /** Tables whose rows may be in a snapshot, in the order they can be re-inserted. */
-const RESTORE_ORDER = {
-  generations: schema.generations,
-  importRecords: schema.importRecords,
-  benchmarkMeasurements: schema.benchmarkMeasurements,
-  inferencePolicies: schema.inferencePolicies,
-  policyRows: schema.policyRows,
-  computeCurves: schema.computeCurves,
-  curvePoints: schema.curvePoints,
-  costItems: schema.costItems,
-  pipelinePhases: schema.pipelinePhases,
-  plans: schema.plans,
-} satisfies Record<string, SQLiteTable>
+const RESTORE_ORDER = [
+  'generations',
+  'importRecords',
+  'benchmarkMeasurements',
+  'inferencePolicies',
+  'policyRows',
+  'computeCurves',
+  'curvePoints',
+  'costItems',
+  'pipelinePhases',
+  'plans',
+] as const satisfies readonly (keyof Tables)[]
 
-export type SnapshotTable = keyof typeof RESTORE_ORDER
+export type SnapshotTable = (typeof RESTORE_ORDER)[number]
 export type Snapshot = Partial<Record<SnapshotTable, Record<string, unknown>[]>>
 
 /** Stores the snapshot and runs `remove` in one transaction. */
-export function moveToTrash(
+export async function moveToTrash(
   ctx: ServiceContext,
   kind: string,
   label: string,
   snapshot: Snapshot,
-  remove: () => void,
-): TrashEntry {
-  return ctx.sqlite.transaction(() => {
-    const entry = ctx.db
-      .insert(schema.trash)
-      .values({ kind, label, payload: JSON.stringify(snapshot) })
-      .returning()
-      .get()
-    remove()
+  remove: () => Promise<unknown>,
+): Promise<TrashEntry> {
+  return ctx.transaction(async () => {
+    const entry = (
+      await ctx.db
+        .insert(ctx.t.trash)
+        .values({ kind, label, payload: JSON.stringify(snapshot) })
+        .returning()
+    )[0]
+    await remove()
     return { id: entry.id, kind: entry.kind, label: entry.label, deletedAt: entry.deletedAt }
-  })()
+  })
 }
 
 /** How many trash entries hold rows moved aside on upgrade because they break the row rules. */
-export function countQuarantined(ctx: ServiceContext): number {
-  const row = ctx.sqlite.prepare('SELECT count(*) AS n FROM trash WHERE kind = ?').get(QUARANTINE_KIND) as { n: number }
-  return row.n
+export async function countQuarantined(ctx: ServiceContext): Promise<number> {
+  const [row] = await ctx.db.select({ n: count() }).from(ctx.t.trash).where(eq(ctx.t.trash.kind, QUARANTINE_KIND))
+  return row?.n ?? 0
 }
 
-export function listTrash(ctx: ServiceContext): TrashEntry[] {
-  return ctx.db
+export async function listTrash(ctx: ServiceContext): Promise<TrashEntry[]> {
+  return await ctx.db
     .select({
-      id: schema.trash.id,
-      kind: schema.trash.kind,
-      label: schema.trash.label,
-      deletedAt: schema.trash.deletedAt,
+      id: ctx.t.trash.id,
+      kind: ctx.t.trash.kind,
+      label: ctx.t.trash.label,
+      deletedAt: ctx.t.trash.deletedAt,
     })
-    .from(schema.trash)
-    .orderBy(desc(schema.trash.id))
-    .all()
+    .from(ctx.t.trash)
+    .orderBy(desc(ctx.t.trash.id))
 }
 
 /**
  * Puts an entry back. `afterRestore` gets the projects whose generations came back,
  * to renumber them (in the same transaction).
  */
-export function restoreFromTrash(
+export async function restoreFromTrash(
   ctx: ServiceContext,
   id: number,
-  afterRestore?: (projectIds: number[]) => void,
-): { restored: string } {
-  const entry = ctx.db.select().from(schema.trash).where(eq(schema.trash.id, id)).get()
+  afterRestore?: (tx: ServiceContext, projectIds: number[]) => Promise<void>,
+): Promise<{ restored: string }> {
+  const entry = (await ctx.db.select().from(ctx.t.trash).where(eq(ctx.t.trash.id, id)))[0]
   if (!entry) throw notFound('trash entry', id)
   if (entry.generationId !== null) {
     const generationId = entry.generationId
-    ctx.sqlite.transaction(() => {
-      const unmarked = ctx.db
-        .update(schema.generations)
-        .set({ deletedAt: null })
-        .where(eq(schema.generations.id, generationId))
-        .returning({ projectId: schema.generations.projectId })
-        .get()
+    ctx.transaction(async () => {
+      const unmarked = (
+        await ctx.db
+          .update(ctx.t.generations)
+          .set({ deletedAt: null })
+          .where(eq(ctx.t.generations.id, generationId))
+          .returning({ projectId: ctx.t.generations.projectId })
+      )[0]
       if (!unmarked) throw new ServiceError('conflict', `cannot restore ${entry.label}: its project has been deleted`)
-      afterRestore?.([unmarked.projectId])
-      ctx.db.delete(schema.trash).where(eq(schema.trash.id, id)).run()
-    })()
+      await afterRestore?.(ctx, [unmarked.projectId])
+      await ctx.db.delete(ctx.t.trash).where(eq(ctx.t.trash.id, id))
+    })
     return { restored: entry.label }
   }
   if (entry.kind === QUARANTINE_KIND) {
@@ -106,17 +106,15 @@ export function restoreFromTrash(
   const parsed = parseTrashPayload(entry.payload)
   if (!parsed.ok) throw new ServiceError('invalid-data', `cannot restore ${entry.label}: ${parsed.problem}`)
   const snapshot = parsed.snapshot as Snapshot
-  ctx.sqlite.transaction(() => {
-    for (const [name, table] of Object.entries(RESTORE_ORDER) as [SnapshotTable, SQLiteTable][]) {
+  ctx.transaction(async () => {
+    for (const name of RESTORE_ORDER) {
+      const table = ctx.t[name] as SQLiteTable
       const rows = snapshot[name]
       if (!rows?.length) continue
       try {
         // Chunks keep each statement under SQLite's bound-parameter limit.
         for (let i = 0; i < rows.length; i += 500) {
-          ctx.db
-            .insert(table)
-            .values(rows.slice(i, i + 500) as never)
-            .run()
+          await ctx.db.insert(table).values(rows.slice(i, i + 500) as never)
         }
       } catch (err) {
         const message = (err as Error).message
@@ -129,27 +127,26 @@ export function restoreFromTrash(
         throw err
       }
     }
-    afterRestore?.([...new Set((snapshot.generations ?? []).map((g) => g.projectId as number))])
-    ctx.db.delete(schema.trash).where(eq(schema.trash.id, id)).run()
-  })()
+    await afterRestore?.(ctx, [...new Set((snapshot.generations ?? []).map((g) => g.projectId as number))])
+    await ctx.db.delete(ctx.t.trash).where(eq(ctx.t.trash.id, id))
+  })
   return { restored: entry.label }
 }
 
 /** Rows of `table` whose `column` is in `ids` (for building snapshots). */
-export function rowsWhereIn<T extends SQLiteTable>(
+export async function rowsWhereIn<T extends SQLiteTable>(
   ctx: ServiceContext,
   table: T,
   column: Parameters<typeof inArray>[0],
   ids: number[],
-): Record<string, unknown>[] {
-  return chunked(
+): Promise<Record<string, unknown>[]> {
+  return await chunked(
     ids,
-    (chunk) =>
-      ctx.db
+    async (chunk) =>
+      (await ctx.db
         .select()
         .from(table as SQLiteTable)
-        .where(inArray(column, chunk))
-        .all() as Record<string, unknown>[],
+        .where(inArray(column, chunk))) as Record<string, unknown>[],
   )
 }
 
@@ -161,48 +158,53 @@ export const DELETE_CHUNK_ROWS = 20_000
  * may hold millions), reporting progress, then the generations (their small children
  * cascade) and their trash marks. The caller's transaction makes it all or nothing.
  */
-export function deleteGenerationsForever(
+export async function deleteGenerationsForever(
   ctx: ServiceContext,
   generationIds: number[],
   onProgress: (fraction: number) => void = () => {},
-): void {
+): Promise<void> {
   if (!generationIds.length) return
-  const count = ctx.sqlite.prepare('SELECT count(*) AS n FROM benchmark_measurements WHERE generation_id = ?')
-  const total = generationIds.reduce((sum, id) => sum + (count.get(id) as { n: number }).n, 0)
-  const deleteChunk = ctx.sqlite.prepare(
-    `DELETE FROM benchmark_measurements WHERE id IN
-       (SELECT id FROM benchmark_measurements WHERE generation_id = ? LIMIT ${DELETE_CHUNK_ROWS})`,
-  )
+  const m = ctx.t.benchmarkMeasurements
+  let total = 0
+  for (const id of generationIds) {
+    total += (await ctx.db.select({ n: count() }).from(m).where(eq(m.generationId, id)))[0]?.n ?? 0
+  }
   let done = 0
   onProgress(0)
   for (const id of generationIds) {
     for (;;) {
-      const { changes } = deleteChunk.run(id)
+      const changes = await ctx.dialect.run(
+        sql`DELETE FROM benchmark_measurements WHERE id IN
+              (SELECT id FROM benchmark_measurements WHERE generation_id = ${id} LIMIT ${sql.raw(String(DELETE_CHUNK_ROWS))})`,
+      )
       done += changes
       if (total > 0) onProgress(Math.min(done / total, 0.99))
       if (changes < DELETE_CHUNK_ROWS) break
     }
   }
-  chunked(generationIds, (chunk) => {
-    ctx.db.delete(schema.trash).where(inArray(schema.trash.generationId, chunk)).run()
-    ctx.db.delete(schema.generations).where(inArray(schema.generations.id, chunk)).run()
+  await chunked(generationIds, async (chunk) => {
+    await ctx.db.delete(ctx.t.trash).where(inArray(ctx.t.trash.generationId, chunk))
+    await ctx.db.delete(ctx.t.generations).where(inArray(ctx.t.generations.id, chunk))
     return []
   })
   onProgress(1)
 }
 
 /** Empties the whole trash (not the projects' own trash): marked generations are deleted in chunks. */
-export function emptyTrash(ctx: ServiceContext, onProgress?: (fraction: number) => void): { removed: number } {
-  return ctx.sqlite.transaction(() => {
-    const marked = ctx.db
-      .select({ generationId: schema.trash.generationId })
-      .from(schema.trash)
-      .where(isNotNull(schema.trash.generationId))
-      .all()
-      .map((r) => r.generationId as number)
-    deleteGenerationsForever(ctx, marked, onProgress)
-    const removed = ctx.db.delete(schema.trash).returning({ id: schema.trash.id }).all().length
+export async function emptyTrash(
+  ctx: ServiceContext,
+  onProgress?: (fraction: number) => void,
+): Promise<{ removed: number }> {
+  return ctx.transaction(async () => {
+    const marked = (
+      await ctx.db
+        .select({ generationId: ctx.t.trash.generationId })
+        .from(ctx.t.trash)
+        .where(isNotNull(ctx.t.trash.generationId))
+    ).map((r) => r.generationId as number)
+    await deleteGenerationsForever(ctx, marked, onProgress)
+    const removed = (await ctx.db.delete(ctx.t.trash).returning({ id: ctx.t.trash.id })).length
     onProgress?.(1)
     return { removed: removed + marked.length }
-  })()
+  })
 }

@@ -2,7 +2,6 @@
 import { and, inArray, sql } from 'drizzle-orm'
 import type { CompareView } from '../../../src-shared/api/views'
 import { regressionFigures } from '../../../src-shared/tax'
-import * as schema from '../../db/schema'
 import type { ServiceContext } from '../context'
 import { chunked } from '../chunked'
 import { notFound } from '../errors'
@@ -10,12 +9,15 @@ import { COMPUTABLE } from './load'
 import { previousGenerations, summarizeGenerations } from './projectSummary'
 
 /** Side by side; regression % per benchmark · metric. At most `limit` benchmarks, largest spread first. */
-export function compare(ctx: ServiceContext, generationIds: number[], limit = 500): CompareView {
+export async function compare(ctx: ServiceContext, generationIds: number[], limit = 500): Promise<CompareView> {
   // The generations, their predecessors, summaries and rows: one batch for all columns, not a query per generation.
   const ids = [...new Set(generationIds)]
   const found = new Map(
-    chunked(ids, (chunk) =>
-      ctx.db.select().from(schema.generations).where(inArray(schema.generations.id, chunk)).all(),
+    (
+      await chunked(
+        ids,
+        async (chunk) => await ctx.db.select().from(ctx.t.generations).where(inArray(ctx.t.generations.id, chunk)),
+      )
     ).map((g) => [g.id, g]),
   )
   const gens = generationIds.map((id) => {
@@ -25,26 +27,27 @@ export function compare(ctx: ServiceContext, generationIds: number[], limit = 50
   })
   const unique = ids.map((id) => found.get(id)!)
   const summaries = new Map(
-    summarizeGenerations(ctx, unique, previousGenerations(ctx, unique)).map((s) => [s.generation.id, s]),
+    (await summarizeGenerations(ctx, unique, await previousGenerations(ctx, unique))).map((s) => [s.generation.id, s]),
   )
   const generations = gens.map((g) => summaries.get(g.id)!)
   const columnsOf = new Map<number, number[]>()
   gens.forEach((g, column) => columnsOf.set(g.id, [...(columnsOf.get(g.id) ?? []), column]))
   const byKey = new Map<string, { benchmark: string; metric: string; values: (number | null)[] }>()
-  const m = schema.benchmarkMeasurements
-  const rows = chunked(ids, (chunk) =>
-    ctx.db
-      .select({
-        generationId: m.generationId,
-        benchmark: m.benchmark,
-        metric: m.metric,
-        baseline: m.baseline,
-        aligned: m.aligned,
-        direction: m.direction,
-      })
-      .from(m)
-      .where(and(inArray(m.generationId, chunk), sql.raw(COMPUTABLE)))
-      .all(),
+  const m = ctx.t.benchmarkMeasurements
+  const rows = await chunked(
+    ids,
+    async (chunk) =>
+      await ctx.db
+        .select({
+          generationId: m.generationId,
+          benchmark: m.benchmark,
+          metric: m.metric,
+          baseline: m.baseline,
+          aligned: m.aligned,
+          direction: m.direction,
+        })
+        .from(m)
+        .where(and(inArray(m.generationId, chunk), sql.raw(COMPUTABLE))),
   )
   for (const r of rows) {
     const key = `${r.benchmark} · ${r.metric}`

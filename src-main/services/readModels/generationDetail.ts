@@ -3,26 +3,24 @@ import { asc, count, eq } from 'drizzle-orm'
 import type { Source } from '../../../src-shared/domain/types'
 import type { GenerationDetail } from '../../../src-shared/api/views'
 import { inferenceTaxFromCurve, inferenceTaxFromPolicy, TaxInputError } from '../../../src-shared/tax'
-import * as schema from '../../db/schema'
 import type { ServiceContext } from '../context'
 import { getGeneration } from '../generations'
 import { getPlan, listCosts, listCurves, listPhases, listPolicies } from '../records'
 import { summarizeGeneration } from './projectSummary'
 import { largestChanges } from './measurementsPage'
 
-const measurementsTable = schema.benchmarkMeasurements
 /** How many of the largest changes a generation's page carries, for its chart. */
 export const LARGEST_CHANGES = 25
 
-export function generationDetail(ctx: ServiceContext, id: number): GenerationDetail {
-  const generation = getGeneration(ctx, id)
-  const summary = summarizeGeneration(ctx, generation)
-  const records = generationRecords(ctx, id)
+export async function generationDetail(ctx: ServiceContext, id: number): Promise<GenerationDetail> {
+  const generation = await getGeneration(ctx, id)
+  const summary = await summarizeGeneration(ctx, generation)
+  const records = await generationRecords(ctx, id)
   return {
     summary,
     // The measurements the engine can compute: what the page's table pages through.
     measurementCount: summary.regressions.count,
-    largestChanges: largestChanges(ctx, id, LARGEST_CHANGES),
+    largestChanges: await largestChanges(ctx, id, LARGEST_CHANGES),
     ...records,
     // The summary already names skipped measurements (the page's count of them is the same).
     warnings: [...new Set([...summary.warnings, ...records.warnings])],
@@ -45,36 +43,46 @@ function computable<T>(warnings: string[], what: string, compute: () => T): T | 
  * record but the measurements. A policy or curve the engine cannot compute is left out
  * and named in `warnings`.
  */
-export function generationRecords(
+export async function generationRecords(
   ctx: ServiceContext,
   id: number,
-): Pick<GenerationDetail, 'policies' | 'curves' | 'costs' | 'phases' | 'plan' | 'warnings'> {
+): Promise<Pick<GenerationDetail, 'policies' | 'curves' | 'costs' | 'phases' | 'plan' | 'warnings'>> {
   const warnings: string[] = []
-  const policies = listPolicies(ctx, id).flatMap((policy) => {
+  const policies = (await listPolicies(ctx, id)).flatMap((policy) => {
     const tax = computable(warnings, `inference policy "${policy.name}"`, () =>
       inferenceTaxFromPolicy(policy.rows, policy.rmCost),
     )
     return tax ? [{ policy, ...tax }] : []
   })
-  const curves = listCurves(ctx, id).flatMap((curve) => {
+  const curves = (await listCurves(ctx, id)).flatMap((curve) => {
     const tax = computable(warnings, `compute curve "${curve.name}"`, () =>
       inferenceTaxFromCurve(curve.points, curve.baseline, curve.direction),
     )
     return tax ? [{ curve, ...tax }] : []
   })
-  return { policies, curves, costs: listCosts(ctx, id), phases: listPhases(ctx, id), plan: getPlan(ctx, id), warnings }
+  return {
+    policies,
+    curves,
+    costs: await listCosts(ctx, id),
+    phases: await listPhases(ctx, id),
+    plan: await getPlan(ctx, id),
+    warnings,
+  }
 }
 
 /** How many measurements of a generation came from each source. */
-export function measurementSources(ctx: ServiceContext, generationId: number): Partial<Record<Source, number>> {
+export async function measurementSources(
+  ctx: ServiceContext,
+  generationId: number,
+): Promise<Partial<Record<Source, number>>> {
   const counts: Partial<Record<Source, number>> = {}
-  for (const r of ctx.db
+  const measurementsTable = ctx.t.benchmarkMeasurements
+  for (const r of await ctx.db
     .select({ source: measurementsTable.source, n: count() })
     .from(measurementsTable)
     .where(eq(measurementsTable.generationId, generationId))
     .groupBy(measurementsTable.source)
-    .orderBy(asc(measurementsTable.source))
-    .all())
+    .orderBy(asc(measurementsTable.source)))
     counts[r.source] = r.n
   return counts
 }

@@ -14,6 +14,7 @@ import {
   type HeadlineCandidate,
   type HeadlineEntry,
 } from '../../../src-shared/tax'
+import { sql, type SQL } from 'drizzle-orm'
 import type { ServiceContext } from '../context'
 import { chunked } from '../chunked'
 
@@ -44,29 +45,44 @@ export function skippedWarning(generationName: string, skipped: number): string 
 
 type CandidateRow = Omit<HeadlineCandidate, 'groupPath'> & { generationId: number; groupPath: string | null }
 
+const CANDIDATE_COLUMNS =
+  sql.raw(`id, generation_id AS "generationId", benchmark, metric, group_path AS "groupPath", baseline, aligned,
+  baseline_stderr AS "baselineStderr", aligned_stderr AS "alignedStderr", direction`)
+
+/** A row not under a group that has its own row (`m` is the measurements table's alias). */
+function notUnderOwnGroup(ctx: ServiceContext): SQL {
+  return sql`(m.group_path IS NULL OR NOT EXISTS (
+    SELECT 1 FROM benchmark_measurements g
+     WHERE g.generation_id = m.generation_id AND g.benchmark = ${ctx.dialect.firstGroup(sql`m.group_path`)}))`
+}
+
+/** Bound values for an `IN (…)` list. */
+export function inList(values: readonly (number | string)[]): SQL {
+  return sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )
+}
+
 /**
  * What the headline needs of every measurement of these generations, in file order (by
  * id). Raw SQL: only these columns, for up to hundreds of thousands of rows (measurably
  * faster than mapping full drizzle rows; see npm run bench).
  */
-export function headlineCandidates(ctx: ServiceContext, ids: number[]): Map<number, HeadlineCandidate[]> {
-  const rows = chunked(
-    ids,
-    (chunk) =>
-      ctx.sqlite
-        .prepare(
-          // A subtask whose outermost group has its own row cannot reach the headline
-          // (the group counts by its own score): such rows are not read, so a page of a
-          // generation with a million subtasks does not load them all.
-          `SELECT id, generation_id AS generationId, benchmark, metric, group_path AS groupPath, baseline, aligned,
-                  baseline_stderr AS baselineStderr, aligned_stderr AS alignedStderr, direction
-           FROM benchmark_measurements m WHERE generation_id IN (${chunk.map(() => '?').join(',')}) AND ${COMPUTABLE}
-             AND (group_path IS NULL OR NOT EXISTS (
-                   SELECT 1 FROM benchmark_measurements g
-                    WHERE g.generation_id = m.generation_id AND g.benchmark = json_extract(m.group_path, '$[0]')))
+export async function headlineCandidates(
+  ctx: ServiceContext,
+  ids: number[],
+): Promise<Map<number, HeadlineCandidate[]>> {
+  const rows = await chunked(ids, async (chunk) =>
+    ctx.dialect.rows<CandidateRow>(
+      // A subtask whose outermost group has its own row cannot reach the headline
+      // (the group counts by its own score): such rows are not read, so a page of a
+      // generation with a million subtasks does not load them all.
+      sql`SELECT ${CANDIDATE_COLUMNS}
+           FROM benchmark_measurements m WHERE generation_id IN (${inList(chunk)}) AND ${sql.raw(COMPUTABLE)}
+             AND ${notUnderOwnGroup(ctx)}
            ORDER BY id`,
-        )
-        .all(...chunk) as CandidateRow[],
+    ),
   )
   const byGeneration = new Map<number, HeadlineCandidate[]>()
   for (const id of ids) byGeneration.set(id, [])
@@ -88,29 +104,26 @@ export function headlineCandidates(ctx: ServiceContext, ids: number[]): Map<numb
  * sits under a group, so the answer for these rows is the one of the whole set — a page
  * of a million-row generation reads its page's benchmarks, not a million rows.
  */
-export function headlineMembership(ctx: ServiceContext, generation: Generation, benchmarks: string[]): Set<number> {
+export async function headlineMembership(
+  ctx: ServiceContext,
+  generation: Generation,
+  benchmarks: string[],
+): Promise<Set<number>> {
   const names = [...new Set(benchmarks)]
   if (names.length === 0) return new Set()
-  const columns = `id, generation_id AS generationId, benchmark, metric, group_path AS groupPath, baseline, aligned,
-                   baseline_stderr AS baselineStderr, aligned_stderr AS alignedStderr, direction`
-  const notUnderOwnGroup = `(group_path IS NULL OR NOT EXISTS (
-                  SELECT 1 FROM benchmark_measurements g
-                   WHERE g.generation_id = m.generation_id AND g.benchmark = json_extract(m.group_path, '$[0]')))`
   // Two indexed reads: the grouped rows (partial index) and these benchmarks' rows (unique index).
-  const rows = ctx.sqlite
-    .prepare(
-      `SELECT ${columns} FROM benchmark_measurements m
-        WHERE m.generation_id = ? AND m.group_path IS NOT NULL AND ${COMPUTABLE} AND ${notUnderOwnGroup}`,
-    )
-    .all(generation.id) as CandidateRow[]
+  const rows = await ctx.dialect.rows<CandidateRow>(
+    sql`SELECT ${CANDIDATE_COLUMNS} FROM benchmark_measurements m
+         WHERE m.generation_id = ${generation.id} AND m.group_path IS NOT NULL AND ${sql.raw(COMPUTABLE)}
+           AND ${notUnderOwnGroup(ctx)}`,
+  )
   for (let i = 0; i < names.length; i += 500) {
     const chunk = names.slice(i, i + 500)
-    for (const row of ctx.sqlite
-      .prepare(
-        `SELECT ${columns} FROM benchmark_measurements m
-          WHERE m.generation_id = ? AND m.benchmark IN (${chunk.map(() => '?').join(',')}) AND ${COMPUTABLE} AND ${notUnderOwnGroup}`,
-      )
-      .all(generation.id, ...chunk) as CandidateRow[])
+    for (const row of await ctx.dialect.rows<CandidateRow>(
+      sql`SELECT ${CANDIDATE_COLUMNS} FROM benchmark_measurements m
+           WHERE m.generation_id = ${generation.id} AND m.benchmark IN (${inList(chunk)}) AND ${sql.raw(COMPUTABLE)}
+             AND ${notUnderOwnGroup(ctx)}`,
+    ))
       rows.push(row)
   }
   // File order (by id), as headlineSet expects; a grouped row of these benchmarks is read twice.
@@ -122,8 +135,8 @@ export function headlineMembership(ctx: ServiceContext, generation: Generation, 
 }
 
 /** A generation's headline set (tax/headline.ts) with the user's metric choices. */
-export function headlineOf(ctx: ServiceContext, generation: Generation): Headline {
-  const candidates = headlineCandidates(ctx, [generation.id]).get(generation.id) ?? []
+export async function headlineOf(ctx: ServiceContext, generation: Generation): Promise<Headline> {
+  const candidates = (await headlineCandidates(ctx, [generation.id])).get(generation.id) ?? []
   return headlineSet(candidates, parseHeadlineChoices(generation.headlineMetrics))
 }
 
@@ -200,42 +213,38 @@ interface Memo {
 }
 const memos = new WeakMap<object, Memo>()
 
-function databaseStamp(ctx: ServiceContext): string {
-  const version = ctx.sqlite.pragma('data_version', { simple: true }) as number
-  const changes = (ctx.sqlite.prepare('SELECT total_changes() AS n').get() as { n: number }).n
-  return `${version}:${changes}`
-}
-
 /**
  * The counts and headline of each of these generations: from the memo when the
  * database is unchanged since they were worked out, else read in one query per table
  * for all the missing ones.
  */
-export function measurementFiguresOf(ctx: ServiceContext, gens: Generation[]): Map<number, MeasurementFigures> {
-  const stamp = databaseStamp(ctx)
-  let memo = memos.get(ctx.sqlite)
+export async function measurementFiguresOf(
+  ctx: ServiceContext,
+  gens: Generation[],
+): Promise<Map<number, MeasurementFigures>> {
+  const stamp = await ctx.dialect.dataVersion()
+  let memo = stamp === null ? undefined : memos.get(ctx.dialect.storeKey)
   if (!memo || memo.stamp !== stamp) {
-    memo = { stamp, figures: new Map() }
-    memos.set(ctx.sqlite, memo)
+    memo = { stamp: stamp ?? '', figures: new Map() }
+    if (stamp !== null) memos.set(ctx.dialect.storeKey, memo)
   }
   const known = memo.figures
   const missing = gens.filter((g) => !known.has(g.id))
   if (missing.length) {
     const ids = missing.map((g) => g.id)
-    const candidates = headlineCandidates(ctx, ids)
+    const candidates = await headlineCandidates(ctx, ids)
     const counts = new Map(
-      chunked(
-        ids,
-        (chunk) =>
-          ctx.sqlite
-            .prepare(
-              `SELECT generation_id AS generationId, sum(${COMPUTABLE}) AS count,
-                      sum(${COMPUTABLE} AND baseline IS NOT NULL AND aligned IS NOT NULL) AS paired,
-                      sum(NOT ${COMPUTABLE}) AS skipped
-                 FROM benchmark_measurements WHERE generation_id IN (${chunk.map(() => '?').join(',')})
-                GROUP BY generation_id`,
-            )
-            .all(...chunk) as { generationId: number; count: number; paired: number; skipped: number }[],
+      (
+        await chunked(ids, async (chunk) =>
+          ctx.dialect.rows<{ generationId: number; count: number; paired: number; skipped: number }>(
+            sql`SELECT generation_id AS "generationId",
+                       ${ctx.dialect.int(sql`count(CASE WHEN ${sql.raw(COMPUTABLE)} THEN 1 END)`)} AS count,
+                       ${ctx.dialect.int(sql`count(CASE WHEN ${sql.raw(COMPUTABLE)} AND baseline IS NOT NULL AND aligned IS NOT NULL THEN 1 END)`)} AS paired,
+                       ${ctx.dialect.int(sql`count(CASE WHEN NOT ${sql.raw(COMPUTABLE)} THEN 1 END)`)} AS skipped
+                  FROM benchmark_measurements WHERE generation_id IN (${inList(chunk)})
+                 GROUP BY generation_id`,
+          ),
+        )
       ).map((c) => [c.generationId, c]),
     )
     for (const g of missing) {

@@ -1,5 +1,5 @@
 /** A generation's benchmark regressions, a page at a time (and every row, paged, for exports). */
-import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, inArray, isNotNull, sql, type SQL } from 'drizzle-orm'
 import type { BenchmarkMeasurement, Direction } from '../../../src-shared/domain/types'
 import type {
   ComputedGroup,
@@ -7,14 +7,20 @@ import type {
   MeasurementsPage,
   RegressionRowFigures,
 } from '../../../src-shared/api/views'
-import * as schema from '../../db/schema'
 import type { ServiceContext } from '../context'
 import { getGeneration } from '../generations'
 import { isSignedMetric, NEAR_ZERO_BASELINE, parseGroupPath } from '../../../src-shared/tax'
 import type { RegressionRow } from '../../../src-shared/api/views'
-import { COMPUTABLE, figuresOf, headlineMembership, skippedWarning, headlineOf, regressionRow, UNPAIRED } from './load'
-
-const measurementsTable = schema.benchmarkMeasurements
+import {
+  COMPUTABLE,
+  figuresOf,
+  inList,
+  headlineMembership,
+  skippedWarning,
+  headlineOf,
+  regressionRow,
+  UNPAIRED,
+} from './load'
 
 export interface MeasurementsPageQuery {
   generationId: number
@@ -36,34 +42,45 @@ function likePattern(text: string): string {
  * The tree order of rows: the group path and the benchmark, joined by a unit separator
  * (char 31, below every printable character), so a group sorts right before its subtasks.
  */
-const treeKey = sql`(coalesce(replace(replace(replace(${measurementsTable.groupPath}, '["', ''), '"]', ''), '","', char(31)) || char(31), '') || ${measurementsTable.benchmark})`
+function treeKey(ctx: ServiceContext): SQL {
+  const m = ctx.t.benchmarkMeasurements
+  const us = ctx.dialect.unitSeparator()
+  return sql`(coalesce(replace(replace(replace(${m.groupPath}, '["', ''), '"]', ''), '","', ${us}) || ${us}, '') || ${m.benchmark})`
+}
 
 /**
  * Rows inside a collapsed group: a group in the row's path that is not expanded — one
  * with its own (aggregate) row, or one the file gave none for (its header is `computedGroups`).
  */
-function hiddenByCollapse(expanded: string[]): SQL {
+function hiddenByCollapse(ctx: ServiceContext, expanded: string[]): SQL {
   const open = expanded.length
     ? sql`AND j.value NOT IN (${sql.join(
         expanded.map((g) => sql`${g}`),
         sql`, `,
       )})`
     : sql``
-  return sql`NOT EXISTS (SELECT 1 FROM json_each(${measurementsTable.groupPath}) j
+  return sql`NOT EXISTS (SELECT 1 FROM ${ctx.dialect.jsonElements(sql`${ctx.t.benchmarkMeasurements.groupPath}`, 'j')}
     WHERE j.value IS NOT NULL ${open})`
 }
 
-function matching(generationId: number, filter: string | undefined, expanded?: string[], grouped = true): SQL {
+function matching(
+  ctx: ServiceContext,
+  generationId: number,
+  filter: string | undefined,
+  expanded?: string[],
+  grouped = true,
+): SQL {
+  const measurementsTable = ctx.t.benchmarkMeasurements
   const text = filter?.trim() ?? ''
   const ofGeneration = and(eq(measurementsTable.generationId, generationId), sql.raw(COMPUTABLE))!
   if (!text) {
     // Without grouped rows nothing is inside a collapsed group: no per-row json_each.
-    return expanded && grouped ? and(ofGeneration, hiddenByCollapse(expanded))! : ofGeneration
+    return expanded && grouped ? and(ofGeneration, hiddenByCollapse(ctx, expanded))! : ofGeneration
   }
   const pattern = likePattern(text)
   return and(
     ofGeneration,
-    sql`(${measurementsTable.benchmark} LIKE ${pattern} ESCAPE '\\' OR ${measurementsTable.metric} LIKE ${pattern} ESCAPE '\\')`,
+    sql`(${ctx.dialect.likeFolded(sql`${measurementsTable.benchmark}`, pattern)} OR ${ctx.dialect.likeFolded(sql`${measurementsTable.metric}`, pattern)})`,
   )!
 }
 
@@ -72,24 +89,24 @@ function matching(generationId: number, filter: string | undefined, expanded?: s
  * sorts; by largest change, the engine's figures of every matching row decide the
  * order, and only the rows of the page get their explanation.
  */
-export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQuery): MeasurementsPage {
+export async function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQuery): Promise<MeasurementsPage> {
   const { generationId, offset, limit, sort } = query
-  const generation = getGeneration(ctx, generationId)
-  const grouped = hasGroupedRows(ctx, generationId)
-  const where = matching(generationId, query.filter, query.expanded, grouped)
+  const generation = await getGeneration(ctx, generationId)
+  const grouped = await hasGroupedRows(ctx, generationId)
+  const measurementsTable = ctx.t.benchmarkMeasurements
+  const where = matching(ctx, generationId, query.filter, query.expanded, grouped)
   let rows: BenchmarkMeasurement[]
   let total: number
   if (sort === 'name') {
-    total = ctx.db.select({ n: count() }).from(measurementsTable).where(where).get()!.n
-    rows = ctx.db
+    total = (await ctx.db.select({ n: count() }).from(measurementsTable).where(where))[0].n
+    rows = await ctx.db
       .select()
       .from(measurementsTable)
       .where(where)
       // Without grouped rows the tree key is the benchmark: the (generation, benchmark, metric) index serves the order.
-      .orderBy(grouped ? asc(treeKey) : asc(measurementsTable.benchmark), asc(measurementsTable.metric))
+      .orderBy(grouped ? asc(treeKey(ctx)) : asc(measurementsTable.benchmark), asc(measurementsTable.metric))
       .limit(limit)
       .offset(offset)
-      .all()
   } else {
     // Only what the figures need, in name order (so that equal changes stay in name order).
     // Built by drizzle, run raw: a million rows come back as arrays, not mapped objects (measurably faster).
@@ -106,19 +123,11 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
       .from(measurementsTable)
       .where(where)
       .orderBy(asc(measurementsTable.benchmark), asc(measurementsTable.metric))
-      .toSQL()
-    const candidates = ctx.sqlite
-      .prepare(figureInputs.sql)
-      .raw()
-      .all(...figureInputs.params) as [
-      number,
-      number | null,
-      number | null,
-      number | null,
-      number | null,
-      Direction,
-      string,
-    ][]
+      .getSQL()
+    const candidates =
+      await ctx.dialect.arrays<[number, number | null, number | null, number | null, number | null, Direction, string]>(
+        figureInputs,
+      )
     total = candidates.length
     const size = new Float64Array(total)
     candidates.forEach(([, baseline, aligned, baselineStderr, alignedStderr, direction, metric], i) => {
@@ -129,30 +138,30 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
     const ids = largestFirst(size, offset, limit).map((i) => candidates[i][0])
     const byId = new Map<number, BenchmarkMeasurement>()
     for (let i = 0; i < ids.length; i += 500) {
-      for (const row of ctx.db
+      for (const row of await ctx.db
         .select()
         .from(measurementsTable)
-        .where(inArray(measurementsTable.id, ids.slice(i, i + 500)))
-        .all())
+        .where(inArray(measurementsTable.id, ids.slice(i, i + 500))))
         byId.set(row.id, row)
     }
     rows = ids.map((id) => byId.get(id)!)
   }
-  const inHeadline = headlineMembership(
+  const inHeadline = await headlineMembership(
     ctx,
     generation,
     rows.map((r) => r.benchmark),
   )
   const skipped = (
-    ctx.sqlite
-      .prepare(`SELECT count(*) AS n FROM benchmark_measurements WHERE generation_id = ? AND NOT ${COMPUTABLE}`)
-      .get(generationId) as { n: number }
-  ).n
+    await ctx.db
+      .select({ n: count() })
+      .from(measurementsTable)
+      .where(and(eq(measurementsTable.generationId, generationId), sql`NOT ${sql.raw(COMPUTABLE)}`))
+  )[0].n
   return {
     warnings: skipped ? [skippedWarning(generation.name, skipped)] : [],
     rows: rows.map((m) => regressionRow(m, inHeadline.has(m.id))),
-    groups: collapsibleGroups(ctx, generationId),
-    computedGroups: grouped ? computedGroups(ctx, generationId) : [],
+    groups: await collapsibleGroups(ctx, generationId),
+    computedGroups: grouped ? await computedGroups(ctx, generationId) : [],
     total,
     offset,
     limit,
@@ -168,38 +177,36 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
  * signed is the engine's rule (isSignedMetric), applied to the rows SQLite returns: a
  * signed metric among them is left out of the next query until none is returned.
  */
-export function largestChanges(ctx: ServiceContext, generationId: number, limit: number): RegressionRow[] {
-  const generation = getGeneration(ctx, generationId)
+export async function largestChanges(
+  ctx: ServiceContext,
+  generationId: number,
+  limit: number,
+): Promise<RegressionRow[]> {
+  const generation = await getGeneration(ctx, generationId)
+  const measurementsTable = ctx.t.benchmarkMeasurements
   const signed: string[] = []
   for (;;) {
-    const rows = ctx.sqlite
-      .prepare(
-        `SELECT * FROM benchmark_measurements
-          WHERE generation_id = ? AND ${COMPUTABLE} AND baseline > ? AND aligned >= 0
-            ${signed.length ? `AND metric NOT IN (${signed.map(() => '?').join(',')})` : ''}
-          ORDER BY abs(((CASE WHEN direction = 'higher' THEN baseline - aligned ELSE aligned - baseline END) / abs(baseline)) * 100) DESC,
-                   benchmark, metric
-          LIMIT ?`,
-      )
-      .all(generationId, NEAR_ZERO_BASELINE, ...signed, limit) as Record<string, unknown>[]
-    const found = [...new Set(rows.map((r) => r.metric as string).filter(isSignedMetric))]
+    const rows = await ctx.dialect.rows<{ id: number; metric: string }>(
+      sql`SELECT id, metric FROM benchmark_measurements
+           WHERE generation_id = ${generationId} AND ${sql.raw(COMPUTABLE)} AND baseline > ${NEAR_ZERO_BASELINE} AND aligned >= 0
+             ${signed.length ? sql`AND metric NOT IN (${inList(signed)})` : sql``}
+           ORDER BY abs(((CASE WHEN direction = 'higher' THEN baseline - aligned ELSE aligned - baseline END) / abs(baseline)) * 100) DESC,
+                    benchmark, metric
+           LIMIT ${limit}`,
+    )
+    const found = [...new Set(rows.map((r) => r.metric).filter(isSignedMetric))]
     if (found.length) {
       signed.push(...found)
       continue
     }
-    const ids = rows.map((r) => r.id as number)
+    const ids = rows.map((r) => r.id)
     if (ids.length === 0) return []
     // The typed rows (drizzle maps the columns), in the order SQLite chose.
     const byId = new Map(
-      ctx.db
-        .select()
-        .from(measurementsTable)
-        .where(inArray(measurementsTable.id, ids))
-        .all()
-        .map((m) => [m.id, m]),
+      (await ctx.db.select().from(measurementsTable).where(inArray(measurementsTable.id, ids))).map((m) => [m.id, m]),
     )
     const measurements = ids.map((id) => byId.get(id)!)
-    const inHeadline = headlineMembership(
+    const inHeadline = await headlineMembership(
       ctx,
       generation,
       measurements.map((m) => m.benchmark),
@@ -209,29 +216,30 @@ export function largestChanges(ctx: ServiceContext, generationId: number, limit:
 }
 
 /** Whether any row of the generation sits in a group (one seek in the partial index of grouped rows). */
-function hasGroupedRows(ctx: ServiceContext, generationId: number): boolean {
-  return (
-    ctx.sqlite
-      .prepare('SELECT 1 FROM benchmark_measurements WHERE generation_id = ? AND group_path IS NOT NULL LIMIT 1')
-      .get(generationId) !== undefined
-  )
+async function hasGroupedRows(ctx: ServiceContext, generationId: number): Promise<boolean> {
+  const m = ctx.t.benchmarkMeasurements
+  const found = await ctx.db
+    .select({ id: m.id })
+    .from(m)
+    .where(and(eq(m.generationId, generationId), isNotNull(m.groupPath)))
+    .limit(1)
+  return found.length > 0
 }
 
 /**
  * Groups of a generation that have their own row (and subtasks under them). Each distinct
  * path is read once from the partial index of grouped rows, not every row's path.
  */
-function collapsibleGroups(ctx: ServiceContext, generationId: number): string[] {
+async function collapsibleGroups(ctx: ServiceContext, generationId: number): Promise<string[]> {
   return (
-    ctx.sqlite
-      .prepare(
-        `SELECT DISTINCT j.value AS name
-           FROM (SELECT DISTINCT group_path FROM benchmark_measurements
-                  WHERE generation_id = ? AND group_path IS NOT NULL) p, json_each(p.group_path) j
-          WHERE EXISTS (SELECT 1 FROM benchmark_measurements g WHERE g.generation_id = ? AND g.benchmark = j.value)
-          ORDER BY name`,
-      )
-      .all(generationId, generationId) as { name: string }[]
+    await ctx.dialect.rows<{ name: string }>(
+      sql`SELECT DISTINCT j.value AS name
+            FROM (SELECT DISTINCT group_path FROM benchmark_measurements
+                   WHERE generation_id = ${generationId} AND group_path IS NOT NULL) p,
+                 ${ctx.dialect.jsonElements(sql`p.group_path`, 'j')}
+           WHERE EXISTS (SELECT 1 FROM benchmark_measurements g WHERE g.generation_id = ${generationId} AND g.benchmark = j.value)
+           ORDER BY name`,
+    )
   ).map((r) => r.name)
 }
 
@@ -240,33 +248,33 @@ function collapsibleGroups(ctx: ServiceContext, generationId: number): string[] 
  * their figure): each with its enclosing groups and the metrics its subtasks have, in
  * file order. Read from the distinct paths of the partial index of grouped rows.
  */
-function computedGroups(ctx: ServiceContext, generationId: number): ComputedGroup[] {
+async function computedGroups(ctx: ServiceContext, generationId: number): Promise<ComputedGroup[]> {
+  const m = ctx.t.benchmarkMeasurements
   const paths = (
-    ctx.sqlite
-      .prepare(
-        'SELECT DISTINCT group_path AS p FROM benchmark_measurements WHERE generation_id = ? AND group_path IS NOT NULL',
-      )
-      .all(generationId) as { p: string }[]
+    await ctx.db
+      .selectDistinct({ p: m.groupPath })
+      .from(m)
+      .where(and(eq(m.generationId, generationId), isNotNull(m.groupPath)))
   ).map((r) => parseGroupPath(r.p))
   const pathOf = new Map<string, string[]>()
   for (const path of paths) path.forEach((g, i) => pathOf.has(g) || pathOf.set(g, path.slice(0, i)))
-  const hasRow = ctx.sqlite.prepare(
-    'SELECT 1 FROM benchmark_measurements WHERE generation_id = ? AND benchmark = ? LIMIT 1',
-  )
-  const metricsOf = ctx.sqlite.prepare(
-    `SELECT metric FROM benchmark_measurements
-      WHERE generation_id = ? AND group_path IS NOT NULL
-        AND EXISTS (SELECT 1 FROM json_each(group_path) j WHERE j.value = ?)
-      GROUP BY metric ORDER BY min(id)`,
-  )
-  return [...pathOf]
-    .filter(([name]) => hasRow.get(generationId, name) === undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, path]) => ({
-      name,
-      path,
-      metrics: (metricsOf.all(generationId, name) as { metric: string }[]).map((r) => r.metric),
-    }))
+  const computed: ComputedGroup[] = []
+  for (const [name, path] of [...pathOf].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const hasRow = await ctx.db
+      .select({ id: m.id })
+      .from(m)
+      .where(and(eq(m.generationId, generationId), eq(m.benchmark, name)))
+      .limit(1)
+    if (hasRow.length) continue
+    const metrics = await ctx.dialect.rows<{ metric: string }>(
+      sql`SELECT metric FROM benchmark_measurements
+           WHERE generation_id = ${generationId} AND group_path IS NOT NULL
+             AND EXISTS (SELECT 1 FROM ${ctx.dialect.jsonElements(sql`group_path`, 'j')} WHERE j.value = ${name})
+           GROUP BY metric ORDER BY min(id)`,
+    )
+    computed.push({ name, path, metrics: metrics.map((r) => r.metric) })
+  }
+  return computed
 }
 
 /**
@@ -292,12 +300,13 @@ function largestFirst(keys: Float64Array, skip: number, take: number): number[] 
  * then metric, read from the database `pageSize` rows at a time: for exports of any
  * size. Pages (not one open statement) leave the connection free between rows.
  */
-export function* measurementFigures(
+export async function* measurementFigures(
   ctx: ServiceContext,
   generationId: number,
   pageSize = 10_000,
-): Generator<RegressionRowFigures> {
-  const inHeadline = headlineOf(ctx, getGeneration(ctx, generationId)).measurementIds
+): AsyncGenerator<RegressionRowFigures> {
+  const measurementsTable = ctx.t.benchmarkMeasurements
+  const inHeadline = (await headlineOf(ctx, await getGeneration(ctx, generationId))).measurementIds
   let after: { benchmark: string; metric: string } | null = null
   for (;;) {
     // A row-value comparison: SQLite seeks to it in the (generation, benchmark, metric) index.
@@ -308,13 +317,12 @@ export function* measurementFigures(
           sql`(${measurementsTable.benchmark}, ${measurementsTable.metric}) > (${after.benchmark}, ${after.metric})`,
         )!
       : and(eq(measurementsTable.generationId, generationId), sql.raw(COMPUTABLE))!
-    const rows = ctx.db
+    const rows = await ctx.db
       .select()
       .from(measurementsTable)
       .where(where)
       .orderBy(asc(measurementsTable.benchmark), asc(measurementsTable.metric))
       .limit(pageSize)
-      .all()
     for (const measurement of rows) {
       const figures = figuresOf(measurement)
       const counted = inHeadline.has(measurement.id)

@@ -14,7 +14,6 @@ import {
   formatPct,
   formatUsd,
 } from '../../../src-shared/tax'
-import * as schema from '../../db/schema'
 import type { ServiceContext } from '../context'
 import { listGenerations } from '../generations'
 import { getProject } from '../projects'
@@ -25,54 +24,61 @@ import { groupBy, measurementFiguresOf, skippedWarning } from './load'
  * generation's is against the one before it in the list, of the same project), unless
  * `previous` names each one's predecessor (Compare, whose columns are in any order).
  */
-export function summarizeGenerations(
+export async function summarizeGenerations(
   ctx: ServiceContext,
   gens: Generation[],
   previous?: ReadonlyMap<number, Generation | null>,
-): GenerationSummary[] {
+): Promise<GenerationSummary[]> {
   const ids = gens.map((g) => g.id)
-  const figures = measurementFiguresOf(ctx, gens)
+  const figures = await measurementFiguresOf(ctx, gens)
   const costs = groupBy(
-    chunked(ids, (chunk) =>
-      ctx.db.select().from(schema.costItems).where(inArray(schema.costItems.generationId, chunk)).all(),
+    await chunked(
+      ids,
+      async (chunk) => await ctx.db.select().from(ctx.t.costItems).where(inArray(ctx.t.costItems.generationId, chunk)),
     ),
     (r) => r.generationId,
   )
-  const policies = chunked(ids, (chunk) =>
-    ctx.db
-      .select()
-      .from(schema.inferencePolicies)
-      .where(inArray(schema.inferencePolicies.generationId, chunk))
-      .orderBy(asc(schema.inferencePolicies.id))
-      .all(),
+  const policies = await chunked(
+    ids,
+    async (chunk) =>
+      await ctx.db
+        .select()
+        .from(ctx.t.inferencePolicies)
+        .where(inArray(ctx.t.inferencePolicies.generationId, chunk))
+        .orderBy(asc(ctx.t.inferencePolicies.id)),
   )
   const firstPolicy = new Map<number, (typeof policies)[number]>()
   for (const p of policies) if (!firstPolicy.has(p.generationId)) firstPolicy.set(p.generationId, p)
   const policyRows = groupBy(
-    chunked(
+    await chunked(
       [...firstPolicy.values()].map((p) => p.id),
-      (chunk) =>
-        ctx.db
+      async (chunk) =>
+        await ctx.db
           .select()
-          .from(schema.policyRows)
-          .where(inArray(schema.policyRows.policyId, chunk))
-          .orderBy(asc(schema.policyRows.position))
-          .all(),
+          .from(ctx.t.policyRows)
+          .where(inArray(ctx.t.policyRows.policyId, chunk))
+          .orderBy(asc(ctx.t.policyRows.position)),
     ),
     (r) => r.policyId,
   )
   const plans = new Map(
-    chunked(ids, (chunk) =>
-      ctx.db.select().from(schema.plans).where(inArray(schema.plans.generationId, chunk)).all(),
+    (
+      await chunked(
+        ids,
+        async (chunk) => await ctx.db.select().from(ctx.t.plans).where(inArray(ctx.t.plans.generationId, chunk)),
+      )
     ).map((p) => [p.generationId, p]),
   )
   const projectNames = new Map(
-    chunked([...new Set(gens.map((g) => g.projectId))], (chunk) =>
-      ctx.db
-        .select({ id: schema.projects.id, name: schema.projects.name })
-        .from(schema.projects)
-        .where(inArray(schema.projects.id, chunk))
-        .all(),
+    (
+      await chunked(
+        [...new Set(gens.map((g) => g.projectId))],
+        async (chunk) =>
+          await ctx.db
+            .select({ id: ctx.t.projects.id, name: ctx.t.projects.name })
+            .from(ctx.t.projects)
+            .where(inArray(ctx.t.projects.id, chunk)),
+      )
     ).map((p) => [p.id, p.name]),
   )
 
@@ -234,9 +240,9 @@ export function planChecks(
   return checks
 }
 
-export function projectSummary(ctx: ServiceContext, projectId: number): ProjectSummary {
-  const project = getProject(ctx, projectId)
-  const generations = summarizeGenerations(ctx, listGenerations(ctx, projectId))
+export async function projectSummary(ctx: ServiceContext, projectId: number): Promise<ProjectSummary> {
+  const project = await getProject(ctx, projectId)
+  const generations = await summarizeGenerations(ctx, await listGenerations(ctx, projectId))
   return { project, generations, forecast: forecastFor(generations), warnings: generations.flatMap((g) => g.warnings) }
 }
 
@@ -255,29 +261,33 @@ export function forecastFor(summaries: GenerationSummary[]) {
  * One generation's summary. Besides itself only its predecessor in the project is
  * needed (for the shrink), not every earlier generation and its measurements.
  */
-export function summarizeGeneration(ctx: ServiceContext, generation: Generation): GenerationSummary {
-  return summarizeGenerations(ctx, [generation], previousGenerations(ctx, [generation]))[0]
+export async function summarizeGeneration(ctx: ServiceContext, generation: Generation): Promise<GenerationSummary> {
+  return (await summarizeGenerations(ctx, [generation], await previousGenerations(ctx, [generation])))[0]
 }
 
 /**
  * Each generation's predecessor in its project (ordinal − 1, not in the trash), or null:
  * one query for all of them.
  */
-export function previousGenerations(ctx: ServiceContext, gens: Generation[]): Map<number, Generation | null> {
+export async function previousGenerations(
+  ctx: ServiceContext,
+  gens: Generation[],
+): Promise<Map<number, Generation | null>> {
   const wanted = new Set(gens.map((g) => `${g.projectId}:${g.ordinal - 1}`))
   const found = new Map<string, Generation>()
-  for (const row of chunked([...new Set(gens.map((g) => g.projectId))], (chunk) =>
-    ctx.db
-      .select()
-      .from(schema.generations)
-      .where(
-        and(
-          inArray(schema.generations.projectId, chunk),
-          inArray(schema.generations.ordinal, [...new Set(gens.map((g) => g.ordinal - 1))]),
-          isNull(schema.generations.deletedAt),
+  for (const row of await chunked(
+    [...new Set(gens.map((g) => g.projectId))],
+    async (chunk) =>
+      await ctx.db
+        .select()
+        .from(ctx.t.generations)
+        .where(
+          and(
+            inArray(ctx.t.generations.projectId, chunk),
+            inArray(ctx.t.generations.ordinal, [...new Set(gens.map((g) => g.ordinal - 1))]),
+            isNull(ctx.t.generations.deletedAt),
+          ),
         ),
-      )
-      .all(),
   )) {
     const key = `${row.projectId}:${row.ordinal}`
     if (wanted.has(key)) found.set(key, row)

@@ -1,47 +1,42 @@
 /** The Timeline: every project's generations, phases and forecast, in one batch for all projects. */
 import { and, asc, inArray, isNull } from 'drizzle-orm'
 import type { TimelineView } from '../../../src-shared/api/views'
-import * as schema from '../../db/schema'
 import type { ServiceContext } from '../context'
 import { chunked } from '../chunked'
 import { groupBy } from './load'
 import { forecastFor, summarizeGenerations } from './projectSummary'
 
-export function timeline(ctx: ServiceContext, projectIds?: number[]): TimelineView {
-  const projects = ctx.db
-    .select()
-    .from(schema.projects)
-    .where(isNull(schema.projects.deletedAt))
-    .orderBy(asc(schema.projects.name))
-    .all()
-    .filter((p) => !projectIds || projectIds.includes(p.id))
+export async function timeline(ctx: ServiceContext, projectIds?: number[]): Promise<TimelineView> {
+  const projects = (
+    await ctx.db.select().from(ctx.t.projects).where(isNull(ctx.t.projects.deletedAt)).orderBy(asc(ctx.t.projects.name))
+  ).filter((p) => !projectIds || projectIds.includes(p.id))
   const ids = projects.map((p) => p.id)
   // Every project's live generations at once, in project order (the shrink follows it).
-  const gens = chunked(ids, (chunk) =>
-    ctx.db
-      .select()
-      .from(schema.generations)
-      .where(and(inArray(schema.generations.projectId, chunk), isNull(schema.generations.deletedAt)))
-      .orderBy(asc(schema.generations.projectId), asc(schema.generations.ordinal))
-      .all(),
+  const gens = await chunked(
+    ids,
+    async (chunk) =>
+      await ctx.db
+        .select()
+        .from(ctx.t.generations)
+        .where(and(inArray(ctx.t.generations.projectId, chunk), isNull(ctx.t.generations.deletedAt)))
+        .orderBy(asc(ctx.t.generations.projectId), asc(ctx.t.generations.ordinal)),
   )
-  const summaries = groupBy(summarizeGenerations(ctx, gens), (s) => s.generation.projectId)
+  const summaries = groupBy(await summarizeGenerations(ctx, gens), (s) => s.generation.projectId)
   const names = new Map(gens.map((g) => [g.id, g.name]))
   const phases = groupBy(
-    chunked(
+    await chunked(
       gens.map((g) => g.id),
-      (chunk) =>
-        ctx.db
+      async (chunk) =>
+        await ctx.db
           .select({
-            id: schema.pipelinePhases.id,
-            generationId: schema.pipelinePhases.generationId,
-            name: schema.pipelinePhases.name,
-            startOn: schema.pipelinePhases.startOn,
-            endOn: schema.pipelinePhases.endOn,
+            id: ctx.t.pipelinePhases.id,
+            generationId: ctx.t.pipelinePhases.generationId,
+            name: ctx.t.pipelinePhases.name,
+            startOn: ctx.t.pipelinePhases.startOn,
+            endOn: ctx.t.pipelinePhases.endOn,
           })
-          .from(schema.pipelinePhases)
-          .where(inArray(schema.pipelinePhases.generationId, chunk))
-          .all(),
+          .from(ctx.t.pipelinePhases)
+          .where(inArray(ctx.t.pipelinePhases.generationId, chunk)),
     ),
     (p) => p.generationId,
   )
