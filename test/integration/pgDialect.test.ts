@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { sql } from 'drizzle-orm'
 import { openPostgres, type OpenedPostgres } from '../../src-main/db/pg/open'
-import { BATCH_ROWS, postgresDialect, postgresTransaction } from '../../src-main/db/dialects/postgres'
+import { BATCH_ROWS, postgresContext, postgresDialect, postgresTransaction } from '../../src-main/db/dialects/postgres'
+import type { ServiceContext } from '../../src-main/services/context'
 import type { Dialect, MeasurementInsert } from '../../src-main/db/dialects/types'
 import { createTestDatabase, SKIP_PG, type TestDatabase } from '../support/postgres'
 
@@ -334,5 +335,72 @@ describePg('PostgreSQL dialect', () => {
       expect(await d.copyBeforeRestore()).toBeNull()
       await expect(d.copyInto('/tmp/x')).rejects.toThrow(/pg_dump/)
     })
+  })
+})
+
+describePg('PostgreSQL services context', () => {
+  let database: TestDatabase
+  let store: OpenedPostgres
+  let ctx: ServiceContext
+
+  beforeAll(async () => {
+    database = await createTestDatabase()
+    store = await openPostgres(database.url)
+    ctx = postgresContext(store.pool, store.db)
+  })
+  afterAll(async () => {
+    await store?.close()
+    await database?.drop()
+  })
+  const names = async () =>
+    (await ctx.db.select({ name: ctx.t.projects.name }).from(ctx.t.projects).orderBy(ctx.t.projects.name)).map(
+      (r) => r.name,
+    )
+
+  it('a transaction is atomic through the context it gives and through the outer one alike', async () => {
+    await expect(
+      ctx.transaction(async (tx) => {
+        await tx.db.insert(tx.t.projects).values({ name: 'via tx' })
+        await ctx.db.insert(ctx.t.projects).values({ name: 'via outer ctx' })
+        await ctx.dialect.run(sql`INSERT INTO projects (name) VALUES ('via outer dialect')`)
+        expect(await tx.dialect.rows(sql`SELECT count(*) AS n FROM projects`)).toEqual([{ n: 3 }])
+        throw new Error('roll back')
+      }),
+    ).rejects.toThrow('roll back')
+    expect(await names()).toEqual([])
+  })
+
+  it('a transaction inside one is a savepoint of it, whichever context opens it', async () => {
+    await ctx.transaction(async () => {
+      await ctx.db.insert(ctx.t.projects).values({ name: 'outer' })
+      await ctx
+        .transaction(async (inner) => {
+          await inner.db.insert(inner.t.projects).values({ name: 'inner' })
+          throw new Error('inner only')
+        })
+        .catch(() => {})
+      await ctx.transaction(async (inner) => {
+        await inner.db.insert(inner.t.projects).values({ name: 'inner kept' })
+      })
+    })
+    expect(await names()).toEqual(['inner kept', 'outer'])
+  })
+
+  it('other requests meanwhile do not see or join a transaction', async () => {
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    let entered!: () => void
+    const inside = new Promise<void>((r) => (entered = r))
+    const tx = ctx.transaction(async () => {
+      await ctx.db.insert(ctx.t.projects).values({ name: 'uncommitted' })
+      entered()
+      await held
+    })
+    await inside
+    expect(await names()).not.toContain('uncommitted') // another request: the pool, not the transaction
+    expect(await ctx.dialect.dataVersion()).toEqual(expect.any(String))
+    release()
+    await tx
+    expect(await names()).toContain('uncommitted')
   })
 })

@@ -24,7 +24,12 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import type pg from 'pg'
 import { sql, type SQL } from 'drizzle-orm'
 import { PgDialect } from 'drizzle-orm/pg-core'
+import { drizzle } from 'drizzle-orm/node-postgres'
 import type { Dialect, IdCounter, MeasurementInsert, MeasurementWriter, StoredSides, TableReader } from './types'
+import * as pgTables from '../pg/schema'
+import type { PgDb } from '../pg/open'
+import type { Db } from '../open'
+import type { ServiceContext, Tables } from '../../services/context'
 
 /** Rows per multi-row INSERT (12 columns × 1000 rows stays far below the 65535 parameters a statement may have). */
 export const BATCH_ROWS = 1000
@@ -73,8 +78,20 @@ class Queue {
   }
 }
 
-/** Per store: the connection a consistent read (`readConsistently`) runs on, for the calls inside it. */
-const pinned = new AsyncLocalStorage<{ storeKey: object; client: pg.PoolClient }>()
+/**
+ * Per store: the connection of the transaction or consistent read the current request is in.
+ * Everything the request does through the store's context inside it — the outer context's
+ * drizzle db and dialect as well as the transaction's own — runs on that connection, as on
+ * SQLite's one connection; other requests, in other async chains, are not affected.
+ */
+const scope = new AsyncLocalStorage<{
+  storeKey: object
+  client: pg.PoolClient
+  /** drizzle over `client`. */
+  db: PgDb
+  /** The transaction's context (none in a consistent read). */
+  ctx?: ServiceContext
+}>()
 
 let savepoints = 0
 let cursors = 0
@@ -132,9 +149,11 @@ export function postgresDialect({ client, inTransaction, storeKey }: PostgresDia
   /** Where this call's statements go: a consistent read's connection, else the one bound. */
   const on = (): Queryable => {
     if (inTransaction) return client
-    const read = pinned.getStore()
-    return read && read.storeKey === storeKey ? read.client : client
+    const current = scope.getStore()
+    return current && current.storeKey === storeKey ? current.client : client
   }
+  /** Whether this call runs inside a transaction (or a consistent read). */
+  const inScope = () => inTransaction || scope.getStore()?.storeKey === storeKey
   const query = async (q: SQL): Promise<pg.QueryResult<Record<string, unknown>>> => {
     const { sql: text, params } = renderer.sqlToQuery(q)
     return on().query({ text, values: params })
@@ -146,8 +165,7 @@ export function postgresDialect({ client, inTransaction, storeKey }: PostgresDia
   /** Runs `fn` on one connection inside a transaction: the one bound, or a new one. */
   const withTransaction = <T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> => {
     const target = on()
-    const isTx = inTransaction || target !== client
-    return isTx ? fn(target as pg.PoolClient) : postgresTransaction(target, false, fn)
+    return inScope() ? fn(target as pg.PoolClient) : postgresTransaction(target, false, fn)
   }
   /** Identity columns' sequences, by table. */
   const sequences = async (): Promise<{ table: string; sequence: string }[]> => {
@@ -205,18 +223,18 @@ export function postgresDialect({ client, inTransaction, storeKey }: PostgresDia
 
     exclusive: (fn) => fn(),
     dataVersion: async () => {
-      if (inTransaction) return null
+      if (inScope()) return null
       const { rows } = await on().query<{ v: string }>('SELECT pg_current_snapshot()::text AS v')
       return rows[0]!.v
     },
     readConsistently: async (fn) => {
-      if (inTransaction || pinned.getStore()?.storeKey === storeKey) return fn()
+      if (inScope()) return fn()
       const c = await (client as pg.Pool).connect()
       let broken: Error | undefined
       try {
         await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
         try {
-          const result = await pinned.run({ storeKey, client: c }, fn)
+          const result = await scope.run({ storeKey, client: c, db: drizzle(c, { schema: pgTables }) }, fn)
           await c.query('COMMIT')
           return result
         } catch (err) {
@@ -358,6 +376,8 @@ class RepeatedPairError extends Error {
  * per row is known here before the row is sent: the pairs this import wrote (a repeated pair
  * is refused), and, into a generation that has rows already, both sides of each existing pair
  * (read once when the writer is made; the upsert keeps a side the import does not bring).
+ * The upsert takes an id from the sequence for every row, as SQLite's AUTOINCREMENT does for
+ * its upsert: new rows get the same ids on both stores.
  */
 async function measurementWriter(
   client: Queryable,
@@ -440,6 +460,57 @@ async function measurementWriter(
     flush: async () => {
       send()
       await queue.drain()
+    },
+  }
+}
+
+/**
+ * The services' context over a PostgreSQL pool. The one cast that lies about types: the
+ * services are typed against the SQLite drizzle db and tables; here they get the pg ones,
+ * which have the same names, property names and SQL names (test/unit/src-main/pgSchemaMirror.test.ts)
+ * and are used only through the builders both dialects have, finished with `await`.
+ *
+ * Inside `transaction(fn)` everything runs on the transaction's connection: through the
+ * context `fn` is given, and through this outer context too (its db and dialect follow the
+ * request into the transaction, see `scope`), so a service that writes through the context it
+ * was called with is still atomic, and a transaction opened inside one is a savepoint of it.
+ */
+export function postgresContext(pool: pg.Pool, db: PgDb): ServiceContext {
+  const t = pgTables as unknown as Tables
+  const storeKey = pool
+  const current = () => {
+    const s = scope.getStore()
+    return s && s.storeKey === storeKey ? s : undefined
+  }
+  const txContext = (client: pg.PoolClient, txDb: PgDb): ServiceContext => {
+    const tx: ServiceContext = {
+      db: txDb as unknown as Db,
+      t,
+      dialect: postgresDialect({ client, inTransaction: true, storeKey }),
+      transaction: (fn) => postgresTransaction(client, true, () => fn(tx)),
+    }
+    return tx
+  }
+  /** The pool's db, or the current transaction's when the request is in one. */
+  const routedDb = new Proxy(db, {
+    get(target, prop) {
+      const inner = current()?.db ?? target
+      const value: unknown = Reflect.get(inner, prop, inner)
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(inner) : value
+    },
+  })
+  return {
+    db: routedDb as unknown as Db,
+    t,
+    dialect: postgresDialect({ client: pool, inTransaction: false, storeKey }),
+    transaction: (fn) => {
+      const s = current()
+      if (s?.ctx) return postgresTransaction(s.client, true, () => fn(s.ctx!))
+      return postgresTransaction(pool, false, (client) => {
+        const txDb = drizzle(client, { schema: pgTables })
+        const tx = txContext(client, txDb)
+        return scope.run({ storeKey, client, db: txDb, ctx: tx }, () => fn(tx))
+      })
     },
   }
 }
