@@ -20,7 +20,7 @@ import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { promisify } from 'node:util'
 import pg from 'pg'
-import { inject } from 'vitest'
+import { openPostgres, pgTypes } from '../../src-main/db/pg/open'
 
 const run = promisify(execFile)
 
@@ -201,10 +201,17 @@ export async function startTestServer(bin: string): Promise<TestServer> {
   }
 }
 
-/** vitest globalSetup: one server for the whole run, its URL provided to every test file. */
-export async function setup(project: {
-  provide(key: 'atax_pg_url' | 'atax_pg_problem', value: string | null): void
-}): Promise<() => Promise<void>> {
+interface Started {
+  server: TestServer | null
+  problem: string | null
+  users: number
+}
+
+/** The run's server, shared by the vitest projects that set it up (each project runs its globalSetup). */
+const SHARED = Symbol.for('atax.test.postgres')
+const shared = globalThis as unknown as { [SHARED]?: Promise<Started> }
+
+async function startOnce(): Promise<Started> {
   let server: TestServer | null = null
   let problem: string | null = null
   if (SKIP_PG) problem = 'ATAX_SKIP_PG=1'
@@ -214,24 +221,44 @@ export async function setup(project: {
     else {
       try {
         server = await startTestServer(bin)
+        await makeTemplate(server.url)
       } catch (err) {
         problem = `the test PostgreSQL server did not start: ${(err as Error).message}`
+        await server?.stop()
+        server = null
       }
     }
   }
+  return { server, problem, users: 0 }
+}
+
+/** vitest globalSetup: one server for the whole run, its URL given to every test file. */
+export async function setup(project: {
+  provide(key: 'atax_pg_url' | 'atax_pg_problem', value: string | null): void
+}): Promise<() => Promise<void>> {
+  const started = await (shared[SHARED] ??= startOnce())
+  started.users++
+  const { server, problem } = started
   project.provide('atax_pg_url', server?.url ?? null)
   project.provide('atax_pg_problem', problem)
+  // And through the environment, which the test workers inherit: this module is also
+  // imported outside vitest (test/support/tempDb.ts by the benches), where vitest's inject is not.
   if (server) process.env.ATAX_TEST_PG_URL = server.url
+  else process.env.ATAX_TEST_PG_PROBLEM = problem ?? 'unknown'
   return async () => {
+    if (--started.users > 0) return
+    delete shared[SHARED]
     await server?.stop()
   }
 }
 
 /** The test server's URL; throws (failing the test) when there is none, unless ATAX_SKIP_PG=1. */
 export function testServerUrl(): string {
-  const url = inject('atax_pg_url')
+  const url = process.env.ATAX_TEST_PG_URL
   if (url) return url
-  throw new Error(`no PostgreSQL for this test: ${inject('atax_pg_problem') ?? 'the vitest globalSetup did not run'}`)
+  throw new Error(
+    `no PostgreSQL for this test: ${process.env.ATAX_TEST_PG_PROBLEM ?? 'the vitest globalSetup (test/support/postgres.ts) did not run'}`,
+  )
 }
 
 export interface TestDatabase {
@@ -266,5 +293,84 @@ export async function createTestDatabase(prefix = 'atax_test'): Promise<TestData
         await c.end()
       }
     },
+  }
+}
+
+/** A database with the app's schema, copied for each test store (CREATE DATABASE … TEMPLATE: no migrations per test). */
+export const TEMPLATE_DATABASE = 'atax_template'
+
+async function makeTemplate(adminUrl: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  try {
+    await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`)
+  } finally {
+    await admin.end()
+  }
+  const url = new URL(adminUrl)
+  url.pathname = `/${TEMPLATE_DATABASE}`
+  const store = await openPostgres(url.toString(), { poolSize: 1 })
+  await store.close()
+}
+
+/**
+ * A pool over a new database copied from the template, made synchronously: the copy is made
+ * in the background and the pool's first connection waits for it. So a test store opens as
+ * the SQLite one does, without an await (test/support/tempDb.ts openTempApp).
+ */
+export function deferredTestDatabase(): { pool: pg.Pool; url: string; drop(): Promise<void> } {
+  const admin = testServerUrl()
+  const name = `atax_test_${randomBytes(6).toString('hex')}`
+  const url = new URL(admin)
+  url.pathname = `/${name}`
+  const ready = (async () => {
+    const client = new pg.Client({ connectionString: admin })
+    await client.connect()
+    try {
+      await client.query(`CREATE DATABASE "${name}" TEMPLATE ${TEMPLATE_DATABASE}`)
+    } finally {
+      await client.end()
+    }
+  })()
+  ready.catch(() => {}) // reported by the first query
+  const pool = new DeferredPool({ connectionString: url.toString(), max: 4, types: pgTypes }, ready)
+  return {
+    pool,
+    url: url.toString(),
+    async drop() {
+      await pool.end().catch(() => {})
+      await ready.catch(() => {})
+      const c = new pg.Client({ connectionString: admin })
+      await c.connect()
+      try {
+        await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)
+      } finally {
+        await c.end()
+      }
+    },
+  }
+}
+
+/** A pool whose connections wait until `ready` (the database exists). */
+class DeferredPool extends pg.Pool {
+  constructor(
+    config: pg.PoolConfig,
+    private readonly ready: Promise<void>,
+  ) {
+    super(config)
+  }
+  // pg-pool's query() connects through connect(callback): both forms wait.
+  override connect(
+    callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: () => void) => void,
+  ): never {
+    const connect = super.connect.bind(this) as (...a: unknown[]) => unknown
+    if (callback) {
+      this.ready.then(
+        () => connect(callback),
+        (err: Error) => callback(err, undefined, () => {}),
+      )
+      return undefined as never
+    }
+    return this.ready.then(() => connect()) as never
   }
 }

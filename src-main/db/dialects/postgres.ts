@@ -25,6 +25,7 @@ import type pg from 'pg'
 import { sql, type SQL } from 'drizzle-orm'
 import { PgDialect } from 'drizzle-orm/pg-core'
 import { drizzle } from 'drizzle-orm/node-postgres'
+import { sqlState } from '../../services/errors'
 import type { Dialect, IdCounter, MeasurementInsert, MeasurementWriter, StoredSides, TableReader } from './types'
 import * as pgTables from '../pg/schema'
 import type { PgDb } from '../pg/open'
@@ -44,14 +45,8 @@ const renderer = new PgDialect()
 /** A pool, or the one connection of a transaction. */
 export type Queryable = pg.Pool | pg.PoolClient
 
-/** `pg` error code of an error or of its cause (drizzle wraps the driver's errors). */
-export function pgErrorCode(err: unknown): string | undefined {
-  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return code
-  }
-  return undefined
-}
+/** `pg` error code (SQLSTATE) of an error or of its cause (drizzle wraps the driver's errors). */
+export const pgErrorCode = sqlState
 
 /** A double-quoted identifier. */
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`

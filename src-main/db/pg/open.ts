@@ -69,7 +69,7 @@ export function redactUrl(url: string): string {
  * node-postgres gives int8 (count(*), sums of integers) and numeric as strings; the services
  * expect numbers, as SQLite gives. Counts and ids stay far below 2^53.
  */
-const types = {
+export const pgTypes = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC) return (v: string) => Number(v)
     return format ? pg.types.getTypeParser(oid, format) : pg.types.getTypeParser(oid)
@@ -100,7 +100,7 @@ export async function openPostgres(
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     application_name: options.applicationName ?? 'atax',
-    types,
+    types: pgTypes,
   })
   // An idle connection the server drops (a restart, a proxy's timeout) must not crash the
   // process: the pool replaces it; the next query that fails says why.
