@@ -7,7 +7,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { sql } from 'drizzle-orm'
 import { openPostgres, type OpenedPostgres } from '../../src-main/db/pg/open'
-import { BATCH_ROWS, postgresContext, postgresDialect, postgresTransaction } from '../../src-main/db/dialects/postgres'
+import {
+  MEASUREMENT_BATCH_ROWS,
+  postgresContext,
+  postgresDialect,
+  postgresTransaction,
+} from '../../src-main/db/dialects/postgres'
 import type { ServiceContext } from '../../src-main/services/context'
 import type { Dialect, MeasurementInsert } from '../../src-main/db/dialects/types'
 import { createTestDatabase, SKIP_PG, type TestDatabase } from '../support/postgres'
@@ -170,7 +175,7 @@ describePg('PostgreSQL dialect', () => {
         const tx = postgresDialect({ client, inTransaction: true, storeKey: store.pool })
         const w = await tx.measurementWriter(generationId, importId)
         expect(w.plainInserts).toBe(true)
-        const n = BATCH_ROWS * 2 + 7
+        const n = MEASUREMENT_BATCH_ROWS * 2 + 7
         for (let i = 0; i < n; i++) {
           const r = row(`b${i}`, { baseline: i, aligned: i + 0.5, groupPath: i % 2 ? '["g"]' : null, shots: 5 })
           expect(w.write(r)).toBe(r)
@@ -187,7 +192,7 @@ describePg('PostgreSQL dialect', () => {
       const { rows } = await store.pool.query<{ n: number; s: number; first: number }>(
         "SELECT count(*) AS n, sum(baseline) AS s, min(id) AS first FROM benchmark_measurements WHERE source = 'import'",
       )
-      expect(rows[0]!.n).toBe(BATCH_ROWS * 2 + 7)
+      expect(rows[0]!.n).toBe(MEASUREMENT_BATCH_ROWS * 2 + 7)
       const order = await store.pool.query<{ benchmark: string }>(
         'SELECT benchmark FROM benchmark_measurements ORDER BY id LIMIT 3',
       )

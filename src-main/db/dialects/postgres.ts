@@ -352,7 +352,8 @@ function valuesList(rows: number, columns: number): string {
 
 const MEASUREMENT_COLUMNS =
   'generation_id, benchmark, metric, direction, shots, baseline, aligned, baseline_stderr, aligned_stderr, group_path, source, import_id'
-const MEASUREMENT_PARAMS = 11
+/** Rows of an import per statement (sent as column arrays: no limit from the parameter count). */
+export const MEASUREMENT_BATCH_ROWS = 5000
 
 /** An error that `isUniqueViolation` recognises, for a pair the import repeats (found before the INSERT). */
 class RepeatedPairError extends Error {
@@ -390,20 +391,17 @@ async function measurementWriter(
   const plainInserts = existing.size === 0
   const written = new Set<string>()
   const queue = new Queue()
-  let buffer: unknown[] = []
-  let buffered = 0
-  const statement = (count: number) => {
-    const values: string[] = []
-    for (let r = 0; r < count; r++) {
-      const b = r * MEASUREMENT_PARAMS
-      const p = (i: number) => `$${b + i}`
-      values.push(
-        `(${p(1)}::int, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}::int, ${p(6)}::float8, ${p(7)}::float8, ${p(8)}::float8, ${p(9)}::float8, ${p(10)}, 'import', ${p(11)}::int)`,
-      )
-    }
-    const insert = `INSERT INTO benchmark_measurements (${MEASUREMENT_COLUMNS}) VALUES ${values.join(', ')}`
-    if (plainInserts) return insert
-    return `${insert}
+  // One array per column, sent as 9 parameters and unnested: one statement per batch that
+  // PostgreSQL parses once, whatever the number of rows (rows keep their order, and their ids).
+  let columns: unknown[][] = Array.from({ length: 9 }, () => [])
+  const insert = `INSERT INTO benchmark_measurements (${MEASUREMENT_COLUMNS})
+    SELECT $1::int, u.benchmark, u.metric, u.direction, u.shots, u.baseline, u.aligned, u.baseline_stderr,
+           u.aligned_stderr, u.group_path, 'import', $2::int
+      FROM unnest($3::text[], $4::text[], $5::text[], $6::int[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::text[])
+        AS u(benchmark, metric, direction, shots, baseline, aligned, baseline_stderr, aligned_stderr, group_path)`
+  const statement = plainInserts
+    ? insert
+    : `${insert}
       ON CONFLICT (generation_id, benchmark, metric) DO UPDATE SET
         direction = excluded.direction,
         shots = coalesce(excluded.shots, benchmark_measurements.shots),
@@ -414,15 +412,12 @@ async function measurementWriter(
         group_path = coalesce(excluded.group_path, benchmark_measurements.group_path),
         import_id = excluded.import_id
       WHERE benchmark_measurements.import_id IS DISTINCT FROM excluded.import_id`
-  }
   const send = () => {
-    if (!buffered) return
-    const values = buffer
-    const count = buffered
-    buffer = []
-    buffered = 0
+    if (!columns[0]!.length) return
+    const values = [generationId, importId, ...columns]
+    columns = Array.from({ length: 9 }, () => [])
     queue.push(async () => {
-      await client.query(statement(count), values)
+      await client.query(statement, values)
     })
   }
   return {
@@ -434,20 +429,17 @@ async function measurementWriter(
         return undefined
       }
       written.add(k)
-      buffer.push(
-        generationId,
-        r.benchmark,
-        r.metric,
-        r.direction,
-        r.shots,
-        r.baseline,
-        r.aligned,
-        r.baselineStderr,
-        r.alignedStderr,
-        r.groupPath,
-        importId,
-      )
-      if (++buffered >= BATCH_ROWS) send()
+      const c = columns
+      c[0]!.push(r.benchmark)
+      c[1]!.push(r.metric)
+      c[2]!.push(r.direction)
+      c[3]!.push(r.shots)
+      c[4]!.push(r.baseline)
+      c[5]!.push(r.aligned)
+      c[6]!.push(r.baselineStderr)
+      c[7]!.push(r.alignedStderr)
+      c[8]!.push(r.groupPath)
+      if (c[0]!.length >= MEASUREMENT_BATCH_ROWS) send()
       if (plainInserts) return r // both sides as stored: the row itself (no object per row)
       const before = existing.get(k)
       return { baseline: r.baseline ?? before?.baseline ?? null, aligned: r.aligned ?? before?.aligned ?? null }
