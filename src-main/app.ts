@@ -1,11 +1,12 @@
 /** Opens the database and builds what every door hands to `dispatch`. */
 import fs from 'node:fs'
+import type Database from 'better-sqlite3'
 import path from 'node:path'
-import { BUSY_TIMEOUT_MS, fileReadOnlyReason, openDatabase, type OpenedDatabase } from './db/open'
+import { BUSY_TIMEOUT_MS, fileReadOnlyReason, openDatabase, vacuumIntoAtomically, type OpenedDatabase } from './db/open'
 import type { HandlerEnv } from './handlers'
 import { findAppRoot } from './paths'
 import { sqliteContext } from './db/dialects/sqlite'
-import { takeDailySnapshotIfDue } from './services/snapshots'
+import { dailySnapshotDue, freeSnapshotName, keptSnapshot, takeDailySnapshotIfDue } from './services/snapshots'
 
 export function appVersion(): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(findAppRoot(), 'package.json'), 'utf8')) as { version: string }
@@ -13,7 +14,8 @@ export function appVersion(): string {
 }
 
 export interface OpenApp {
-  env: HandlerEnv
+  /** On the SQLite file store: the connection is there (tests and db/open.ts reach it). */
+  env: HandlerEnv & { sqlite: Database.Database }
   database: OpenedDatabase
   close(): void
 }
@@ -42,7 +44,7 @@ export function openApp(
     busyTimeoutMs: options.interactive ? INTERACTIVE_BUSY_MS : undefined,
     readonly: options.readonly,
   })
-  const env: HandlerEnv = {
+  const env: OpenApp['env'] = {
     ...sqliteContext(database.db, database.sqlite),
     version: appVersion(),
     dbFile: database.file,
@@ -62,7 +64,13 @@ export function openApp(
           // A snapshot that cannot be taken (disk full) must not stop the app: it says so in the log.
           console.error(`atax: could not take today's snapshot: ${(err as Error).message}`)
         })
-    void snapshotIfDue()
+    // At open, before any request, synchronously (the app may be closed at once): the
+    // SQLite file store's own copy. Later checks run between requests.
+    try {
+      takeDailySnapshotAtOpen(database)
+    } catch (err) {
+      console.error(`atax: could not take today's snapshot: ${(err as Error).message}`)
+    }
     timer = setInterval(snapshotIfDue, SNAPSHOT_CHECK_MS)
     timer.unref()
   }
@@ -74,4 +82,15 @@ export function openApp(
       database.close()
     },
   }
+}
+
+/** `takeDailySnapshotIfDue` at open, on the SQLite connection itself (synchronous). */
+function takeDailySnapshotAtOpen(database: OpenedDatabase): void {
+  const { sqlite, file } = database
+  if (file === ':memory:' || sqlite.readonly || !dailySnapshotDue(file)) return
+  // A brand-new, empty database has nothing worth keeping.
+  if (sqlite.prepare('SELECT 1 FROM projects LIMIT 1').get() === undefined) return
+  const name = freeSnapshotName(file, 'daily', new Date())
+  vacuumIntoAtomically(sqlite, path.join(path.dirname(file), name))
+  keptSnapshot(file, name)
 }

@@ -1,8 +1,10 @@
 /**
  * An engine worker: opens the database and runs the handler table for the requests
- * the host (./host.ts) sends it, one at a time. Progress goes back over the same
- * port; a cancel is a flag in shared memory, read between rows, because a running
- * import is synchronous (one SQLite transaction) and cannot read messages.
+ * the host (./host.ts) sends it, one at a time (dispatch queues them on the SQLite
+ * connection: a request's awaits never let another run inside its transaction).
+ * Progress goes back over the same port; a cancel is a flag in shared memory, read
+ * between rows, because an import's rows are written in a synchronous loop that
+ * cannot read messages.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { openApp } from '../app'

@@ -69,14 +69,30 @@ export async function takeSnapshot(
   if (!canSnapshot(ctx, dbFile)) {
     throw new ServiceError('conflict', 'snapshots need a database file that can be written')
   }
+  const name = freeSnapshotName(dbFile, kind, now)
+  await ctx.dialect.copyInto(path.join(path.dirname(dbFile), name))
+  return keptSnapshot(dbFile, name)
+}
+
+/** A name for a new snapshot: never over an existing one (two in the same millisecond): the next millisecond's name. */
+export function freeSnapshotName(dbFile: string, kind: Kind, now: Date): string {
   let name = snapshotName(dbFile, kind, now)
-  // Never over an existing snapshot (two in the same millisecond): the next millisecond's name.
   for (let t = now.getTime() + 1; fs.existsSync(path.join(path.dirname(dbFile), name)); t++) {
     name = snapshotName(dbFile, kind, new Date(t))
   }
-  await ctx.dialect.copyInto(path.join(path.dirname(dbFile), name))
+  return name
+}
+
+/** After a snapshot is written: the old ones pruned, and the new one's entry. */
+export function keptSnapshot(dbFile: string, name: string): SnapshotInfo {
   prune(dbFile)
   return listSnapshots(dbFile).find((s) => s.name === name)!
+}
+
+/** Whether today has no daily snapshot yet. */
+export function dailySnapshotDue(dbFile: string, now = new Date()): boolean {
+  const today = now.toISOString().slice(0, 10)
+  return !listSnapshots(dbFile).some((s) => s.kind === 'daily' && s.takenAt.startsWith(today))
 }
 
 /** One snapshot a day while the app is in use: takes one when today has none. */
@@ -86,8 +102,7 @@ export async function takeDailySnapshotIfDue(
   now = new Date(),
 ): Promise<SnapshotInfo | null> {
   if (!canSnapshot(ctx, dbFile)) return null
-  const today = now.toISOString().slice(0, 10)
-  if (listSnapshots(dbFile).some((s) => s.kind === 'daily' && s.takenAt.startsWith(today))) return null
+  if (!dailySnapshotDue(dbFile, now)) return null
   // A brand-new, empty database has nothing worth keeping.
   const holdsData = (await ctx.db.select({ id: ctx.t.projects.id }).from(ctx.t.projects).limit(1)).length > 0
   return holdsData ? await takeSnapshot(ctx, dbFile, 'daily', now) : null

@@ -49,7 +49,7 @@ function freshGeneration(file: string) {
   return { app, generationId: gen.id }
 }
 
-export function runImportBench(rows = 1_000_000): ImportBenchResult {
+export async function runImportBench(rows = 1_000_000): Promise<ImportBenchResult> {
   const dir = tempDir('atax-bench-')
   try {
     const csv = path.join(dir, 'bench.csv')
@@ -88,7 +88,7 @@ export function runImportBench(rows = 1_000_000): ImportBenchResult {
     // The real import: from the file on disk to committed rows.
     const importDb = freshGeneration(path.join(dir, 'import.db'))
     const t1 = performance.now()
-    const result = runImport(importDb.app.env, {
+    const result = await runImport(importDb.app.env, {
       format: 'csv',
       fileName: 'bench.csv',
       file: csv, // by path, streamed, as every door hands it over

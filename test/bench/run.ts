@@ -30,7 +30,7 @@ const verdict = (ok: boolean) => {
 }
 
 if (want('import')) {
-  const r = runImportBench()
+  const r = await runImportBench()
   figures.import = { ratio: r.ratio, importMs: r.importMs, limitMs: r.limitMs, rows: r.rows, peakRssMb: r.peakRssMb }
   console.log(
     `import: ${r.rows.toLocaleString('en-US')} rows (${(r.csvBytes / 2 ** 20).toFixed(1)} MiB CSV) in ${r.importMs.toFixed(0)} ms; ` +

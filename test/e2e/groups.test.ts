@@ -62,13 +62,19 @@ describe.each(['light', 'dark'] as const)('an imported mmlu group, %s theme', (s
     let generationId = 0
     const session = await open({
       colorScheme: scheme,
-      seed: (app) => {
-        generationId = seedProjectWithGeneration(app).generationId
+      seed: async (app) => {
+        generationId = (await seedProjectWithGeneration(app)).generationId
         for (const [role, shift] of [
           ['baseline', 0],
           ['aligned', 0.02],
         ] as const) {
-          runImport(app.env, { format: 'lm-eval', fileName: `${role}.json`, bytes: mmluRun(shift), generationId, role })
+          await runImport(app.env, {
+            format: 'lm-eval',
+            fileName: `${role}.json`,
+            bytes: mmluRun(shift),
+            generationId,
+            role,
+          })
         }
       },
     })
@@ -122,8 +128,8 @@ describe("a group without an aggregate score (the sample workspace's glue)", () 
   it('collapses and expands through its header, and its headline metric is chosen there', async () => {
     let generationId = 0
     const session = await open({
-      seed: (app) => {
-        seedSample(app)
+      seed: async (app) => {
+        await seedSample(app)
         generationId = (
           app.env.sqlite.prepare('SELECT id FROM generations WHERE name = ?').get('Gen 2 (175B, refreshed)') as {
             id: number

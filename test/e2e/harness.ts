@@ -31,14 +31,17 @@ export interface Session {
 /** A fresh database, a web server on it, and a page opened on the app. */
 export async function openSession(
   browser: Browser,
-  options: { colorScheme?: 'light' | 'dark'; seed?: (app: ReturnType<typeof openTempApp>) => void } = {},
+  options: {
+    colorScheme?: 'light' | 'dark'
+    seed?: (app: ReturnType<typeof openTempApp>) => unknown
+  } = {},
 ): Promise<Session> {
   const rendererDir = path.join(REPO_ROOT, 'out', 'renderer')
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
     throw new Error('out/renderer is missing: npm test builds it first (npm run build)')
   }
   const app = openTempApp('web')
-  options.seed?.(app)
+  await options.seed?.(app)
   const server = await startWebServer({ env: app.env, rendererDir })
   const context = await browser.newContext({
     colorScheme: options.colorScheme ?? 'light',

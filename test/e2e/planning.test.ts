@@ -93,7 +93,7 @@ describe('planning UI, in Chromium', () => {
 
   it('records a benchmark regression and a negative one (a gain), shown differently', async () => {
     let ids = { projectId: 0, generationId: 0 }
-    session = await e2e.open({ seed: (app) => (ids = seedProjectWithGeneration(app)) })
+    session = await e2e.open({ seed: async (app) => (ids = await seedProjectWithGeneration(app)) })
     const { page } = session
     await goto(page, `#/generation/${ids.generationId}`)
     await page.getByRole('heading', { name: 'Performance tax' }).waitFor()
@@ -161,7 +161,7 @@ describe('planning UI, in Chromium', () => {
 
   it('adds a best-of-4-on-10% policy and sees 30%, with the explanation', async () => {
     let ids = { projectId: 0, generationId: 0 }
-    session = await e2e.open({ seed: (app) => (ids = seedProjectWithGeneration(app)) })
+    session = await e2e.open({ seed: async (app) => (ids = await seedProjectWithGeneration(app)) })
     const { page } = session
     await goto(page, `#/generation/${ids.generationId}`)
     await page.getByRole('button', { name: '+ New policy' }).click()
@@ -200,7 +200,7 @@ describe('planning UI, in Chromium', () => {
   })
 
   it('compares two generations, with differences only', async () => {
-    session = await e2e.open({ seed: (app) => seedSample(app) })
+    session = await e2e.open({ seed: async (app) => await seedSample(app) })
     const { page } = session
     await page.getByRole('link', { name: 'Compare' }).click()
     await page.getByRole('heading', { name: 'Choose generations to compare' }).waitFor()
@@ -209,15 +209,15 @@ describe('planning UI, in Chromium', () => {
     const table = page.getByRole('table', { name: 'Taxes side by side' })
     const row = (key: string) => table.locator(`tr[data-row="${key}"]`)
     await expect.poll(() => row('ttd').innerText()).toContain('9.0 months')
-    expect(await row('ttd').innerText()).toContain('3.0 months')
-    expect(await row('ttd').innerText()).toContain('−6.0 months')
-    expect(await row('inferenceTaxPct').innerText()).toMatch(/30%[\s\S]*5%[\s\S]*−25 pp/)
-    expect(await row('paramsB').count()).toBe(1) // both 175B: the same
+    expect((await row('ttd')).innerText()).toContain('3.0 months')
+    expect((await row('ttd')).innerText()).toContain('−6.0 months')
+    expect((await row('inferenceTaxPct')).innerText()).toMatch(/30%[\s\S]*5%[\s\S]*−25 pp/)
+    expect((await row('paramsB')).count()).toBe(1) // both 175B: the same
 
     await page.getByRole('switch', { name: 'Differences only' }).check()
     await expect.poll(() => row('paramsB').count()).toBe(0)
-    expect(await row('ttd').count()).toBe(1)
-    expect(await row('devTotal').count()).toBe(1)
+    expect((await row('ttd')).count()).toBe(1)
+    expect((await row('devTotal')).count()).toBe(1)
     // Benchmarks side by side, with the change from the first.
     const benchmarks = page.getByRole('table', { name: 'Benchmarks side by side' })
     expect(await benchmarks.getByRole('row').filter({ hasText: 'hellaswag · acc' }).innerText()).toContain('+2.28%')
@@ -229,7 +229,7 @@ describe('planning UI, in Chromium', () => {
   })
 
   it('plans a generation: targets and money, actual against plan with a warning', async () => {
-    session = await e2e.open({ seed: (app) => seedSample(app) })
+    session = await e2e.open({ seed: async (app) => await seedSample(app) })
     const { page } = session
     await page.getByRole('link', { name: 'Plan' }).click()
     const checks = page.getByRole('list', { name: 'Plan checks' })
@@ -237,7 +237,7 @@ describe('planning UI, in Chromium', () => {
     expect(await checks.innerText()).toContain('3.0 months is within the target of 3.0 months')
     const stat = (label: string) =>
       page.locator('.stat', { has: page.locator('.stat-label', { hasText: new RegExp(`^${label}$`) }) })
-    expect(await stat('Total').innerText()).toContain('$852,000')
+    expect((await stat('Total')).innerText()).toContain('$852,000')
 
     const target = page.getByRole('textbox', { name: 'Target time to deployment (months)' })
     await target.fill('-1')
@@ -254,7 +254,7 @@ describe('planning UI, in Chromium', () => {
   })
 
   it('deletes a project and undoes it; the trash can be restored from and emptied', async () => {
-    session = await e2e.open({ seed: (app) => seedProjectWithGeneration(app, 'Doomed project') })
+    session = await e2e.open({ seed: async (app) => await seedProjectWithGeneration(app, 'Doomed project') })
     const { page } = session
     const list = page.getByRole('list', { name: 'Projects', exact: true })
     await list.getByRole('link', { name: 'Doomed project' }).waitFor()
@@ -283,7 +283,7 @@ describe('planning UI, in Chromium', () => {
   })
 
   it('is usable from the keyboard: quick switcher, focus trapped in dialogs, Escape closes them', async () => {
-    session = await e2e.open({ seed: (app) => seedSample(app) })
+    session = await e2e.open({ seed: async (app) => await seedSample(app) })
     const { page } = session
     await page
       .getByRole('link', { name: /RLHF pipeline/ })

@@ -30,7 +30,10 @@ async function chartsDrawn(page: Page) {
 describe.each(['light', 'dark'] as const)('every view, %s theme', (scheme) => {
   it(`saves screenshots of every view (${scheme})`, async () => {
     let projectId = 0
-    const session = await openSession(browser, { colorScheme: scheme, seed: (app) => (projectId = seedSample(app)) })
+    const session = await openSession(browser, {
+      colorScheme: scheme,
+      seed: async (app) => (projectId = await seedSample(app)),
+    })
     const { page } = session
     try {
       const isDark = await page.evaluate(() => window.matchMedia('(prefers-color-scheme: dark)').matches)

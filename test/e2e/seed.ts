@@ -8,12 +8,12 @@ import { generationCreate, projectCreate } from '../../src-shared/api/schemas'
 type App = ReturnType<typeof openTempApp>
 
 /** One project with one deployed generation; returns their ids. */
-export function seedProjectWithGeneration(
+export async function seedProjectWithGeneration(
   app: App,
   name = 'Assistant alignment',
-): { projectId: number; generationId: number } {
-  const project = createProject(app.env, projectCreate.parse({ name }))
-  const generation = createGeneration(
+): Promise<{ projectId: number; generationId: number }> {
+  const project = await createProject(app.env, projectCreate.parse({ name }))
+  const generation = await createGeneration(
     app.env,
     generationCreate.parse({
       projectId: project.id,
@@ -25,8 +25,8 @@ export function seedProjectWithGeneration(
   return { projectId: project.id, generationId: generation.id }
 }
 
-export function seedSample(app: App): number {
-  return loadSample(app.env).projectId
+export async function seedSample(app: App): Promise<number> {
+  return (await loadSample(app.env)).projectId
 }
 
 /**

@@ -39,7 +39,7 @@ async function watchProgress(page: Session['page']) {
 describe('import and export, in Chromium', () => {
   it('imports a CSV: asks a direction, then shows progress on a large file', async () => {
     let ids = { projectId: 0, generationId: 0 }
-    session = await e2e.open({ seed: (app) => (ids = seedProjectWithGeneration(app)) })
+    session = await e2e.open({ seed: async (app) => (ids = await seedProjectWithGeneration(app)) })
     const { page } = session
     await goto(page, `#/generation/${ids.generationId}`)
     await page.getByRole('heading', { name: 'Performance tax' }).waitFor()
@@ -88,7 +88,7 @@ describe('import and export, in Chromium', () => {
 
   it('cancels a running import from its Cancel button: nothing is written', async () => {
     let ids = { projectId: 0, generationId: 0 }
-    session = await e2e.open({ seed: (app) => (ids = seedProjectWithGeneration(app)) })
+    session = await e2e.open({ seed: async (app) => (ids = await seedProjectWithGeneration(app)) })
     const { page } = session
     const count = () => session.app.env.sqlite.prepare('SELECT count(*) AS n FROM benchmark_measurements').get()
     const before = count()
@@ -134,7 +134,7 @@ describe('import and export, in Chromium', () => {
 
   it('opens a file dropped onto the window, lists unmatched benchmarks, and imports a duplicate only when asked', async () => {
     let ids = { projectId: 0, generationId: 0 }
-    session = await e2e.open({ seed: (app) => (ids = seedProjectWithGeneration(app)) })
+    session = await e2e.open({ seed: async (app) => (ids = await seedProjectWithGeneration(app)) })
     const { page } = session
     await goto(page, `#/generation/${ids.generationId}`)
     await page.getByRole('heading', { name: 'Performance tax' }).waitFor()
@@ -166,7 +166,7 @@ describe('import and export, in Chromium', () => {
   })
 
   it('exports a report as HTML, Markdown and PDF downloads', async () => {
-    session = await e2e.open({ seed: (app) => seedProjectWithGeneration(app, 'Reported project') })
+    session = await e2e.open({ seed: async (app) => await seedProjectWithGeneration(app, 'Reported project') })
     const { page } = session
     await page.getByRole('link', { name: 'Reported project' }).waitFor()
     await page.keyboard.press('Alt+E')
@@ -205,7 +205,7 @@ describe('import and export, in Chromium', () => {
   })
 
   it('downloads the backup and restores it after a confirmation', async () => {
-    session = await e2e.open({ seed: (app) => seedProjectWithGeneration(app, 'Backed-up project') })
+    session = await e2e.open({ seed: async (app) => await seedProjectWithGeneration(app, 'Backed-up project') })
     const { page } = session
     await page.getByRole('link', { name: 'Backed-up project' }).waitFor()
 

@@ -16,9 +16,9 @@ describe('the trash, in Chromium', () => {
   it('lists what was deleted, restores one, and empties the rest with a confirmation and progress', async () => {
     let ids = { projectId: 0, generationId: 0 }
     session = await e2e.open({
-      seed: (app) => {
-        ids = seedProjectWithGeneration(app)
-        deleteProject(app.env, createProject(app.env, projectCreate.parse({ name: 'Old effort' })).id)
+      seed: async (app) => {
+        ids = await seedProjectWithGeneration(app)
+        await deleteProject(app.env, (await createProject(app.env, projectCreate.parse({ name: 'Old effort' }))).id)
       },
     })
     const { page, app } = session

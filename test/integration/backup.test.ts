@@ -15,7 +15,7 @@ const fresh = () => {
   opened.push(app)
   return app
 }
-afterEach(() => {
+afterEach(async () => {
   for (const app of opened.splice(0)) app.close()
 })
 
@@ -26,14 +26,14 @@ async function ok<T = any>(app: ReturnType<typeof openTempApp>, name: string, in
 }
 
 describe('backup and restore', () => {
-  it('restores an identical database, counters included', () => {
+  it('restores an identical database, counters included', async () => {
     const a = fresh()
-    loadSample(a.env)
-    const backup = exportBackup(a.env).content
+    await loadSample(a.env)
+    const backup = (await exportBackup(a.env)).content
     const b = fresh()
-    restoreBackup(b.env, backup, 'b.json')
-    expect(JSON.stringify(backupData(b.env))).toBe(JSON.stringify(backupData(a.env)))
-    expect(backupData(b.env).sqlite_sequence.length).toBeGreaterThan(0)
+    await restoreBackup(b.env, backup, 'b.json')
+    expect(JSON.stringify(await backupData(b.env))).toBe(JSON.stringify(await backupData(a.env)))
+    expect((await backupData(b.env)).sqlite_sequence.length).toBeGreaterThan(0)
   })
 
   it('never hands out an id that is waiting in the trash', async () => {
@@ -43,7 +43,7 @@ describe('backup and restore', () => {
     const g2 = await ok(a, 'generations.create', { projectId: p.id, name: 'g2', pretrainedOn: '2024-06-01' })
     const trashed = await ok(a, 'generations.delete', { id: g2.id })
     const b = fresh()
-    restoreBackup(b.env, exportBackup(a.env).content, 'b.json')
+    await restoreBackup(b.env, (await exportBackup(a.env)).content, 'b.json')
     const other = await ok(b, 'projects.create', { name: 'Other' })
     const newcomer = await ok(b, 'generations.create', { projectId: other.id, name: 'new', pretrainedOn: '2024-01-01' })
     expect(newcomer.id).toBeGreaterThan(g2.id)
@@ -75,16 +75,16 @@ describe('backup and restore', () => {
       /tables\.benchmark_measurements\[0\]\.direction: direction must be 'higher' or 'lower', got "sideways"/,
     ],
     ['policy_rows', 'fraction', 1.5, /tables\.policy_rows\[0\]\.fraction: fraction must be between 0 and 1, got 1\.5/],
-  ])('refuses %s.%s = %j, naming the cell, and changes nothing', (table, column, value, message) => {
+  ])('refuses %s.%s = %j, naming the cell, and changes nothing', async (table, column, value, message) => {
     const a = fresh()
-    loadSample(a.env)
-    const doc = JSON.parse(exportBackup(a.env).content)
+    await loadSample(a.env)
+    const doc = JSON.parse((await exportBackup(a.env)).content)
     doc.tables[table][0][column] = value
     const b = fresh()
     const p = b.env.sqlite.prepare("INSERT INTO projects (name) VALUES ('kept') RETURNING id").get()
-    const before = JSON.stringify(backupData(b.env))
-    expect(() => restoreBackup(b.env, JSON.stringify(doc), 'bad.json')).toThrow(message)
-    expect(JSON.stringify(backupData(b.env))).toBe(before)
+    const before = JSON.stringify(await backupData(b.env))
+    await expect(restoreBackup(b.env, JSON.stringify(doc), 'bad.json')).rejects.toThrow(message)
+    expect(JSON.stringify(await backupData(b.env))).toBe(before)
     expect(p).toBeDefined()
   })
 })

@@ -21,7 +21,7 @@ beforeEach(async () => {
   expect(await dispatch(source.env, 'generations.delete', { id: gens[0].id })).toMatchObject({ ok: true })
   expect(await dispatch(target.env, 'projects.create', { name: 'Will be replaced' })).toMatchObject({ ok: true })
 })
-afterEach(() => {
+afterEach(async () => {
   source.close()
   target.close()
 })
@@ -29,7 +29,7 @@ afterEach(() => {
 const exportTo = async (file: string) => dispatch({ ...source.env, outputFile: file }, 'backup.export', {})
 const restoreFrom = (file: string, onProgress?: (f: number) => void) =>
   dispatch({ ...target.env, inputFile: file, onProgress }, 'backup.restore', { fileName: path.basename(file) })
-const data = (app: typeof source) => JSON.stringify(backupData(app.env))
+const data = async (app: typeof source) => JSON.stringify(await backupData(app.env))
 
 describe('streaming backup', () => {
   it('writes JSON Lines and restores them to an identical database, with progress', async () => {
@@ -41,7 +41,7 @@ describe('streaming backup', () => {
     expect(JSON.parse(lines.at(-1)!)).toMatchObject({ end: true })
     const fractions: number[] = []
     expect(await restoreFrom(file, (f) => fractions.push(f))).toEqual({ ok: true, value: { projects: 1 } })
-    expect(data(target)).toBe(data(source))
+    expect(await data(target)).toBe(await data(source))
     expect(fractions.at(-1)).toBe(1)
     expect(new Set(fractions).size).toBeGreaterThanOrEqual(2)
   })
@@ -49,7 +49,7 @@ describe('streaming backup', () => {
   it('refuses a bad value or a truncated file, saying where, before replacing anything', async () => {
     const file = path.join(source.dir, 'backup.jsonl')
     await exportTo(file)
-    const before = data(target)
+    const before = await data(target)
     const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n')
     const header = lines.findIndex((l) => l.startsWith('{"table":"benchmark_measurements"'))
     const columns = JSON.parse(lines[header]).columns as string[]
@@ -67,16 +67,16 @@ describe('streaming backup', () => {
     const truncated = path.join(source.dir, 'truncated.jsonl')
     fs.writeFileSync(truncated, lines.slice(0, -5).join('\n'))
     expect(await restoreFrom(truncated)).toMatchObject({ ok: false, error: { message: /ends before its end line/ } })
-    expect(data(target)).toBe(before)
+    expect(await data(target)).toBe(before)
   })
 
   it('still restores an old single-JSON backup (version 1), by path or as base64', async () => {
-    const old = exportBackup(source.env)
+    const old = await exportBackup(source.env)
     expect(JSON.parse(old.content)).toMatchObject({ version: 1 })
     const file = path.join(source.dir, 'old-backup.json')
     fs.writeFileSync(file, old.content)
     expect(await restoreFrom(file)).toEqual({ ok: true, value: { projects: 1 } })
-    expect(data(target)).toBe(data(source))
+    expect(await data(target)).toBe(await data(source))
     const base64 = await dispatch(target.env, 'backup.restore', {
       fileName: 'old-backup.json',
       contentBase64: Buffer.from(old.content).toString('base64'),

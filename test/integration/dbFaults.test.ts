@@ -11,6 +11,7 @@ import { defaultMigrationsFolder, openDatabase } from '../../src-main/db/open'
 import { backupData } from '../../src-main/services/backup'
 import { loadSample } from '../../src-main/services/sample'
 import { tempDir } from '../support/tempDb'
+import { sqliteContext } from '../../src-main/db/dialects/sqlite'
 
 const dirs: string[] = []
 const fresh = () => {
@@ -18,15 +19,15 @@ const fresh = () => {
   dirs.push(d)
   return d
 }
-afterEach(() => {
+afterEach(async () => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
 })
 
 /** A database at the current schema holding the sample, closed. */
-function sampleDb(dir: string): string {
+async function sampleDb(dir: string): Promise<string> {
   const file = path.join(dir, 'a.db')
   const opened = openDatabase(file, { appVersion: '0.1.0' })
-  loadSample({ db: opened.db, sqlite: opened.sqlite })
+  await loadSample(sqliteContext(opened.db, opened.sqlite))
   opened.sqlite.pragma('wal_checkpoint(TRUNCATE)')
   opened.close()
   return file
@@ -49,41 +50,44 @@ describe('a database from a newer version of the app', () => {
       /column projects\.colour is unknown to this version/,
     ],
   ]
-  it.each(cases)('(%s) is refused before any write, and the file is left untouched', (_what, makeNewer, message) => {
-    const file = sampleDb(fresh())
-    const db = new Database(file)
-    makeNewer(db)
-    db.close()
-    const before = fs.readFileSync(file)
-    expect(() => openDatabase(file)).toThrow(message)
-    expect(() => openDatabase(file)).toThrow(/it was not changed/)
-    expect(fs.readFileSync(file).equals(before)).toBe(true)
-  })
+  it.each(cases)(
+    '(%s) is refused before any write, and the file is left untouched',
+    async (_what, makeNewer, message) => {
+      const file = await sampleDb(fresh())
+      const db = new Database(file)
+      makeNewer(db)
+      db.close()
+      const before = fs.readFileSync(file)
+      expect(() => openDatabase(file)).toThrow(message)
+      expect(() => openDatabase(file)).toThrow(/it was not changed/)
+      expect(fs.readFileSync(file).equals(before)).toBe(true)
+    },
+  )
 })
 
 describe('files that are not (whole) databases', () => {
-  it('a truncated database is named damaged, and why', () => {
-    const file = sampleDb(fresh())
+  it('a truncated database is named damaged, and why', async () => {
+    const file = await sampleDb(fresh())
     const bytes = fs.readFileSync(file)
     fs.writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length / 2)))
     expect(() => openDatabase(file)).toThrow(/is damaged: it is truncated \(\d+ bytes where its header promises \d+\)/)
   })
 
-  it('a text file is "not an SQLite file", never "damaged"', () => {
+  it('a text file is "not an SQLite file", never "damaged"', async () => {
     const file = path.join(fresh(), 'notes.db')
     fs.writeFileSync(file, 'hello\n'.repeat(100))
     expect(() => openDatabase(file)).toThrow(/is not an Alignment Tax Planner database: it is not an SQLite file/)
     expect(() => openDatabase(file)).not.toThrow(/damaged/)
   })
 
-  it('a folder given as the database is said to be a folder', () => {
+  it('a folder given as the database is said to be a folder', async () => {
     const dir = fresh()
     expect(() => openDatabase(dir)).toThrow(/is a folder, not a database file/)
   })
 })
 
 describe('the CHECK-constraint migration on a database holding data', () => {
-  it('keeps every row (children of rebuilt parents included), then enforces the row rules', () => {
+  it('keeps every row (children of rebuilt parents included), then enforces the row rules', async () => {
     const dir = fresh()
     // Every migration before the CHECK constraints: the schema as the previous version left it.
     const old = path.join(dir, 'old-migrations')
@@ -99,14 +103,14 @@ describe('the CHECK-constraint migration on a database holding data', () => {
     expect(first.sqlite.prepare("SELECT sql FROM sqlite_master WHERE name = 'generations'").pluck().get()).not.toMatch(
       /CHECK/,
     )
-    loadSample({ db: first.db, sqlite: first.sqlite })
-    const before = backupData({ db: first.db, sqlite: first.sqlite })
+    await loadSample(sqliteContext(first.db, first.sqlite))
+    const before = await backupData(sqliteContext(first.db, first.sqlite))
     expect(before.benchmark_measurements.length).toBeGreaterThan(0)
     first.close()
 
     const migrated = openDatabase(file)
     expect(migrated.backupFile).not.toBeNull()
-    const after = backupData({ db: migrated.db, sqlite: migrated.sqlite })
+    const after = await backupData(sqliteContext(migrated.db, migrated.sqlite))
     for (const table of Object.keys(before)) {
       if (table !== 'sqlite_sequence') expect(after[table], table).toEqual(before[table])
     }
@@ -147,11 +151,11 @@ describe('the CHECK-constraint migration on a database holding data', () => {
 })
 
 describe('a crash in the middle of a checkpoint', () => {
-  it('a file shorter than its header says, beside a write-ahead log holding its pages, opens with every row (not "damaged")', () => {
+  it('a file shorter than its header says, beside a write-ahead log holding its pages, opens with every row (not "damaged")', async () => {
     const dir = fresh()
     const file = path.join(dir, 'a.db')
     const first = openDatabase(file)
-    loadSample({ db: first.db, sqlite: first.sqlite })
+    await loadSample(sqliteContext(first.db, first.sqlite))
     first.sqlite.pragma('wal_checkpoint(TRUNCATE)')
     first.sqlite.pragma('wal_autocheckpoint = 0')
     // The database grows in the log only: a restore or an import committed, not yet checkpointed.

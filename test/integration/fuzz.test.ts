@@ -21,20 +21,20 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 200)
 let app: OpenApp & { file: string }
 const dirs: string[] = []
 /** A sample database in memory-backed /dev/shm where there is one (snapshots sync files). */
-function sampleApp(): OpenApp & { file: string } {
+async function sampleApp(): Promise<OpenApp & { file: string }> {
   const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()
   const dir = fs.mkdtempSync(path.join(base, 'atax-fuzz-'))
   dirs.push(dir)
   const file = path.join(dir, 'test.db')
   const opened = { ...openApp(file, 'desktop'), file }
-  loadSample(opened.env)
+  await loadSample(opened.env)
   return opened
 }
 let shared: OpenApp & { file: string }
-beforeAll(() => {
-  shared = sampleApp()
+beforeAll(async () => {
+  shared = await sampleApp()
 })
-afterAll(() => {
+afterAll(async () => {
   shared.close()
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true })
 })
@@ -144,13 +144,13 @@ function inputs(name: ApiName): fc.Arbitrary<unknown> {
 }
 
 /** What "the database" is: every row of every table, and the snapshot files beside it. */
-function fingerprint(): string {
-  return JSON.stringify(backupData(app.env)) + fs.readdirSync(path.dirname(app.file)).sort().join('|')
+async function fingerprint(): Promise<string> {
+  return JSON.stringify(await backupData(app.env)) + fs.readdirSync(path.dirname(app.file)).sort().join('|')
 }
 
 describe('fuzzing every contract entry through dispatch', () => {
   const counts: Record<string, number> = {}
-  afterAll(() => {
+  afterAll(async () => {
     const total = Object.values(counts).reduce((s, n) => s + n, 0)
     console.log(`fuzz: ${total} cases over ${Object.keys(counts).length} names (${RUNS} per name)`)
   })
@@ -161,12 +161,12 @@ describe('fuzzing every contract entry through dispatch', () => {
       counts[name] = 0
       // Snapshots copy the whole database each time: they get a sample database of their own,
       // not the one that every other name's cases have grown.
-      const own = name.startsWith('snapshots.') ? sampleApp() : null
+      const own = name.startsWith('snapshots.') ? await sampleApp() : null
       app = own ?? shared
       await fc.assert(
         fc.asyncProperty(inputs(name), async (input) => {
           counts[name]++
-          const before = fingerprint()
+          const before = await fingerprint()
           const response = await dispatch(app.env, name, input)
           expect(typeof response.ok).toBe('boolean')
           if (response.ok) {
@@ -179,7 +179,7 @@ describe('fuzzing every contract entry through dispatch', () => {
           expect(API_ERROR_CODES).toContain(response.error.code)
           expect(response.error.code, response.error.message).not.toBe('internal')
           expect(typeof response.error.message).toBe('string')
-          expect(fingerprint(), `${name} answered ${response.error.code} but changed the database`).toBe(before)
+          expect(await fingerprint(), `${name} answered ${response.error.code} but changed the database`).toBe(before)
         }),
         { numRuns: RUNS },
       )
@@ -194,10 +194,10 @@ describe('fuzzing every contract entry through dispatch', () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.string(), nasty), nasty, async (name, input) => {
         fc.pre(typeof name !== 'string' || !(API_NAMES as string[]).includes(name))
-        const before = fingerprint()
+        const before = await fingerprint()
         const response = await dispatch(app.env, name, input)
         expect(response).toMatchObject({ ok: false, error: { code: 'unknown-request' } })
-        expect(fingerprint()).toBe(before)
+        expect(await fingerprint()).toBe(before)
       }),
       { numRuns: RUNS },
     )

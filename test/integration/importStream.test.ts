@@ -15,7 +15,7 @@ import { openTempApp } from '../support/tempDb'
 let app: ReturnType<typeof openTempApp>
 let dir: string
 let generationId: number
-beforeEach(() => {
+beforeEach(async () => {
   app = openTempApp()
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atax-import-stream-'))
   const p = app.env.sqlite.prepare("INSERT INTO projects (name) VALUES ('Stream') RETURNING id").get() as { id: number }
@@ -27,7 +27,7 @@ beforeEach(() => {
       .get(p.id) as { id: number }
   ).id
 })
-afterEach(() => {
+afterEach(async () => {
   app.close()
   fs.rmSync(dir, { recursive: true, force: true })
 })
@@ -37,17 +37,17 @@ const write = (name: string, text: string) => {
   fs.writeFileSync(file, text)
   return file
 }
-const snapshot = () => JSON.stringify(backupData(app.env))
+const snapshot = async () => JSON.stringify(await backupData(app.env))
 const count = () =>
   (app.env.sqlite.prepare('SELECT count(*) AS n FROM benchmark_measurements').get() as { n: number }).n
 
 describe('CSV import from a file', () => {
-  it('streams rows across many chunks into the generation, and a second import of the file is a duplicate', () => {
+  it('streams rows across many chunks into the generation, and a second import of the file is a duplicate', async () => {
     const lines = ['benchmark,metric,baseline,aligned']
     for (let i = 0; i < 60_000; i++) lines.push(`task_${i},acc,${(i % 97) / 100},${(i % 89) / 100}`)
     const file = write('big.csv', lines.join('\n') + '\n') // over 1 MiB: several chunks
     expect(fs.statSync(file).size).toBeGreaterThan(1024 * 1024)
-    const first = runImport(app.env, {
+    const first = await runImport(app.env, {
       format: 'csv',
       fileName: 'big.csv',
       file,
@@ -65,12 +65,12 @@ describe('CSV import from a file', () => {
     const recorded = app.env.sqlite.prepare('SELECT sha256 FROM import_records').get() as { sha256: string }
     expect(recorded.sha256).toBe(createHash('sha256').update(fs.readFileSync(file)).digest('hex'))
 
-    const before = snapshot()
-    const again = runImport(app.env, { format: 'csv', fileName: 'big.csv', file, generationId, role: 'baseline' })
+    const before = await snapshot()
+    const again = await runImport(app.env, { format: 'csv', fileName: 'big.csv', file, generationId, role: 'baseline' })
     expect(again.duplicate).toBe(true)
     expect(again.skipped).toBe(60_000)
-    expect(snapshot()).toBe(before)
-    const forced = runImport(app.env, {
+    expect(await snapshot()).toBe(before)
+    const forced = await runImport(app.env, {
       format: 'csv',
       fileName: 'big.csv',
       file,
@@ -82,36 +82,37 @@ describe('CSV import from a file', () => {
     expect(forced.imported).toBe(60_000)
   })
 
-  it('refuses a pair repeated far apart, naming both lines, and writes nothing', () => {
+  it('refuses a pair repeated far apart, naming both lines, and writes nothing', async () => {
     const lines = ['benchmark,metric,value']
     for (let i = 0; i < 40_000; i++) lines.push(`t${i},acc,0.5`)
     lines.push('t7,acc,0.9')
     const file = write('dup.csv', lines.join('\n'))
-    const before = snapshot()
-    expect(() =>
+    const before = await snapshot()
+    await expect(
       runImport(app.env, { format: 'csv', fileName: 'dup.csv', file, generationId, role: 'baseline' }),
-    ).toThrow('dup.csv: line 40002: benchmark "t7", metric "acc" repeats line 9')
-    expect(snapshot()).toBe(before)
+    ).rejects.toThrow('dup.csv: line 40002: benchmark "t7", metric "acc" repeats line 9')
+    expect(await snapshot()).toBe(before)
   })
 
-  it('refuses a repeat when the generation already has rows (the upsert path), writing nothing', () => {
-    runImport(app.env, {
+  it('refuses a repeat when the generation already has rows (the upsert path), writing nothing', async () => {
+    await runImport(app.env, {
       format: 'csv',
       fileName: 'a.csv',
       file: write('a.csv', 'benchmark,metric,value\nmmlu,acc,0.5\n'),
       generationId,
       role: 'baseline',
     })
-    const before = snapshot()
+    const before = await snapshot()
     const file = write('b.csv', 'benchmark,metric,value\nmmlu,acc,0.4\narc,acc,0.3\nmmlu,acc,0.2\n')
-    expect(() => runImport(app.env, { format: 'csv', fileName: 'b.csv', file, generationId, role: 'aligned' })).toThrow(
-      'b.csv: line 4: benchmark "mmlu", metric "acc" repeats line 2',
-    )
-    expect(snapshot()).toBe(before)
+    await expect(
+      runImport(app.env, { format: 'csv', fileName: 'b.csv', file, generationId, role: 'aligned' }),
+    ).rejects.toThrow('b.csv: line 4: benchmark "mmlu", metric "acc" repeats line 2')
+    expect(await snapshot()).toBe(before)
     // Without the repeat, the aligned side fills in.
     const ok = write('c.csv', 'benchmark,metric,value\nmmlu,acc,0.4\narc,acc,0.3\n')
     expect(
-      runImport(app.env, { format: 'csv', fileName: 'c.csv', file: ok, generationId, role: 'aligned' }).imported,
+      (await runImport(app.env, { format: 'csv', fileName: 'c.csv', file: ok, generationId, role: 'aligned' }))
+        .imported,
     ).toBe(2)
     expect(
       app.env.sqlite.prepare("SELECT baseline, aligned FROM benchmark_measurements WHERE benchmark='mmlu'").get(),
@@ -121,27 +122,27 @@ describe('CSV import from a file', () => {
     })
   })
 
-  it('refuses a line over the limit, naming it, and writes nothing', () => {
+  it('refuses a line over the limit, naming it, and writes nothing', async () => {
     const file = write('long.csv', `benchmark,metric,value\nmmlu,acc,0.5\n${'x'.repeat(3 * 1024 * 1024)},acc,1\n`)
-    const before = snapshot()
-    expect(() =>
+    const before = await snapshot()
+    await expect(
       runImport(app.env, { format: 'csv', fileName: 'long.csv', file, generationId, role: 'baseline' }),
-    ).toThrow(/long\.csv: line 3: is longer than 1,048,576 characters/)
-    expect(snapshot()).toBe(before)
+    ).rejects.toThrow(/long\.csv: line 3: is longer than 1,048,576 characters/)
+    expect(await snapshot()).toBe(before)
   })
 })
 
 describe('JSON results files', () => {
-  it(`are refused above ${MAX_RESULTS_FILE_BYTES / 1024 / 1024} MiB before a byte is read`, () => {
+  it(`are refused above ${MAX_RESULTS_FILE_BYTES / 1024 / 1024} MiB before a byte is read`, async () => {
     // A sparse file: its size is real, its blocks are not written.
     const file = path.join(dir, 'huge.json')
     const fd = fs.openSync(file, 'w')
     fs.ftruncateSync(fd, MAX_RESULTS_FILE_BYTES + 1)
     fs.closeSync(fd)
     for (const format of ['lm-eval', 'inspect'] as const) {
-      expect(() => runImport(app.env, { format, fileName: 'huge.json', file, generationId, role: 'baseline' })).toThrow(
-        /huge\.json: file: is 268,435,457 bytes, over the 256 MiB limit for .* results files/,
-      )
+      await expect(
+        runImport(app.env, { format, fileName: 'huge.json', file, generationId, role: 'baseline' }),
+      ).rejects.toThrow(/huge\.json: file: is 268,435,457 bytes, over the 256 MiB limit for .* results files/)
     }
     expect(count()).toBe(0)
   })

@@ -14,7 +14,7 @@ import { openTempApp, SHARED_FIXTURES } from '../support/tempDb'
 
 let app: ReturnType<typeof openTempApp>
 let generationId: number
-beforeEach(() => {
+beforeEach(async () => {
   app = openTempApp()
   const p = app.env.sqlite.prepare("INSERT INTO projects (name) VALUES ('Imports') RETURNING id").get() as {
     id: number
@@ -27,7 +27,7 @@ beforeEach(() => {
       .get(p.id) as { id: number }
   ).id
 })
-afterEach(() => app.close())
+afterEach(async () => app.close())
 
 const fixture = (rel: string) => fs.readFileSync(path.join(SHARED_FIXTURES, rel))
 const measurements = () =>
@@ -35,16 +35,16 @@ const measurements = () =>
     string,
     any
   >[]
-const snapshot = () => JSON.stringify(backupData(app.env))
+const snapshot = async () => JSON.stringify(await backupData(app.env))
 
 describe('lm-evaluation-harness fixtures', () => {
   const files = fs.readdirSync(path.join(SHARED_FIXTURES, 'lm-eval'))
 
-  it.each(files)('%s imports every task and metric with its standard error', (file) => {
+  it.each(files)('%s imports every task and metric with its standard error', async (file) => {
     const bytes = fixture(`lm-eval/${file}`)
     const doc = JSON.parse(bytes.toString('utf8'))
     const expected = doc.results as Record<string, Record<string, unknown>>
-    const r = runImport(app.env, { format: 'lm-eval', fileName: file, bytes, generationId, role: 'baseline' })
+    const r = await runImport(app.env, { format: 'lm-eval', fileName: file, bytes, generationId, role: 'baseline' })
     const stored = measurements()
     let metrics = 0
     for (const [task, values] of Object.entries(expected)) {
@@ -79,8 +79,14 @@ describe('lm-evaluation-harness fixtures', () => {
     aligned.results.hellaswag.acc = doc.results.hellaswag.acc - 0.01
     aligned.results.hellaswag.acc_norm = doc.results.hellaswag.acc_norm + 0.02
     aligned.results.extra_task = { acc: 0.5, acc_stderr: 0.01 }
-    runImport(app.env, { format: 'lm-eval', fileName: 'base.json', bytes: baseline, generationId, role: 'baseline' })
-    const r = runImport(app.env, {
+    await runImport(app.env, {
+      format: 'lm-eval',
+      fileName: 'base.json',
+      bytes: baseline,
+      generationId,
+      role: 'baseline',
+    })
+    const r = await runImport(app.env, {
       format: 'lm-eval',
       fileName: 'aligned.json',
       bytes: Buffer.from(JSON.stringify(aligned)),
@@ -117,10 +123,10 @@ describe('lm-evaluation-harness fixtures', () => {
 })
 
 describe('Inspect AI fixtures', () => {
-  it('imports the .json log with the scorer metrics and stderr from the file', () => {
+  it('imports the .json log with the scorer metrics and stderr from the file', async () => {
     const bytes = fixture('inspect/no-samples.json')
     const doc = JSON.parse(bytes.toString('utf8'))
-    const r = runImport(app.env, {
+    const r = await runImport(app.env, {
       format: 'inspect',
       fileName: 'no-samples.json',
       bytes,
@@ -137,10 +143,10 @@ describe('Inspect AI fixtures', () => {
     expect(stored.some((m) => m.metric === 'stderr')).toBe(false)
   })
 
-  it('imports the .eval ZIP log from its header', () => {
+  it('imports the .eval ZIP log from its header', async () => {
     const bytes = fixture('inspect/log_formats.eval')
     const header = JSON.parse(Buffer.from(unzipSync(new Uint8Array(bytes))['header.json']).toString('utf8'))
-    const r = runImport(app.env, {
+    const r = await runImport(app.env, {
       format: 'inspect',
       fileName: 'log_formats.eval',
       bytes,
@@ -194,11 +200,11 @@ describe('what an import answers', () => {
 })
 
 describe('duplicates and malformed files', () => {
-  it('recognises the same file by hash and writes nothing unless forced', () => {
+  it('recognises the same file by hash and writes nothing unless forced', async () => {
     const bytes = fixture('lm-eval/arc_challenge-v2.0-res.json')
-    runImport(app.env, { format: 'lm-eval', fileName: 'a.json', bytes, generationId, role: 'baseline' })
-    const before = snapshot()
-    const again = runImport(app.env, {
+    await runImport(app.env, { format: 'lm-eval', fileName: 'a.json', bytes, generationId, role: 'baseline' })
+    const before = await snapshot()
+    const again = await runImport(app.env, {
       format: 'lm-eval',
       fileName: 'renamed.json',
       bytes,
@@ -207,8 +213,8 @@ describe('duplicates and malformed files', () => {
     })
     expect(again.duplicate).toBe(true)
     expect(again.imported).toBe(0)
-    expect(snapshot()).toBe(before)
-    const forced = runImport(app.env, {
+    expect(await snapshot()).toBe(before)
+    const forced = await runImport(app.env, {
       format: 'lm-eval',
       fileName: 'a.json',
       bytes,
@@ -293,38 +299,38 @@ describe('duplicates and malformed files', () => {
     ['csv empty', 'csv', Buffer.from(''), /empty/],
   ]
 
-  it.each(cases)('%s is refused, saying where, and nothing changes', (_name, format, bytes, message) => {
+  it.each(cases)('%s is refused, saying where, and nothing changes', async (_name, format, bytes, message) => {
     // Existing data that must survive untouched.
-    runImport(app.env, {
+    await runImport(app.env, {
       format: 'lm-eval',
       fileName: 'good.json',
       bytes: fixture('lm-eval/hellaswag-v0-res.json'),
       generationId,
       role: 'baseline',
     })
-    const before = snapshot()
+    const before = await snapshot()
     const fileName =
       format === 'csv' ? 'bad.csv' : format === 'inspect' && _name.includes('.eval') ? 'bad.eval' : 'bad.json'
     let error: Error | null = null
     try {
       // Strict: a non-finite value refuses the file (without, it is skipped with a warning).
-      runImport(app.env, { format, fileName, bytes, generationId, role: 'aligned', strict: true })
+      await runImport(app.env, { format, fileName, bytes, generationId, role: 'aligned', strict: true })
     } catch (err) {
       error = err as Error
     }
     expect(error, 'the import should have been refused').not.toBeNull()
     expect(error!.message).toContain(fileName)
     expect(error!.message).toMatch(message)
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 
-  it('skips a non-finite metric with a warning and imports the rest; strict refuses the file and writes nothing', () => {
+  it('skips a non-finite metric with a warning and imports the rest; strict refuses the file and writes nothing', async () => {
     const text = fixture('lm-eval/truthfulqa-gen-signed-diffs-v04.json')
       .toString('utf8')
       .replace(/"bleu_max,none": [0-9.]+/, '"bleu_max,none": Infinity')
     const bytes = Buffer.from(text)
-    const before = snapshot()
-    expect(() =>
+    const before = await snapshot()
+    await expect(
       runImport(app.env, {
         format: 'lm-eval',
         fileName: 'inf.json',
@@ -333,17 +339,23 @@ describe('duplicates and malformed files', () => {
         role: 'baseline',
         strict: true,
       }),
-    ).toThrow(/inf\.json: results\.truthfulqa_gen\.bleu_max,none: Infinity/)
-    expect(snapshot()).toBe(before)
-    const r = runImport(app.env, { format: 'lm-eval', fileName: 'inf.json', bytes, generationId, role: 'baseline' })
+    ).rejects.toThrow(/inf\.json: results\.truthfulqa_gen\.bleu_max,none: Infinity/)
+    expect(await snapshot()).toBe(before)
+    const r = await runImport(app.env, {
+      format: 'lm-eval',
+      fileName: 'inf.json',
+      bytes,
+      generationId,
+      role: 'baseline',
+    })
     expect(r.imported).toBe(11)
     expect(r.warnings).toEqual([expect.stringMatching(/truthfulqa_gen · bleu_max is Infinity.*skipped/)])
     expect(measurements().map((m) => m.metric)).not.toContain('bleu_max')
   })
 
-  it('refuses a CSV naming one benchmark twice, writing nothing', () => {
-    const before = snapshot()
-    expect(() =>
+  it('refuses a CSV naming one benchmark twice, writing nothing', async () => {
+    const before = await snapshot()
+    await expect(
       runImport(app.env, {
         format: 'csv',
         fileName: 'dup.csv',
@@ -351,16 +363,22 @@ describe('duplicates and malformed files', () => {
         generationId,
         role: 'baseline',
       }),
-    ).toThrow(/dup\.csv: line 3: .*mmlu/)
-    expect(snapshot()).toBe(before)
+    ).rejects.toThrow(/dup\.csv: line 3: .*mmlu/)
+    expect(await snapshot()).toBe(before)
   })
 
-  it('asks for the direction of an unknown metric and writes nothing until told', () => {
+  it('asks for the direction of an unknown metric and writes nothing until told', async () => {
     const csv = Buffer.from('benchmark,metric,value\nmy_eval,weirdness,0.3\n')
-    const asked = runImport(app.env, { format: 'csv', fileName: 'w.csv', bytes: csv, generationId, role: 'baseline' })
+    const asked = await runImport(app.env, {
+      format: 'csv',
+      fileName: 'w.csv',
+      bytes: csv,
+      generationId,
+      role: 'baseline',
+    })
     expect(asked.needsDirection).toEqual(['weirdness'])
     expect(measurements()).toHaveLength(0)
-    const told = runImport(app.env, {
+    const told = await runImport(app.env, {
       format: 'csv',
       fileName: 'w.csv',
       bytes: csv,

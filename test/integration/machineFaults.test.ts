@@ -80,12 +80,12 @@ function fill(dir: string, leaveBytes: number): void {
 }
 
 describe.skipIf(canMount !== null)('a full disk', () => {
-  it('export --out: "the disk is full", exit 1, no file (partial or not) under the final name', () => {
+  it('export --out: "the disk is full", exit 1, no file (partial or not) under the final name', async () => {
     const disk = path.join(root, 'full-out')
     expect(mountTmpfs(disk, '256k')).toBeNull()
     try {
       const db = path.join(root, 'out.db')
-      sampleDb(db)
+      await sampleDb(db)
       fill(disk, 4096)
       const out = path.join(disk, 'backup.json')
       const r = atax(['--db', db, 'export', 'json', '--out', out])
@@ -103,12 +103,12 @@ describe.skipIf(canMount !== null)('a full disk', () => {
     }
   })
 
-  it('an import into a database on a full disk: "the disk is full", exit 1, nothing written, file intact', () => {
+  it('an import into a database on a full disk: "the disk is full", exit 1, nothing written, file intact', async () => {
     const disk = path.join(root, 'full-db')
     expect(mountTmpfs(disk, '2m')).toBeNull()
     try {
       const db = path.join(disk, 'a.db')
-      sampleDb(db)
+      await sampleDb(db)
       expect(
         atax(['--db', db, 'gen', 'add', '--project', SAMPLE, '--name', 'big', '--pretrained', '2025-01-01']).code,
       ).toBe(0)
@@ -132,12 +132,12 @@ describe.skipIf(canMount !== null)('a full disk', () => {
 })
 
 describe.skipIf(canMount !== null)('a backup restore on a full disk', () => {
-  it('says the disk is full, keeps the data, and leaves no safety copy under a final name', () => {
+  it('says the disk is full, keeps the data, and leaves no safety copy under a final name', async () => {
     const disk = path.join(root, 'full-restore')
     expect(mountTmpfs(disk, '1m')).toBeNull()
     try {
       const db = path.join(disk, 'a.db')
-      sampleDb(db)
+      await sampleDb(db)
       const backup = path.join(root, 'restore.json')
       expect(atax(['--db', path.join(root, 'other.db'), 'sample']).code).toBe(0)
       expect(atax(['--db', path.join(root, 'other.db'), 'export', 'json', '--out', backup, '--force']).code).toBe(0)
@@ -157,13 +157,13 @@ describe.skipIf(canMount !== null)('a backup restore on a full disk', () => {
 })
 
 describe.skipIf(canMount !== null)('a read-only filesystem', () => {
-  it('opens for reading; a write says the filesystem is read-only, never "damaged"; the file is unchanged', () => {
+  it('opens for reading; a write says the filesystem is read-only, never "damaged"; the file is unchanged', async () => {
     const src = path.join(root, 'ro-src')
     const ro = path.join(root, 'ro')
     fs.mkdirSync(src)
     fs.mkdirSync(ro)
     const db = path.join(src, 'a.db')
-    sampleDb(db)
+    await sampleDb(db)
     const bytes = fs.readFileSync(db)
     const bind = sh('mount', ['--bind', src, ro])
     expect(bind.ok, bind.why).toBe(true)
@@ -190,11 +190,11 @@ describe.skipIf(canMount !== null)('a read-only filesystem', () => {
 })
 
 describe.skipIf(canSetpriv !== null)('read-only for a non-root user', () => {
-  it('a read-only file opens for reading; writes are refused, saying the file is read-only', () => {
+  it('a read-only file opens for reading; writes are refused, saying the file is read-only', async () => {
     const dir = path.join(root, 'ro-file')
     fs.mkdirSync(dir)
     const db = path.join(dir, 'a.db')
-    sampleDb(db)
+    await sampleDb(db)
     fs.chmodSync(dir, 0o777)
     fs.chmodSync(db, 0o444)
     const bytes = fs.readFileSync(db)
@@ -207,11 +207,11 @@ describe.skipIf(canSetpriv !== null)('read-only for a non-root user', () => {
     expect(fs.readFileSync(db).equals(bytes)).toBe(true)
   })
 
-  it('a read-only folder: reads work, writes say the folder is read-only', () => {
+  it('a read-only folder: reads work, writes say the folder is read-only', async () => {
     const dir = path.join(root, 'ro-folder')
     fs.mkdirSync(dir)
     const db = path.join(dir, 'a.db')
-    sampleDb(db)
+    await sampleDb(db)
     fs.chmodSync(dir, 0o755)
     fs.chmodSync(db, 0o666)
     const list = atax(['--db', db, 'project', 'list'], true)

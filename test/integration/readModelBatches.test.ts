@@ -13,10 +13,10 @@ import { seedLargeWorkspace } from '../bench/seed'
 import { openTempApp } from '../support/tempDb'
 
 let app: ReturnType<typeof openTempApp>
-beforeEach(() => {
+beforeEach(async () => {
   app = openTempApp()
 })
-afterEach(() => app.close())
+afterEach(async () => app.close())
 
 /** How many statements `run` prepares on the app's connection, nothing remembered from before. */
 function statementsPrepared(run: () => unknown): number {
@@ -41,7 +41,7 @@ describe('a page of measurements', () => {
   it('flags the same rows as the whole headline, with groups, subtasks and a metric choice', async () => {
     const loaded = await dispatch(app.env, 'sample.load', {})
     if (!loaded.ok) throw new Error(loaded.error.message)
-    const generations = listGenerations(app.env, (loaded.value as { projectId: number }).projectId)
+    const generations = await listGenerations(app.env, (loaded.value as { projectId: number }).projectId)
     let grouped = 0
     for (const g of generations) {
       const rows = app.env.sqlite
@@ -57,10 +57,10 @@ describe('a page of measurements', () => {
         })
         if (!chosen.ok) throw new Error(chosen.error.message)
       }
-      const whole = headlineOf(app.env, getGeneration(app.env, g.id)).measurementIds
+      const whole = (await headlineOf(app.env, await getGeneration(app.env, g.id))).measurementIds
       for (const sort of ['name', 'largest-change'] as const) {
         for (let offset = 0; ; offset += 7) {
-          const page = measurementsPage(app.env, { generationId: g.id, offset, limit: 7, sort })
+          const page = await measurementsPage(app.env, { generationId: g.id, offset, limit: 7, sort })
           for (const row of page.rows) {
             expect(row.inHeadline, `${row.measurement.benchmark} ${row.measurement.metric}`).toBe(
               whole.has(row.measurement.id),
@@ -77,21 +77,21 @@ describe('a page of measurements', () => {
 })
 
 describe('Compare and Timeline', () => {
-  it('prepare as many statements for 6 generations as for 2, and for 4 projects as for 1', () => {
+  it('prepare as many statements for 6 generations as for 2, and for 4 projects as for 1', async () => {
     const { generationIds } = seedLargeWorkspace(app.env.sqlite, {
       projects: 4,
       generationsPerProject: 6,
       measurementsPerGeneration: 5,
     })
-    const two = statementsPrepared(() => compare(app.env, generationIds.slice(0, 2)))
-    const six = statementsPrepared(() => compare(app.env, generationIds.slice(0, 6)))
+    const two = statementsPrepared(async () => await compare(app.env, generationIds.slice(0, 2)))
+    const six = statementsPrepared(async () => await compare(app.env, generationIds.slice(0, 6)))
     expect(six).toBe(two)
     const projects = (app.env.sqlite.prepare('SELECT id FROM projects ORDER BY id').all() as { id: number }[]).map(
       (p) => p.id,
     )
-    const one = statementsPrepared(() => timeline(app.env, projects.slice(0, 1)))
-    const four = statementsPrepared(() => timeline(app.env, projects))
+    const one = statementsPrepared(async () => await timeline(app.env, projects.slice(0, 1)))
+    const four = statementsPrepared(async () => await timeline(app.env, projects))
     expect(four).toBe(one)
-    expect(timeline(app.env).projects.map((p) => p.generations.length)).toEqual([6, 6, 6, 6])
+    expect((await timeline(app.env)).projects.map((p) => p.generations.length)).toEqual([6, 6, 6, 6])
   })
 })

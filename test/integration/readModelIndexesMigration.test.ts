@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { defaultMigrationsFolder, openDatabase } from '../../src-main/db/open'
 import { dispatch, type HandlerEnv } from '../../src-main/handlers'
 import { tempDir } from '../support/tempDb'
+import { sqliteContext } from '../../src-main/db/dialects/sqlite'
 
 let dir: string
 beforeEach(() => {
@@ -74,7 +75,7 @@ describe('migration to the read-model indexes', () => {
         expect.arrayContaining(['benchmark_measurements_gen_group', 'benchmark_measurements_gen_uncomputable']),
       )
       expect(now.sqlite.prepare('SELECT * FROM benchmark_measurements ORDER BY id').all()).toEqual(before)
-      const env: HandlerEnv = { db: now.db, sqlite: now.sqlite, version: 'test', dbFile: file, mode: 'desktop' }
+      const env: HandlerEnv = { ...sqliteContext(now.db, now.sqlite), version: 'test', dbFile: file, mode: 'desktop' }
       const page = await dispatch(env, 'measurements.page', { generationId, expanded: [] })
       expect(page).toMatchObject({
         ok: true,

@@ -135,8 +135,8 @@ describe('reports of the sample workspace', () => {
   beforeAll(async () => {
     app = openTempApp()
     dir = tempDir('atax-reports-')
-    projectId = loadSample(app.env).projectId
-    html = exportReport(app.env, 'html').content
+    projectId = (await loadSample(app.env)).projectId
+    html = (await exportReport(app.env, 'html')).content
     browser = await launchBrowser()
   }, CHROMIUM_TIMEOUT)
 
@@ -147,8 +147,8 @@ describe('reports of the sample workspace', () => {
   })
 
   /** What the report must show, read from the summaries services. */
-  function expectedFigures(): string[] {
-    const summary = projectSummary(app.env, projectId)
+  async function expectedFigures(): Promise<string[]> {
+    const summary = await projectSummary(app.env, projectId)
     const figures: string[] = [SAMPLE_PROJECT_NAME, 'Sample data', appVersion()]
     for (const s of summary.generations) {
       figures.push(s.generation.name, formatMonths(s.ttdMonths!), formatUsd(s.development.totalUsd))
@@ -159,11 +159,16 @@ describe('reports of the sample workspace', () => {
       figures.push(formatPct(s.inferenceTaxPct!))
       if (s.shrink) figures.push(s.shrink.explanation)
       if (s.money) figures.push(s.money.explanation)
-      const detail = generationDetail(app.env, s.generation.id)
+      const detail = await generationDetail(app.env, s.generation.id)
       figures.push(s.development.explanation)
       for (const p of detail.policies) figures.push(p.explanation)
       for (const c of detail.curves) figures.push(c.explanation)
-      const page = measurementsPage(app.env, { generationId: s.generation.id, offset: 0, limit: 500, sort: 'name' })
+      const page = await measurementsPage(app.env, {
+        generationId: s.generation.id,
+        offset: 0,
+        limit: 500,
+        sort: 'name',
+      })
       expect(page.total).toBe(detail.measurementCount)
       for (const m of page.rows) {
         figures.push(
@@ -178,15 +183,15 @@ describe('reports of the sample workspace', () => {
     return figures
   }
 
-  it('HTML: shows every tax with its explanation, from the database', () => {
-    for (const figure of expectedFigures()) expect(html).toContain(escapeXml(figure))
+  it('HTML: shows every tax with its explanation, from the database', async () => {
+    for (const figure of await expectedFigures()) expect(html).toContain(escapeXml(figure))
     // The figures of DESIGN.md, as the sample holds them.
     for (const figure of ['9.0 months', '3.0 months', '30%', '1.78%', '3× faster']) expect(html).toContain(figure)
     // The generation date.
     expect(html).toMatch(/Generated on \d{4}-\d{2}-\d{2} \(\d{4}-\d{2}-\d{2}T[\d:.]+Z\)/)
   })
 
-  it('HTML: references nothing outside itself', () => {
+  it('HTML: references nothing outside itself', async () => {
     expect(resourceReferences(html)).toEqual([])
     expect(html).not.toMatch(/https?:\/\/|<script|<link|@font-face/i)
   })
@@ -269,7 +274,7 @@ describe('reports of the sample workspace', () => {
         for (const figure of ['9.0 months', '3.0 months', '30%', '1.78%', SAMPLE_PROJECT_NAME, 'Sample data']) {
           expect(text).toContain(figure)
         }
-        const summary = projectSummary(app.env, projectId)
+        const summary = await projectSummary(app.env, projectId)
         for (const s of summary.generations) {
           expect(text).toContain(formatMonths(s.ttdMonths!))
           expect(text).toContain(formatPct(s.development.pctOfPretrainingCompute!, 2))
@@ -284,9 +289,9 @@ describe('reports of the sample workspace', () => {
     CHROMIUM_TIMEOUT,
   )
 
-  it('Markdown: tables hold the database values', () => {
-    const md = exportReport(app.env, 'md', projectId).content
-    const summary = projectSummary(app.env, projectId)
+  it('Markdown: tables hold the database values', async () => {
+    const md = (await exportReport(app.env, 'md', projectId)).content
+    const summary = await projectSummary(app.env, projectId)
     for (const s of summary.generations) {
       const d = s.development
       expect(md).toContain(
@@ -318,8 +323,8 @@ describe('reports of the sample workspace', () => {
     expect(md).toContain('> **Sample data:')
   })
 
-  it('CSV: one row per measurement, with the database values, parsed back by an RFC 4180 reader', () => {
-    const result = exportReport(app.env, 'csv')
+  it('CSV: one row per measurement, with the database values, parsed back by an RFC 4180 reader', async () => {
+    const result = await exportReport(app.env, 'csv')
     expect(result.content.endsWith('\r\n')).toBe(true)
     const rows = parseCsvObjects(result.content)
     const measurements = dbMeasurements(app)
@@ -370,10 +375,10 @@ describe('reports with hostile text and several projects', () => {
   beforeAll(async () => {
     app = openTempApp()
     dir = tempDir('atax-reports-')
-    loadSample(app.env)
-    seedHostileProject(app.env)
-    const other = createProject(app.env, projectCreate.parse({ name: 'Another effort' }))
-    createGeneration(
+    await loadSample(app.env)
+    await seedHostileProject(app.env)
+    const other = await createProject(app.env, projectCreate.parse({ name: 'Another effort' }))
+    await createGeneration(
       app.env,
       generationCreate.parse({ projectId: other.id, name: 'G1', pretrainedOn: '2024-01-01', deployedOn: '2024-05-01' }),
     )
@@ -389,7 +394,7 @@ describe('reports with hostile text and several projects', () => {
   it(
     'HTML: the project named <script>alert(1)</script> reads as typed and nothing of it runs',
     async () => {
-      const html = exportReport(app.env, 'html').content
+      const html = (await exportReport(app.env, 'html')).content
       const { context, requests } = await offlineContext(browser)
       try {
         const page = await context.newPage()
@@ -421,8 +426,8 @@ describe('reports with hostile text and several projects', () => {
     CHROMIUM_TIMEOUT,
   )
 
-  it('CSV: hostile names stay text, formulas are defused, the rows still parse', () => {
-    const rows = parseCsvObjects(exportReport(app.env, 'csv').content)
+  it('CSV: hostile names stay text, formulas are defused, the rows still parse', async () => {
+    const rows = parseCsvObjects((await exportReport(app.env, 'csv')).content)
     const hostile = rows.filter((r) => r.project === HOSTILE.project)
     expect(hostile).toHaveLength(2)
     for (const r of hostile) expect(r.generation).toBe(`'${HOSTILE.generation}`)
@@ -439,7 +444,7 @@ describe('reports with hostile text and several projects', () => {
   it(
     'PDF: each project starts on a new page',
     async () => {
-      const html = exportReport(app.env, 'html').content
+      const html = (await exportReport(app.env, 'html')).content
       const { context } = await offlineContext(browser)
       try {
         const pdf = await htmlToPdfWithPage(await context.newPage(), html)

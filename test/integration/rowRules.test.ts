@@ -15,7 +15,7 @@ const fresh = () => {
   opened.push(app)
   return app
 }
-afterEach(() => {
+afterEach(async () => {
   for (const app of opened.splice(0)) app.close()
   vi.restoreAllMocks()
 })
@@ -29,11 +29,11 @@ async function ok<T = any>(app: ReturnType<typeof openTempApp>, name: string, in
 /** A sample backup whose trash holds a deleted measurement, and the document to tamper with. */
 async function sampleBackupWithTrash() {
   const a = fresh()
-  const { projectId } = loadSample(a.env)
+  const { projectId } = await loadSample(a.env)
   const gens = await ok(a, 'generations.list', { projectId })
   const m = (await ok(a, 'measurements.list', { generationId: gens[0].id }))[0]
   await ok(a, 'measurements.delete', { id: m.id })
-  return JSON.parse(exportBackup(a.env).content)
+  return JSON.parse((await exportBackup(a.env)).content)
 }
 
 type Doc = { tables: Record<string, Record<string, unknown>[]> }
@@ -104,15 +104,15 @@ describe('crafted backups are refused whole, naming the first bad cell', () => {
     tamper(doc)
     const b = fresh()
     b.env.sqlite.prepare("INSERT INTO projects (name) VALUES ('kept')").run()
-    const before = JSON.stringify(backupData(b.env))
-    expect(() => restoreBackup(b.env, JSON.stringify(doc), 'bad.json')).toThrow(message)
-    expect(JSON.stringify(backupData(b.env))).toBe(before)
+    const before = JSON.stringify(await backupData(b.env))
+    await expect(restoreBackup(b.env, JSON.stringify(doc), 'bad.json')).rejects.toThrow(message)
+    expect(JSON.stringify(await backupData(b.env))).toBe(before)
   })
 
   it('restores the untampered backup, trash included, and its trash entry restores', async () => {
     const doc = await sampleBackupWithTrash()
     const b = fresh()
-    restoreBackup(b.env, JSON.stringify(doc), 'good.json')
+    await restoreBackup(b.env, JSON.stringify(doc), 'good.json')
     const [entry] = await ok(b, 'trash.list', {})
     expect(await ok(b, 'trash.restore', { id: entry.id })).toEqual({ restored: entry.label })
   })
@@ -121,7 +121,7 @@ describe('crafted backups are refused whole, naming the first bad cell', () => {
 describe('trash restore checks what it puts back', () => {
   async function trashedMeasurement() {
     const app = fresh()
-    const { projectId } = loadSample(app.env)
+    const { projectId } = await loadSample(app.env)
     const gens = await ok(app, 'generations.list', { projectId })
     const m = (await ok(app, 'measurements.list', { generationId: gens[0].id }))[0]
     const entry = await ok(app, 'measurements.delete', { id: m.id })
@@ -161,7 +161,7 @@ describe('trash restore checks what it puts back', () => {
 
   it('a trashed policy row with fraction 7 or a generation dated "not a date" is refused', async () => {
     const app = fresh()
-    const { projectId } = loadSample(app.env)
+    const { projectId } = await loadSample(app.env)
     const [g] = await ok(app, 'generations.list', { projectId })
     const [policy] = await ok(app, 'policies.list', { generationId: g.id })
     const entry = await ok(app, 'policies.delete', { id: policy.id })
@@ -225,7 +225,7 @@ describe('trash restore checks what it puts back', () => {
 })
 
 describe('internal errors', () => {
-  it('answer a sentence with a reference, and log the details under it', () => {
+  it('answer a sentence with a reference, and log the details under it', async () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => {})
     const error = toApiError(new TypeError("Cannot read properties of undefined (reading 'x')"))
     expect(error.code).toBe('internal')

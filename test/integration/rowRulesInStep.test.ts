@@ -14,12 +14,12 @@ import { openTempApp } from '../support/tempDb'
 
 let app: ReturnType<typeof openTempApp>
 let generationId: number
-beforeAll(() => {
+beforeAll(async () => {
   app = openTempApp()
-  loadSample(app.env)
+  await loadSample(app.env)
   generationId = app.env.sqlite.prepare('SELECT id FROM generations LIMIT 1').pluck().get() as number
 })
-afterAll(() => app.close())
+afterAll(async () => app.close())
 
 const text = fc.oneof(
   fc.string({ maxLength: 8 }),

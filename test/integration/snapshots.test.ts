@@ -17,7 +17,7 @@ const fresh = () => {
   opened.push(app)
   return app
 }
-afterEach(() => {
+afterEach(async () => {
   for (const app of opened.splice(0)) app.close()
 })
 async function ok<T = any>(app: ReturnType<typeof openTempApp>, name: string, input: unknown = {}): Promise<T> {
@@ -28,13 +28,13 @@ async function ok<T = any>(app: ReturnType<typeof openTempApp>, name: string, in
 const day = (n: number) => new Date(Date.UTC(2026, 0, 1 + n, 9, 30))
 
 describe('daily snapshots', () => {
-  it('one a day beside the file, none for an empty database, the last 7 kept', () => {
+  it('one a day beside the file, none for an empty database, the last 7 kept', async () => {
     const app = fresh()
-    expect(takeDailySnapshotIfDue(app.env, app.file, day(0))).toBeNull()
-    loadSample(app.env)
-    expect(takeDailySnapshotIfDue(app.env, app.file, day(0))?.kind).toBe('daily')
-    expect(takeDailySnapshotIfDue(app.env, app.file, new Date(day(0).getTime() + 3600_000))).toBeNull()
-    for (let n = 1; n < 10; n++) takeDailySnapshotIfDue(app.env, app.file, day(n))
+    expect(await takeDailySnapshotIfDue(app.env, app.file, day(0))).toBeNull()
+    await loadSample(app.env)
+    expect((await takeDailySnapshotIfDue(app.env, app.file, day(0)))?.kind).toBe('daily')
+    expect(await takeDailySnapshotIfDue(app.env, app.file, new Date(day(0).getTime() + 3600_000))).toBeNull()
+    for (let n = 1; n < 10; n++) await takeDailySnapshotIfDue(app.env, app.file, day(n))
     const list = listSnapshots(app.file)
     expect(list).toHaveLength(DAILY_KEPT)
     expect(list[0].takenAt).toBe('2026-01-10T09:30:00.000Z')
@@ -49,9 +49,9 @@ describe('daily snapshots', () => {
     expect(fs.readdirSync(app.dir).filter((f) => f.includes('partial'))).toEqual([])
   })
 
-  it("the desktop app and web mode take today's snapshot when they open; the CLI does not", () => {
+  it("the desktop app and web mode take today's snapshot when they open; the CLI does not", async () => {
     const app = fresh()
-    loadSample(app.env)
+    await loadSample(app.env)
     const cli = openApp(app.file, 'desktop')
     cli.close()
     expect(listSnapshots(app.file)).toEqual([])
@@ -64,40 +64,40 @@ describe('daily snapshots', () => {
 describe('restoring a snapshot', () => {
   it('replaces the data, and restoring the before-restore snapshot undoes it', async () => {
     const app = fresh()
-    loadSample(app.env)
-    const atSnapshot = JSON.stringify(backupData(app.env))
+    await loadSample(app.env)
+    const atSnapshot = JSON.stringify(await backupData(app.env))
     const taken = await ok(app, 'snapshots.take')
     const extra = await ok(app, 'projects.create', { name: 'Added after the snapshot' })
-    const beforeRestore = JSON.stringify(backupData(app.env))
+    const beforeRestore = JSON.stringify(await backupData(app.env))
 
     const r = await ok(app, 'snapshots.restore', { name: taken.name })
     expect(r.restored).toBe(taken.name)
     expect(r.undo.kind).toBe('before-restore')
-    expect(backupData(app.env)).toEqual(JSON.parse(atSnapshot))
+    expect(await backupData(app.env)).toEqual(JSON.parse(atSnapshot))
     expect((await ok(app, 'projects.list')).map((p: any) => p.id)).not.toContain(extra.id)
 
     await ok(app, 'snapshots.restore', { name: r.undo.name })
-    expect(JSON.stringify(backupData(app.env))).toBe(beforeRestore)
+    expect(JSON.stringify(await backupData(app.env))).toBe(beforeRestore)
     expect(listSnapshots(app.file).filter((s) => s.kind === 'before-restore')).toHaveLength(2)
     expect(app.env.sqlite.pragma('integrity_check', { simple: true })).toBe('ok')
   })
 
   it.each(['../test.db', 'test.db', 'nope.db'])('refuses %j: not one of the listed snapshots', async (name) => {
     const app = fresh()
-    loadSample(app.env)
-    const before = JSON.stringify(backupData(app.env))
+    await loadSample(app.env)
+    const before = JSON.stringify(await backupData(app.env))
     expect(await dispatch(app.env, 'snapshots.restore', { name })).toMatchObject({
       ok: false,
       error: { code: 'not-found' },
     })
-    expect(JSON.stringify(backupData(app.env))).toBe(before)
+    expect(JSON.stringify(await backupData(app.env))).toBe(before)
   })
 })
 
 describe('atax snapshot', () => {
-  it('takes, lists and restores, printing how to undo', () => {
+  it('takes, lists and restores, printing how to undo', async () => {
     const app = fresh()
-    loadSample(app.env)
+    await loadSample(app.env)
     app.close()
     opened.splice(opened.indexOf(app), 1)
     const run = (...args: string[]) =>

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { defaultMigrationsFolder, openDatabase } from '../../src-main/db/open'
 import { dispatch, type HandlerEnv } from '../../src-main/handlers'
 import { tempDir } from '../support/tempDb'
+import { sqliteContext } from '../../src-main/db/dialects/sqlite'
 
 let dir: string
 beforeEach(() => {
@@ -82,8 +83,7 @@ describe('migration to trash marks', () => {
     const migrated = openDatabase(file)
     expect(migrated.backupFile).not.toBeNull()
     const env: HandlerEnv = {
-      db: migrated.db,
-      sqlite: migrated.sqlite,
+      ...sqliteContext(migrated.db, migrated.sqlite),
       version: '0',
       dbFile: migrated.file,
       mode: 'desktop',

@@ -16,6 +16,7 @@ import { projectSummary } from '../../src-main/services/readModels/projectSummar
 import { listTrash, restoreFromTrash } from '../../src-main/services/trash'
 import { parseQuarantinePayload, QUARANTINE_KIND } from '../../src-shared/api/rows'
 import { REPO_ROOT, tempDir } from '../support/tempDb'
+import { sqliteContext } from '../../src-main/db/dialects/sqlite'
 
 const dirs: string[] = []
 const fresh = () => {
@@ -23,7 +24,7 @@ const fresh = () => {
   dirs.push(d)
   return d
 }
-afterEach(() => {
+afterEach(async () => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
 })
 
@@ -45,12 +46,12 @@ function migrationsBeforeChecks(dir: string): string {
  * An old file holding the sample plus bad rows of several kinds, closed. Returns its
  * rows as they were and which rows are bad (table → ids).
  */
-function oldFileWithBadRows(dir: string) {
+async function oldFileWithBadRows(dir: string) {
   const file = path.join(dir, 'old.db')
   const first = openDatabase(file, { migrationsFolder: migrationsBeforeChecks(dir) })
   const { sqlite } = first
-  loadSample({ db: first.db, sqlite })
-  const sample = backupData({ db: first.db, sqlite })
+  await loadSample(sqliteContext(first.db, sqlite))
+  const sample = await backupData(sqliteContext(first.db, sqlite))
   const gens = sample.generations as Row[]
   const measurementsOf = (g: Row) => (sample.benchmark_measurements as Row[]).filter((m) => m.generation_id === g.id)
   // A generation with records of several kinds gets the bad date; another one's measurements get the rest.
@@ -91,7 +92,7 @@ function oldFileWithBadRows(dir: string) {
   sqlite
     .prepare('UPDATE benchmark_measurements SET import_id = ? WHERE id = ?')
     .run(badImport.id, importedMeasurement.id)
-  const before = backupData({ db: first.db, sqlite })
+  const before = await backupData(sqliteContext(first.db, sqlite))
   first.close()
   return {
     file,
@@ -107,11 +108,11 @@ function oldFileWithBadRows(dir: string) {
 }
 
 describe('upgrading a database that holds rows breaking the row rules', () => {
-  it('moves them, with what belongs to them, into labelled quarantine entries and keeps the rest identical', () => {
+  it('moves them, with what belongs to them, into labelled quarantine entries and keeps the rest identical', async () => {
     const dir = fresh()
-    const old = oldFileWithBadRows(dir)
+    const old = await oldFileWithBadRows(dir)
     const opened = openDatabase(old.file)
-    const ctx = { db: opened.db, sqlite: opened.sqlite }
+    const ctx = sqliteContext(opened.db, opened.sqlite)
     expect(opened.backupFile).not.toBeNull()
 
     // One entry per bad row; a bad row's children go with it.
@@ -127,7 +128,7 @@ describe('upgrading a database that holds rows breaking the row rules', () => {
     expect(labels).toMatch(/policy_rows #\d+ breaks the rule for fraction: got 7/)
     expect(labels).toMatch(/projects #\d+ breaks the rule for name: got " {2}" \(with 2 row/)
 
-    const entries = listTrash(ctx).filter((e) => e.kind === QUARANTINE_KIND)
+    const entries = (await listTrash(ctx)).filter((e) => e.kind === QUARANTINE_KIND)
     expect(entries.map((e) => e.label).sort()).toEqual([...opened.quarantined].sort())
     const payloads = (
       opened.sqlite.prepare('SELECT payload FROM trash WHERE kind = ?').pluck().all(QUARANTINE_KIND) as string[]
@@ -143,7 +144,7 @@ describe('upgrading a database that holds rows breaking the row rules', () => {
     }
 
     // Every row either stayed identical or is in the quarantine verbatim (Infinity included); none is in both.
-    const after = backupData(ctx)
+    const after = await backupData(ctx)
     const expectedGone = new Set<string>([
       `generations:${old.badGen}`,
       `generations:${old.projectGen}`,
@@ -193,18 +194,18 @@ describe('upgrading a database that holds rows breaking the row rules', () => {
     expect(opened.sqlite.pragma('integrity_check', { simple: true })).toBe('ok')
     expect(opened.sqlite.pragma('foreign_key_check')).toEqual([])
     const project = (after.projects as Row[])[0]
-    const summary = projectSummary(ctx, project.id as number)
+    const summary = await projectSummary(ctx, project.id as number)
     expect(summary.generations.length).toBeGreaterThan(0)
 
     // A quarantine entry cannot be put back as it is: it says why.
-    expect(() => restoreFromTrash(ctx, entries[0].id)).toThrow(/breaks the row rules/)
+    await expect(restoreFromTrash(ctx, entries[0].id)).rejects.toThrow(/breaks the row rules/)
 
     // A backup round trip keeps the quarantine as it is.
-    const exported = exportBackup(ctx)
+    const exported = await exportBackup(ctx)
     const trashBefore = opened.sqlite.prepare('SELECT * FROM trash ORDER BY id').all()
     opened.close()
     const other = openDatabase(path.join(dir, 'restored.db'))
-    restoreBackup({ db: other.db, sqlite: other.sqlite }, exported.content, exported.fileName)
+    await restoreBackup(sqliteContext(other.db, other.sqlite), exported.content, exported.fileName)
     expect(other.sqlite.prepare('SELECT * FROM trash ORDER BY id').all()).toEqual(trashBefore)
     expect(other.quarantined).toEqual([])
     other.close()
@@ -215,9 +216,9 @@ describe('upgrading a database that holds rows breaking the row rules', () => {
     again.close()
   })
 
-  it('is said on the CLI stderr by the built atax, and the command still runs', () => {
+  it('is said on the CLI stderr by the built atax, and the command still runs', async () => {
     const dir = fresh()
-    const old = oldFileWithBadRows(dir)
+    const old = await oldFileWithBadRows(dir)
     const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/atax.mjs'), '--db', old.file, 'project', 'list'], {
       cwd: dir,
       encoding: 'utf8',

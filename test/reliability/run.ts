@@ -157,7 +157,7 @@ async function main() {
   const template = path.join(work, 'template.db')
   {
     const app = openApp(template, 'desktop')
-    const { projectId } = loadSample(app.env)
+    const { projectId } = await loadSample(app.env)
     await dispatch(app.env, 'generations.create', { projectId, name: 'G', pretrainedOn: '2025-01-01' })
     app.close()
   }
@@ -177,7 +177,7 @@ async function main() {
     app.env.sqlite.transaction(() => {
       for (let i = 0; i < ROWS; i++) insert.run(g, `restored_${i}`, 0.5, 0.4 + (i % 10) / 100)
     })()
-    fs.writeFileSync(path.join(work, 'backup.json'), exportBackup(app.env).content)
+    fs.writeFileSync(path.join(work, 'backup.json'), (await exportBackup(app.env)).content)
     app.close()
   }
   const backup = path.join(work, 'backup.json')

@@ -261,8 +261,8 @@ function measurementWriter(sqlite: Database.Database, generationId: number, impo
  * connection (the context itself is the transaction's context); `dialect.exclusive`
  * keeps another request from running between a transaction's awaits.
  */
-export function sqliteContext(db: Db, sqlite: Database.Database): ServiceContext {
-  const ctx: ServiceContext = {
+export function sqliteContext(db: Db, sqlite: Database.Database): ServiceContext & { sqlite: Database.Database } {
+  const ctx: ServiceContext & { sqlite: Database.Database } = {
     db,
     t: tables,
     dialect: sqliteDialect(sqlite, db as unknown as BetterSQLite3Database<Record<string, unknown>>),

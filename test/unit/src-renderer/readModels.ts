@@ -4,16 +4,16 @@ import { loadSample } from '../../../src-main/services/sample'
 import { compare, generationDetail, timeline } from '../../../src-main/services/readModels'
 import { listGenerations } from '../../../src-main/services/generations'
 
-export function sampleReadModels() {
+export async function sampleReadModels() {
   const app = openTempApp()
   try {
-    const { projectId } = loadSample(app.env)
-    const [gen1, gen2] = listGenerations(app.env, projectId)
+    const { projectId } = await loadSample(app.env)
+    const [gen1, gen2] = await listGenerations(app.env, projectId)
     return {
-      timeline: timeline(app.env),
-      gen1: generationDetail(app.env, gen1.id),
-      gen2: generationDetail(app.env, gen2.id),
-      compare: compare(app.env, [gen1.id, gen2.id]),
+      timeline: await timeline(app.env),
+      gen1: await generationDetail(app.env, gen1.id),
+      gen2: await generationDetail(app.env, gen2.id),
+      compare: await compare(app.env, [gen1.id, gen2.id]),
     }
   } finally {
     app.close()

@@ -87,14 +87,17 @@ export const HOSTILE = {
  * CSV delimiters. One generation, one measurement typed by hand and one imported
  * from a CSV file (so provenance has a record).
  */
-export function seedHostileProject(ctx: ServiceContext): {
+export async function seedHostileProject(ctx: ServiceContext): Promise<{
   projectId: number
   generationId: number
   importBytes: Uint8Array
   importSha256: string
-} {
-  const project = createProject(ctx, projectCreate.parse({ name: HOSTILE.project, description: HOSTILE.description }))
-  const generation = createGeneration(
+}> {
+  const project = await createProject(
+    ctx,
+    projectCreate.parse({ name: HOSTILE.project, description: HOSTILE.description }),
+  )
+  const generation = await createGeneration(
     ctx,
     generationCreate.parse({
       projectId: project.id,
@@ -108,7 +111,7 @@ export function seedHostileProject(ctx: ServiceContext): {
       notes: '# notes <i>x</i>',
     }),
   )
-  createMeasurement(
+  await createMeasurement(
     ctx,
     measurementCreate.parse({
       generationId: generation.id,
@@ -120,7 +123,7 @@ export function seedHostileProject(ctx: ServiceContext): {
       alignedStderr: 0.01,
     }),
   )
-  createCost(
+  await createCost(
     ctx,
     costCreate.parse({
       generationId: generation.id,
@@ -131,18 +134,18 @@ export function seedHostileProject(ctx: ServiceContext): {
       unit: 'pf-days',
     }),
   )
-  createPolicy(
+  await createPolicy(
     ctx,
     policyCreate.parse({ generationId: generation.id, name: HOSTILE.policy, rows: [{ fraction: 1, multiplier: 2 }] }),
   )
-  createPhase(
+  await createPhase(
     ctx,
     phaseCreate.parse({ generationId: generation.id, name: HOSTILE.phase, startOn: '2023-03-01', endOn: '2023-04-01' }),
   )
   const importBytes = new TextEncoder().encode(
     'benchmark,metric,baseline,aligned,direction\nmmlu,acc,0.62,0.60,higher\n',
   )
-  const result = runImport(ctx, {
+  const result = await runImport(ctx, {
     format: 'csv',
     fileName: HOSTILE.importFile,
     bytes: importBytes,

@@ -9,7 +9,7 @@ import { openTempApp } from '../../../support/tempDb'
 import { HOSTILE, resourceReferences, seedHostileProject } from './helpers'
 
 describe('resourceReferences (the scan the tests rely on)', () => {
-  it('finds what a page would load, and not escaped text', () => {
+  it('finds what a page would load, and not escaped text', async () => {
     expect(
       resourceReferences('<img src="https://x/a.png"><a href=//x>k</a><p style="background: url(http://y)">'),
     ).toEqual(['https://x/a.png', '//x', 'http://y'])
@@ -23,14 +23,14 @@ describe('resourceReferences (the scan the tests rely on)', () => {
 
 describe('renderHtml', () => {
   let app: ReturnType<typeof openTempApp>
-  beforeEach(() => {
+  beforeEach(async () => {
     app = openTempApp()
   })
-  afterEach(() => app.close())
+  afterEach(async () => app.close())
 
-  it('escapes every text the user typed: no markup of theirs reaches the page', () => {
-    seedHostileProject(app.env)
-    const html = renderHtml(buildReport(app.env))
+  it('escapes every text the user typed: no markup of theirs reaches the page', async () => {
+    await seedHostileProject(app.env)
+    const html = renderHtml(await buildReport(app.env))
     for (const text of Object.values(HOSTILE)) {
       // Each appears, escaped (newlines kept as they are in HTML text).
       expect(html).toContain(escapeXml(text))
@@ -46,9 +46,9 @@ describe('renderHtml', () => {
     for (const ref of resourceReferences(html)) expect(ref).toMatch(/^#/)
   })
 
-  it('is self-contained: no script, no external resource, no URL at all', () => {
-    loadSample(app.env)
-    const html = renderHtml(buildReport(app.env))
+  it('is self-contained: no script, no external resource, no URL at all', async () => {
+    await loadSample(app.env)
+    const html = renderHtml(await buildReport(app.env))
     expect(html).not.toMatch(/https?:\/\//)
     expect(html).not.toMatch(/<script|<link|<img|<iframe|<object|<embed|@font-face|@import/i)
     expect(resourceReferences(html)).toEqual([]) // one project: no table of contents either
@@ -56,10 +56,10 @@ describe('renderHtml', () => {
     expect(html.match(/<svg class="chart"/g)).toHaveLength(4) // deployment, development, 2 × regressions
   })
 
-  it('prints on A4 with each project on a new page', () => {
-    loadSample(app.env)
-    createProject(app.env, projectCreate.parse({ name: 'Second effort' }))
-    const html = renderHtml(buildReport(app.env))
+  it('prints on A4 with each project on a new page', async () => {
+    await loadSample(app.env)
+    await createProject(app.env, projectCreate.parse({ name: 'Second effort' }))
+    const html = renderHtml(await buildReport(app.env))
     expect(html).toMatch(/@page \{ size: A4;/)
     expect(html).toMatch(/@media print \{/)
     expect(html).toMatch(/section\.project \+ section\.project \{ break-before: page;/)
@@ -68,21 +68,21 @@ describe('renderHtml', () => {
     expect(resourceReferences(html).sort()).toEqual(['#project-1', '#project-2'])
   })
 
-  it('marks sample data, and says what is missing instead of leaving gaps', () => {
-    const { projectId } = loadSample(app.env)
-    const sampleHtml = renderHtml(buildReport(app.env, projectId))
+  it('marks sample data, and says what is missing instead of leaving gaps', async () => {
+    const { projectId } = await loadSample(app.env)
+    const sampleHtml = renderHtml(await buildReport(app.env, projectId))
     expect(sampleHtml).toContain('<span class="badge sample">Sample data</span>')
     expect(sampleHtml).toContain('not measurements of a real model')
 
-    const empty = createProject(app.env, projectCreate.parse({ name: 'Fresh' }))
-    const emptyHtml = renderHtml(buildReport(app.env, empty.id))
+    const empty = await createProject(app.env, projectCreate.parse({ name: 'Fresh' }))
+    const emptyHtml = renderHtml(await buildReport(app.env, empty.id))
     expect(emptyHtml).not.toContain('badge sample')
     expect(emptyHtml).toContain('No generations recorded yet.')
     expect(emptyHtml).toContain('No files imported')
   })
 
-  it('renders an empty workspace', () => {
-    const html = renderHtml(buildReport(app.env))
+  it('renders an empty workspace', async () => {
+    const html = renderHtml(await buildReport(app.env))
     expect(html).toContain('No projects yet')
     expect(html).toContain('</html>')
   })

@@ -10,10 +10,10 @@ import { openTempApp } from '../../../support/tempDb'
 
 describe('exportReport', () => {
   let app: ReturnType<typeof openTempApp>
-  beforeEach(() => {
+  beforeEach(async () => {
     app = openTempApp()
   })
-  afterEach(() => app.close())
+  afterEach(async () => app.close())
 
   const now = new Date('2024-05-01T09:00:00.000Z')
 
@@ -21,39 +21,41 @@ describe('exportReport', () => {
     ['html', 'text/html; charset=utf-8', /^<!doctype html>/],
     ['md', 'text/markdown; charset=utf-8', /^# Alignment tax report\n/],
     ['csv', 'text/csv; charset=utf-8', /^project,generation,benchmark,metric,/],
-  ] as const)('renders %s for every project, dated by the export', (format, mimeType, start) => {
-    loadSample(app.env)
-    const result = exportReport(app.env, format, undefined, { now })
+  ] as const)('renders %s for every project, dated by the export', async (format, mimeType, start) => {
+    await loadSample(app.env)
+    const result = await exportReport(app.env, format, undefined, { now })
     expect(result.fileName).toBe(`alignment-tax-report-2024-05-01.${format}`)
     expect(result.mimeType).toBe(mimeType)
     expect(result.content).toMatch(start)
   })
 
-  it('names a one-project report after the project, in characters safe in any file name', () => {
-    const { projectId } = loadSample(app.env)
-    expect(exportReport(app.env, 'md', projectId, { now }).fileName).toBe(
+  it('names a one-project report after the project, in characters safe in any file name', async () => {
+    const { projectId } = await loadSample(app.env)
+    expect((await exportReport(app.env, 'md', projectId, { now })).fileName).toBe(
       'alignment-tax-report-rlhf-pipeline-sample-2024-05-01.md',
     )
-    const odd = createProject(app.env, projectCreate.parse({ name: '../<script>' }))
-    expect(exportReport(app.env, 'html', odd.id, { now }).fileName).toBe('alignment-tax-report-script-2024-05-01.html')
+    const odd = await createProject(app.env, projectCreate.parse({ name: '../<script>' }))
+    expect((await exportReport(app.env, 'html', odd.id, { now })).fileName).toBe(
+      'alignment-tax-report-script-2024-05-01.html',
+    )
   })
 
-  it('exports the full lossless backup as json when no project is given', () => {
-    loadSample(app.env)
-    const trashed = createProject(app.env, projectCreate.parse({ name: 'In the trash' }))
-    deleteProject(app.env, trashed.id)
-    const result = exportReport(app.env, 'json')
+  it('exports the full lossless backup as json when no project is given', async () => {
+    await loadSample(app.env)
+    const trashed = await createProject(app.env, projectCreate.parse({ name: 'In the trash' }))
+    await deleteProject(app.env, trashed.id)
+    const result = await exportReport(app.env, 'json')
     expect(result.fileName).toMatch(/^alignment-tax-backup-\d{4}-\d{2}-\d{2}\.json$/)
     expect(result.mimeType).toBe('application/json')
     const backup = JSON.parse(result.content)
     expect(backup.format).toBe(BACKUP_FORMAT)
-    expect(backup.tables).toEqual(backupData(app.env))
+    expect(backup.tables).toEqual(await backupData(app.env))
     expect(backup.tables.projects).toHaveLength(2) // everything, the trash included
   })
 
-  it("exports one project's report model as json", () => {
-    const { projectId } = loadSample(app.env)
-    const result = exportReport(app.env, 'json', projectId, { now })
+  it("exports one project's report model as json", async () => {
+    const { projectId } = await loadSample(app.env)
+    const result = await exportReport(app.env, 'json', projectId, { now })
     expect(result.fileName).toBe('alignment-tax-report-rlhf-pipeline-sample-2024-05-01.json')
     const model = JSON.parse(result.content) as ReportModel
     expect(model.format).toBe('alignment-tax-planner-report')
@@ -63,7 +65,7 @@ describe('exportReport', () => {
   })
 
   it('answers through the handler table, validated like every request', async () => {
-    const { projectId } = loadSample(app.env)
+    const { projectId } = await loadSample(app.env)
     const ok = await dispatch(app.env, 'reports.export', { format: 'md', projectId })
     expect(ok.ok).toBe(true)
     if (ok.ok) expect((ok.value as { content: string }).content).toContain('RLHF pipeline (sample)')

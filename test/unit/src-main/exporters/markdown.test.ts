@@ -12,19 +12,19 @@ function cellsOf(row: string): string[] {
 }
 
 describe('mdText', () => {
-  it('turns markup into entities and escapes Markdown punctuation', () => {
+  it('turns markup into entities and escapes Markdown punctuation', async () => {
     expect(mdText('<b>x</b> & y')).toBe('&lt;b&gt;x&lt;/b&gt; &amp; y')
     expect(mdText('a|b *c* _d_ [e](f) `g`')).toBe('a\\|b \\*c\\* \\_d\\_ \\[e\\](f) \\`g\\`')
     expect(mdText('two\nlines\r\nhere')).toBe('two lines here')
   })
 
-  it('leaves figures as they are', () => {
+  it('leaves figures as they are', async () => {
     for (const figure of ['-10.31%', '$1.23M', '9.0 months', '0.712 ± 0.005', '3× faster (-66.7%)']) {
       expect(mdText(figure)).toBe(figure)
     }
   })
 
-  it('never leaves a pipe, angle bracket or line break that could break a table row', () => {
+  it('never leaves a pipe, angle bracket or line break that could break a table row', async () => {
     fc.assert(
       fc.property(fc.string(), (s) => {
         const out = mdText(s)
@@ -36,7 +36,7 @@ describe('mdText', () => {
 })
 
 describe('mdParagraph', () => {
-  it('keeps a paragraph from starting a heading, list or quote', () => {
+  it('keeps a paragraph from starting a heading, list or quote', async () => {
     expect(mdParagraph('# not a heading')).toBe('\\# not a heading')
     expect(mdParagraph('- not a list')).toBe('\\- not a list')
     expect(mdParagraph('1. not a list')).toBe('1\\. not a list')
@@ -46,14 +46,14 @@ describe('mdParagraph', () => {
 
 describe('renderMarkdown', () => {
   let app: ReturnType<typeof openTempApp>
-  beforeEach(() => {
+  beforeEach(async () => {
     app = openTempApp()
   })
-  afterEach(() => app.close())
+  afterEach(async () => app.close())
 
-  it('keeps every table intact whatever the user typed', () => {
-    seedHostileProject(app.env)
-    const md = renderMarkdown(buildReport(app.env))
+  it('keeps every table intact whatever the user typed', async () => {
+    await seedHostileProject(app.env)
+    const md = renderMarkdown(await buildReport(app.env))
     expect(md).not.toMatch(/<(script|img|iframe|svg|u|i|b)\b/i)
     expect(md).toContain('## &lt;script&gt;alert(1)&lt;/script&gt;')
     // Every table row has as many cells as its header.
@@ -75,9 +75,9 @@ describe('renderMarkdown', () => {
     expect(md).toContain(`| ${mdText(HOSTILE.benchmark)} | ${mdText(HOSTILE.metric)} |`)
   })
 
-  it('marks the sample project as sample data', () => {
-    loadSample(app.env)
-    const md = renderMarkdown(buildReport(app.env))
+  it('marks the sample project as sample data', async () => {
+    await loadSample(app.env)
+    const md = renderMarkdown(await buildReport(app.env))
     expect(md).toContain('## RLHF pipeline (sample) (sample data)')
     expect(md).toMatch(/^> \*\*Sample data: /m)
   })

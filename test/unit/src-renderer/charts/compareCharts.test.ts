@@ -7,7 +7,7 @@ import {
 import type { CompareView } from '../../../../src-shared/api/views'
 import { sampleReadModels } from '../readModels'
 
-const { compare } = sampleReadModels()
+const { compare } = await sampleReadModels()
 
 describe('compare charts', () => {
   it('plots one figure across the generations', () => {

@@ -3,7 +3,7 @@ import { generationGanttConfig, timelinePhasesConfig } from '../../../../src-ren
 import { dayOf, isoOfDay, monthTick } from '../../../../src-renderer/src/charts/dates'
 import { sampleReadModels } from '../readModels'
 
-const { gen1, timeline } = sampleReadModels()
+const { gen1, timeline } = await sampleReadModels()
 
 describe('dates on a linear axis', () => {
   it('turns ISO dates into day numbers and back', () => {

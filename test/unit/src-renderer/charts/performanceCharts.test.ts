@@ -7,7 +7,7 @@ import { LIGHT } from '../../../../src-renderer/src/charts/palette'
 import type { RegressionRow } from '../../../../src-shared/api/views'
 import { sampleReadModels } from '../readModels'
 
-const { gen1, gen2 } = sampleReadModels()
+const { gen1, gen2 } = await sampleReadModels()
 
 describe('regressionChartConfig', () => {
   it('sorts by the size of the change and colours gains apart from taxes', () => {

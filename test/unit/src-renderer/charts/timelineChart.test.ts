@@ -4,7 +4,7 @@ import { DARK, LIGHT } from '../../../../src-renderer/src/charts/palette'
 import type { TimelineView } from '../../../../src-shared/api/views'
 import { sampleReadModels } from '../readModels'
 
-const { timeline } = sampleReadModels()
+const { timeline } = await sampleReadModels()
 
 describe('timelineChartConfig', () => {
   it('draws one bar per generation, the technique change in its own dataset, and the forecast band', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { benchmarkCompareRows, compareRows, onlyDifferences } from '../../../../src-renderer/src/logic/compareRows'
 import { sampleReadModels } from '../readModels'
 
-const { compare } = sampleReadModels()
+const { compare } = await sampleReadModels()
 const rows = compareRows(compare)
 const row = (key: string) => rows.find((r) => r.key === key)!
 
