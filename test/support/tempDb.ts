@@ -7,9 +7,12 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import pg from 'pg'
 import { drizzle } from 'drizzle-orm/node-postgres'
+import { pgTypes } from '../../src-main/db/pg/open'
 import { appVersion, openApp, type OpenApp } from '../../src-main/app'
 import { postgresContext } from '../../src-main/db/dialects/postgres'
+import { backupData } from '../../src-main/services/backup'
 import * as pgSchema from '../../src-main/db/pg/schema'
 import type { OpenedDatabase } from '../../src-main/db/open'
 import { deferredTestDatabase } from './postgres'
@@ -51,7 +54,8 @@ function openTempPostgresApp(mode: 'desktop' | 'web'): OpenApp & { dir: string; 
   const ctx = postgresContext(database.pool, drizzle(database.pool, { schema: pgSchema }))
   const location = new URL(database.url)
   return {
-    env: { ...ctx, version: appVersion(), dbFile: location.toString(), mode, readOnlyReason: null },
+    // No `sqlite` on this store: a test that reaches for it is a SQLite test (it fails saying so).
+    env: { ...ctx, version: appVersion(), dbFile: location.toString(), mode, readOnlyReason: null } as OpenApp['env'],
     database: null as unknown as OpenedDatabase,
     dir,
     file: location.toString(),
@@ -60,4 +64,30 @@ function openTempPostgresApp(mode: 'desktop' | 'web'): OpenApp & { dir: string; 
       fs.rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * The same store opened again, as another connection (another process would): the SQLite
+ * file by its path, the PostgreSQL database by a new pool. Closing it leaves the store.
+ */
+export function openAgain(app: OpenApp & { file: string }, mode: 'desktop' | 'web' = 'desktop'): OpenApp {
+  if (TEST_STORE === 'sqlite') return openApp(app.file, mode)
+  const pool = new pg.Pool({ connectionString: app.file, max: 2, types: pgTypes })
+  const ctx = postgresContext(pool, drizzle(pool, { schema: pgSchema }))
+  return {
+    env: { ...ctx, version: appVersion(), dbFile: app.file, mode, readOnlyReason: null } as OpenApp['env'],
+    database: null as unknown as OpenedDatabase,
+    close: () => void pool.end(),
+  }
+}
+
+/**
+ * What a test compares to say "nothing changed": every row of every table (a backup's data),
+ * and on SQLite its id counters too. On PostgreSQL an insert that was rolled back has still
+ * used up its id (sequences are not transactional): there the counters are left out.
+ */
+export async function storeContents(env: OpenApp['env']): Promise<string> {
+  const data = await backupData(env)
+  if (TEST_STORE === 'postgres') delete (data as Record<string, unknown>).sqlite_sequence
+  return JSON.stringify(data)
 }
