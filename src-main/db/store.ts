@@ -4,12 +4,14 @@
  * services the same context (../services/context.ts).
  */
 import { openDatabase, type OpenedDatabase } from './open'
-import { isPostgresUrl, openPostgres, type OpenedPostgres } from './pg/open'
+import type { OpenedPostgres } from './pg/open'
 import { sqliteContext } from './dialects/sqlite'
-import { postgresContext } from './dialects/postgres'
 import type { ServiceContext } from '../services/context'
 
-export { isPostgresUrl } from './pg/open'
+/** A PostgreSQL URL (postgres:// or postgresql://), not a file path. */
+export function isPostgresUrl(store: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(store)
+}
 
 export interface Store {
   kind: 'sqlite' | 'postgres'
@@ -38,6 +40,11 @@ export interface OpenStoreOptions {
 
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   if (isPostgresUrl(url)) {
+    // Loaded only for a PostgreSQL store: the CLI on a file starts without node-postgres.
+    const [{ openPostgres }, { postgresContext }] = await Promise.all([
+      import('./pg/open'),
+      import('./dialects/postgres'),
+    ])
     const opened = await openPostgres(url, { migrationsFolder: options.migrationsFolder, poolSize: options.poolSize })
     return {
       kind: 'postgres',
