@@ -8,6 +8,7 @@ import { dispatch, toApiError } from '../../src-main/handlers'
 import { backupData, exportBackup, restoreBackup } from '../../src-main/services/backup'
 import { loadSample } from '../../src-main/services/sample'
 import { openTempApp } from '../support/tempDb'
+import { rawSql } from '../support/sql'
 
 const opened: ReturnType<typeof openTempApp>[] = []
 const fresh = () => {
@@ -103,7 +104,7 @@ describe('crafted backups are refused whole, naming the first bad cell', () => {
     const doc = await sampleBackupWithTrash()
     tamper(doc)
     const b = fresh()
-    b.env.sqlite.prepare("INSERT INTO projects (name) VALUES ('kept')").run()
+    await rawSql(b.env).run("INSERT INTO projects (name) VALUES ('kept')")
     const before = JSON.stringify(await backupData(b.env))
     await expect(restoreBackup(b.env, JSON.stringify(doc), 'bad.json')).rejects.toThrow(message)
     expect(JSON.stringify(await backupData(b.env))).toBe(before)
@@ -128,7 +129,7 @@ describe('trash restore checks what it puts back', () => {
     return { app, entry, projectId }
   }
   const setPayload = (app: ReturnType<typeof fresh>, id: number, payload: string) =>
-    app.env.sqlite.prepare('UPDATE trash SET payload = ? WHERE id = ?').run(payload, id)
+    await rawSql(app.env).run('UPDATE trash SET payload = ? WHERE id = ?', payload, id)
 
   it.each([
     ['not JSON', () => '{oops', /not readable \(not JSON\)/],
@@ -150,7 +151,7 @@ describe('trash restore checks what it puts back', () => {
   ])('a trashed measurement with %s = %j is refused and the project still summarises', async (key, value, message) => {
     const { app, entry, projectId } = await trashedMeasurement()
     const payload = JSON.parse(
-      app.env.sqlite.prepare('SELECT payload FROM trash WHERE id = ?').pluck().get(entry.id) as string,
+      (await rawSql(app.env).value('SELECT payload FROM trash WHERE id = ?', entry.id)) as string,
     )
     payload.benchmarkMeasurements[0][key] = value
     setPayload(app, entry.id, JSON.stringify(payload))
@@ -165,7 +166,7 @@ describe('trash restore checks what it puts back', () => {
     const [g] = await ok(app, 'generations.list', { projectId })
     const [policy] = await ok(app, 'policies.list', { generationId: g.id })
     const entry = await ok(app, 'policies.delete', { id: policy.id })
-    const original = app.env.sqlite.prepare('SELECT payload FROM trash WHERE id = ?').pluck().get(entry.id) as string
+    const original = (await rawSql(app.env).value('SELECT payload FROM trash WHERE id = ?', entry.id)) as string
     const withFraction = JSON.parse(original)
     withFraction.policyRows[0].fraction = 7
     setPayload(app, entry.id, JSON.stringify(withFraction))
@@ -180,7 +181,7 @@ describe('trash restore checks what it puts back', () => {
     expect(await ok(app, 'trash.restore', { id: entry.id })).toEqual({ restored: entry.label })
 
     // A generation trashed by an older version: its rows as a JSON snapshot (no mark).
-    const row = app.env.sqlite.prepare('SELECT * FROM generations WHERE id = ?').get(g.id) as Record<string, unknown>
+    const row = (await rawSql(app.env).get('SELECT * FROM generations WHERE id = ?', g.id)) as Record<string, unknown>
     const snapshot = {
       generations: [
         {
@@ -202,7 +203,7 @@ describe('trash restore checks what it puts back', () => {
         },
       ],
     }
-    app.env.sqlite.prepare('DELETE FROM generations WHERE id = ?').run(g.id)
+    await rawSql(app.env).run('DELETE FROM generations WHERE id = ?', g.id)
     const oldEntry = Number(
       app.env.sqlite
         .prepare("INSERT INTO trash (kind, label, payload) VALUES ('generation', ?, ?)")

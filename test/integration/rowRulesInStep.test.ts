@@ -11,13 +11,14 @@ import { rowProblem } from '../../src-shared/api/rows'
 import * as schema from '../../src-main/db/schema'
 import { loadSample } from '../../src-main/services/sample'
 import { openTempApp } from '../support/tempDb'
+import { rawSql } from '../support/sql'
 
 let app: ReturnType<typeof openTempApp>
 let generationId: number
 beforeAll(async () => {
   app = openTempApp()
   await loadSample(app.env)
-  generationId = app.env.sqlite.prepare('SELECT id FROM generations LIMIT 1').pluck().get() as number
+  generationId = (await rawSql(app.env).value('SELECT id FROM generations LIMIT 1')) as number
 })
 afterAll(async () => app.close())
 
@@ -57,15 +58,15 @@ function databaseAccepts(table: keyof typeof schema, row: Record<string, unknown
   const entries = Object.entries(row).filter(([k]) => k in columns)
   const sql = `INSERT INTO "${(schema[table] as any)[Symbol.for('drizzle:Name')]}" (${entries.map(([k]) => `"${columns[k].name}"`).join(', ')}) VALUES (${entries.map(() => '?').join(', ')})`
   const values = entries.map(([, v]) => (typeof v === 'boolean' ? (v ? 1 : 0) : v))
-  app.env.sqlite.prepare('SAVEPOINT probe').run()
+  await rawSql(app.env).run('SAVEPOINT probe')
   try {
     app.env.sqlite.prepare(sql).run(...values)
     return { ok: true }
   } catch (err) {
     return { ok: false, why: (err as Error).message }
   } finally {
-    app.env.sqlite.prepare('ROLLBACK TO probe').run()
-    app.env.sqlite.prepare('RELEASE probe').run()
+    await rawSql(app.env).run('ROLLBACK TO probe')
+    await rawSql(app.env).run('RELEASE probe')
   }
 }
 
@@ -136,7 +137,7 @@ describe('the row rules and the CHECK constraints agree', () => {
   it.each(Object.keys(tables) as (keyof typeof tables)[])('%s', (table) => {
     const parentId = () =>
       table === 'policyRows'
-        ? (app.env.sqlite.prepare('SELECT id FROM inference_policies LIMIT 1').pluck().get() as number)
+        ? ((await rawSql(app.env).value('SELECT id FROM inference_policies LIMIT 1')) as number)
         : generationId
     fc.assert(
       fc.property(tables[table] as fc.Arbitrary<Record<string, unknown>>, (generated) => {
