@@ -31,6 +31,7 @@ const NOT_ON_PG = [
   'test/integration/engineHost.test.ts',
   'test/integration/webStart.test.ts',
   'test/integration/webServer.test.ts',
+  'test/integration/webSecurity.test.ts',
   'test/integration/fuzz.test.ts',
 ]
 
