@@ -205,7 +205,8 @@ describe('the handler table', () => {
     await ok('generations.delete', { id: gens[0].id })
     await ok('projects.delete', { id: projectId })
     expect(await ok('projects.emptyTrash', {})).toEqual({ removed: 1 })
-    for (const table of ['projects', 'generations', 'benchmark_measurements', 'trash']) expect(await count(table)).toBe(0)
+    for (const table of ['projects', 'generations', 'benchmark_measurements', 'trash'])
+      expect(await count(table)).toBe(0)
   })
 
   it('refuses a policy whose fractions add up to more than 1', async () => {

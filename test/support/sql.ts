@@ -35,8 +35,7 @@ export function rawSql(ctx: Pick<ServiceContext, 'dialect'>): RawSql {
   return {
     get: async <T>(text: string, ...params: unknown[]) => (await ctx.dialect.rows<T>(bind(text, params)))[0],
     all: <T>(text: string, ...params: unknown[]) => ctx.dialect.rows<T>(bind(text, params)),
-    value: async <T>(text: string, ...params: unknown[]) =>
-      (await ctx.dialect.arrays<[T]>(bind(text, params)))[0]?.[0],
+    value: async <T>(text: string, ...params: unknown[]) => (await ctx.dialect.arrays<[T]>(bind(text, params)))[0]?.[0],
     run: (text: string, ...params: unknown[]) => ctx.dialect.run(bind(text, params)),
   }
 }
