@@ -10,7 +10,6 @@ import fs from 'node:fs'
 import { and, desc, eq, isNull, or } from 'drizzle-orm'
 import type { Direction, ImportRecord } from '../../src-shared/domain/types'
 import type { ImportedBenchmark, ImportResult } from '../../src-shared/api/transfer'
-import type { MeasurementInsert } from '../db/dialects/types'
 import {
   bytesSource,
   ImportError,
@@ -379,42 +378,21 @@ function groupPathColumn(path: string[] | undefined): string | null {
 
 /**
  * Writes one row and returns both sides as stored, through the store's measurement
- * writer (SQLite: one prepared statement in a sync loop; see `npm run bench`). One
- * reused object carries each row to it: a million rows allocate nothing per row.
+ * writer (SQLite: one prepared statement in a sync loop; see `npm run bench`): a
+ * million rows allocate nothing per row.
  */
 async function rowWriter(ctx: ServiceContext, generationId: number, importId: number, fileName: string) {
   const writer = await ctx.dialect.measurementWriter(generationId, importId)
-  const out: MeasurementInsert = {
-    benchmark: '',
-    metric: '',
-    direction: 'higher',
-    shots: null,
-    baseline: null,
-    aligned: null,
-    baselineStderr: null,
-    alignedStderr: null,
-    groupPath: null,
-  }
   const write = (r: Row, direction: Direction, index: number, line?: number) => {
-    out.benchmark = r.benchmark
-    out.metric = r.metric
-    out.direction = direction
-    out.shots = r.shots
-    out.baseline = r.baseline
-    out.aligned = r.aligned
-    out.baselineStderr = r.baselineStderr
-    out.alignedStderr = r.alignedStderr
-    out.groupPath = groupPathColumn(r.groupPath)
     let stored
     try {
-      stored = writer.write(out)
+      stored = writer.write(r, direction, groupPathColumn(r.groupPath))
     } catch (err) {
       throw duplicateOrRethrow(ctx, err, fileName, r, index, line)
     }
     // A row this very import wrote already: the file repeats a pair.
     if (stored === undefined) throw duplicateOrRethrow(ctx, null, fileName, r, index, line)
-    // Both sides as stored: the row itself after a plain insert (no object per row).
-    return stored === out ? r : stored
+    return stored // both sides as stored: the row itself after a plain insert (no object per row)
   }
   return Object.assign(write, { flush: () => writer.flush() })
 }

@@ -209,15 +209,15 @@ describe('planning UI, in Chromium', () => {
     const table = page.getByRole('table', { name: 'Taxes side by side' })
     const row = (key: string) => table.locator(`tr[data-row="${key}"]`)
     await expect.poll(() => row('ttd').innerText()).toContain('9.0 months')
-    expect((await row('ttd')).innerText()).toContain('3.0 months')
-    expect((await row('ttd')).innerText()).toContain('−6.0 months')
-    expect((await row('inferenceTaxPct')).innerText()).toMatch(/30%[\s\S]*5%[\s\S]*−25 pp/)
-    expect((await row('paramsB')).count()).toBe(1) // both 175B: the same
+    expect(await row('ttd').innerText()).toContain('3.0 months')
+    expect(await row('ttd').innerText()).toContain('−6.0 months')
+    expect(await row('inferenceTaxPct').innerText()).toMatch(/30%[\s\S]*5%[\s\S]*−25 pp/)
+    expect(await row('paramsB').count()).toBe(1) // both 175B: the same
 
     await page.getByRole('switch', { name: 'Differences only' }).check()
     await expect.poll(() => row('paramsB').count()).toBe(0)
-    expect((await row('ttd')).count()).toBe(1)
-    expect((await row('devTotal')).count()).toBe(1)
+    expect(await row('ttd').count()).toBe(1)
+    expect(await row('devTotal').count()).toBe(1)
     // Benchmarks side by side, with the change from the first.
     const benchmarks = page.getByRole('table', { name: 'Benchmarks side by side' })
     expect(await benchmarks.getByRole('row').filter({ hasText: 'hellaswag · acc' }).innerText()).toContain('+2.28%')
@@ -237,7 +237,7 @@ describe('planning UI, in Chromium', () => {
     expect(await checks.innerText()).toContain('3.0 months is within the target of 3.0 months')
     const stat = (label: string) =>
       page.locator('.stat', { has: page.locator('.stat-label', { hasText: new RegExp(`^${label}$`) }) })
-    expect((await stat('Total')).innerText()).toContain('$852,000')
+    expect(await stat('Total').innerText()).toContain('$852,000')
 
     const target = page.getByRole('textbox', { name: 'Target time to deployment (months)' })
     await target.fill('-1')

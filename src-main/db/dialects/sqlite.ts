@@ -4,6 +4,7 @@
  * SAVEPOINT when nested) and its one-request-at-a-time queue.
  */
 import type Database from 'better-sqlite3'
+import type { Direction } from '../../../src-shared/domain/types'
 import { sql, type SQL } from 'drizzle-orm'
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { vacuumIntoAtomically, type Db } from '../open'
@@ -202,18 +203,18 @@ function measurementWriter(sqlite: Database.Database, generationId: number, impo
     const insert = sqlite.prepare(`INSERT INTO benchmark_measurements ${MEASUREMENT_COLUMNS}`)
     return {
       plainInserts: true,
-      write: (r: MeasurementInsert) => {
+      write: (r: MeasurementInsert, direction: Direction, groupPath: string | null) => {
         insert.run(
           generationId,
           r.benchmark,
           r.metric,
-          r.direction,
+          direction,
           r.shots,
           r.baseline,
           r.aligned,
           r.baselineStderr,
           r.alignedStderr,
-          r.groupPath,
+          groupPath,
           importId,
         )
         return r // both sides as stored: the row itself (no object per row)
@@ -238,18 +239,18 @@ function measurementWriter(sqlite: Database.Database, generationId: number, impo
   // nothing: the file repeats a pair. The database remembers, not a Set of every key.
   return {
     plainInserts: false,
-    write: (r: MeasurementInsert) =>
+    write: (r: MeasurementInsert, direction: Direction, groupPath: string | null) =>
       upsert.get(
         generationId,
         r.benchmark,
         r.metric,
-        r.direction,
+        direction,
         r.shots,
         r.baseline,
         r.aligned,
         r.baselineStderr,
         r.alignedStderr,
-        r.groupPath,
+        groupPath,
         importId,
       ) as StoredSides | undefined,
     flush: async () => {},

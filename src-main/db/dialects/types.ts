@@ -8,18 +8,15 @@
 import type { SQL } from 'drizzle-orm'
 import type { Direction } from '../../../src-shared/domain/types'
 
-/** One row of an import, as written into `benchmark_measurements`. */
+/** One row of an import, as written into `benchmark_measurements` (with its direction and group path). */
 export interface MeasurementInsert {
   benchmark: string
   metric: string
-  direction: Direction
   shots: number | null
   baseline: number | null
   aligned: number | null
   baselineStderr: number | null
   alignedStderr: number | null
-  /** The stored form: a JSON array, or null. */
-  groupPath: string | null
 }
 
 /** Both sides of a measurement as stored after a write. */
@@ -37,12 +34,13 @@ export interface MeasurementWriter {
   /** True when the generation had no measurements when the writer was made (plain inserts). */
   readonly plainInserts: boolean
   /**
-   * Writes one row. Returns both sides as stored, or `undefined` when this very import
+   * Writes one row (`groupPath`: the stored form, a JSON array, or null). Returns both
+   * sides as stored (after a plain insert: `row` itself), or `undefined` when this very import
    * wrote the same (benchmark, metric) already (the file repeats a pair). A plain insert
    * of a repeated pair throws the store's unique-constraint error (see `isUniqueViolation`).
    * Synchronous on SQLite (one prepared statement in a loop: the import bench).
    */
-  write(row: MeasurementInsert): StoredSides | undefined
+  write(row: MeasurementInsert, direction: Direction, groupPath: string | null): StoredSides | undefined
   /** Writes what is still buffered (PostgreSQL batches); a no-op on SQLite. */
   flush(): Promise<void>
 }
@@ -87,7 +85,8 @@ export interface Dialect {
   /**
    * Runs `fn` when no other request runs on this store's connection (SQLite: one
    * request at a time per connection, so awaits inside a transaction never interleave
-   * with another request). PostgreSQL: runs it at once (a pool).
+   * with another request). PostgreSQL: runs it at once (a pool). Not reentrant: only
+   * the doors call it (dispatch, the app's snapshot timer), never a service.
    */
   exclusive<T>(fn: () => Promise<T>): Promise<T>
   /** A token that changes whenever any data changed (memo caches), or null when there is none (no memo). */
