@@ -51,13 +51,11 @@ describePg('PostgreSQL dialect', () => {
   const row = (benchmark: string, values: Partial<MeasurementInsert> = {}): MeasurementInsert => ({
     benchmark,
     metric: 'acc',
-    direction: 'higher',
     shots: null,
     baseline: null,
     aligned: null,
     baselineStderr: null,
     alignedStderr: null,
-    groupPath: null,
     ...values,
   })
   const importRecord = async () =>
@@ -177,12 +175,12 @@ describePg('PostgreSQL dialect', () => {
         expect(w.plainInserts).toBe(true)
         const n = MEASUREMENT_BATCH_ROWS * 2 + 7
         for (let i = 0; i < n; i++) {
-          const r = row(`b${i}`, { baseline: i, aligned: i + 0.5, groupPath: i % 2 ? '["g"]' : null, shots: 5 })
-          expect(w.write(r)).toBe(r)
+          const r = row(`b${i}`, { baseline: i, aligned: i + 0.5, shots: 5 })
+          expect(w.write(r, 'higher', i % 2 ? '["g"]' : null)).toBe(r)
         }
         let refused: unknown
         try {
-          w.write(row('b3'))
+          w.write(row('b3'), 'higher', null)
         } catch (err) {
           refused = err
         }
@@ -209,9 +207,12 @@ describePg('PostgreSQL dialect', () => {
         const tx = postgresDialect({ client, inTransaction: true, storeKey: store.pool })
         const w = await tx.measurementWriter(generationId, importId)
         expect(w.plainInserts).toBe(false)
-        expect(w.write(row('a', { aligned: 0.4, alignedStderr: 0.02 }))).toEqual({ baseline: 0.5, aligned: 0.4 })
-        expect(w.write(row('new', { aligned: 0.7 }))).toEqual({ baseline: null, aligned: 0.7 })
-        expect(w.write(row('a', { aligned: 0.9 }))).toBeUndefined() // the file repeats a pair
+        expect(w.write(row('a', { aligned: 0.4, alignedStderr: 0.02 }), 'higher', null)).toEqual({
+          baseline: 0.5,
+          aligned: 0.4,
+        })
+        expect(w.write(row('new', { aligned: 0.7 }), 'higher', null)).toEqual({ baseline: null, aligned: 0.7 })
+        expect(w.write(row('a', { aligned: 0.9 }), 'higher', null)).toBeUndefined() // the file repeats a pair
         await w.flush()
       })
       const { rows } = await store.pool.query(
@@ -243,8 +244,8 @@ describePg('PostgreSQL dialect', () => {
         postgresTransaction(store.pool, false, async (client) => {
           const tx = postgresDialect({ client, inTransaction: true, storeKey: store.pool })
           const w = await tx.measurementWriter(generationId, importId)
-          w.write(row('ok', { baseline: 1 }))
-          w.write(row('bad', { baseline: -1, baselineStderr: -1 }))
+          w.write(row('ok', { baseline: 1 }), 'higher', null)
+          w.write(row('bad', { baseline: -1, baselineStderr: -1 }), 'higher', null)
           await w.flush()
         }),
       ).rejects.toThrow(/benchmark_measurements_baseline_stderr/)

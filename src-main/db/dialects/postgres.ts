@@ -26,6 +26,7 @@ import { sql, type SQL } from 'drizzle-orm'
 import { PgDialect } from 'drizzle-orm/pg-core'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import { sqlState } from '../../services/errors'
+import type { Direction } from '../../../src-shared/domain/types'
 import type { Dialect, IdCounter, MeasurementInsert, MeasurementWriter, StoredSides, TableReader } from './types'
 import * as pgTables from '../pg/schema'
 import type { PgDb } from '../pg/open'
@@ -422,7 +423,7 @@ async function measurementWriter(
   }
   return {
     plainInserts,
-    write: (r: MeasurementInsert) => {
+    write: (r: MeasurementInsert, direction: Direction, groupPath: string | null) => {
       const k = key(r.benchmark, r.metric)
       if (written.has(k)) {
         if (plainInserts) throw new RepeatedPairError(r.benchmark, r.metric)
@@ -432,13 +433,13 @@ async function measurementWriter(
       const c = columns
       c[0]!.push(r.benchmark)
       c[1]!.push(r.metric)
-      c[2]!.push(r.direction)
+      c[2]!.push(direction)
       c[3]!.push(r.shots)
       c[4]!.push(r.baseline)
       c[5]!.push(r.aligned)
       c[6]!.push(r.baselineStderr)
       c[7]!.push(r.alignedStderr)
-      c[8]!.push(r.groupPath)
+      c[8]!.push(groupPath)
       if (c[0]!.length >= MEASUREMENT_BATCH_ROWS) send()
       if (plainInserts) return r // both sides as stored: the row itself (no object per row)
       const before = existing.get(k)
