@@ -32,7 +32,6 @@ const NOT_ON_PG = [
   'test/integration/webStart.test.ts',
   'test/integration/webServer.test.ts',
   'test/integration/webSecurity.test.ts',
-  'test/integration/fuzz.test.ts',
 ]
 
 export default defineConfig({

@@ -290,6 +290,16 @@ function postgresError(err: unknown, env?: Pick<HandlerEnv, 'dbFile'>): ApiError
         code: 'busy',
         message: 'the database is busy: other requests are writing the same rows; nothing was written, try again',
       }
+    // Values the contract lets through that PostgreSQL cannot hold: a safety net, said as SQLite would.
+    case '22003': // numeric value out of range
+    case '22P02': // invalid text representation
+      return { code: 'invalid-data', message: 'a number is out of the range the database holds: nothing was written' }
+    case '22021': // a NUL character (invalid byte sequence for UTF8)
+    case '22P05': // untranslatable character
+      return {
+        code: 'invalid-data',
+        message: 'text holds a character the database cannot store (NUL): nothing was written',
+      }
     case '53100':
       return { code: 'disk-full', message: `the disk of the database server of ${where} is full: nothing was written` }
     case '25006':

@@ -28,10 +28,17 @@ const TYPE_ONLY_CHECKS = new Set(['projects_is_sample', 'generations_technique_c
 const sqliteTables = Object.entries(sqliteSchema).filter(([, v]) => is(v, SQLiteTable)) as [string, SQLiteTable][]
 const pgTables = Object.entries(pgSchema).filter(([, v]) => is(v, PgTable)) as [string, PgTable][]
 
+/** Integer columns that are neither ids nor references to one: bigint on PostgreSQL (SQLite's integer is 64 bits). */
+const isCount = (c: SQLiteColumn) => c.columnType === 'SQLiteInteger' && c.name !== 'id' && !c.name.endsWith('_id')
+
 function describeColumn(c: SQLiteColumn | PgColumn, pg: boolean) {
   return {
     name: c.name,
-    type: pg ? c.getSQLType() : (TYPE_MAP[c.columnType] ?? `unmapped ${c.columnType}`),
+    type: pg
+      ? c.getSQLType()
+      : isCount(c as SQLiteColumn)
+        ? 'bigint'
+        : (TYPE_MAP[c.columnType] ?? `unmapped ${c.columnType}`),
     notNull: c.notNull,
     primary: c.primary,
     hasDefault: c.hasDefault,
