@@ -1,7 +1,8 @@
 import { defineConfig } from 'drizzle-kit'
 
+// SQLite (the embedded file); PostgreSQL's schema and migrations: drizzle.pg.config.ts.
 export default defineConfig({
   dialect: 'sqlite',
   schema: './src-main/db/schema.ts',
-  out: './drizzle',
+  out: './drizzle/sqlite',
 })

@@ -1,7 +1,39 @@
 import { defineConfig } from 'vitest/config'
 
-// Two projects: fast unit/integration tests (real SQLite files in temp folders) and
+// Two projects: fast unit/integration tests (real SQLite files in temp folders, and a
+// throwaway PostgreSQL server for the team-server store) and
 // end-to-end tests (web mode in real Chromium), which run one file at a time.
+/**
+ * Integration tests that do not run again on PostgreSQL (the project `integration-pg`): they
+ * run on both stores themselves, or test what only the SQLite file store has, or still open
+ * the store by its file path (the CLI's --db, the engine host's worker threads).
+ */
+const NOT_ON_PG = [
+  // Both stores already.
+  'test/integration/pg*.test.ts',
+  'test/integration/storesCompare.test.ts',
+  // The SQLite file: opening, damage, locks, migrations of old files, snapshots, statement counts.
+  'test/integration/db.test.ts',
+  'test/integration/dbFaults.test.ts',
+  'test/integration/busyLock.test.ts',
+  'test/integration/readModelIndexesMigration.test.ts',
+  'test/integration/trashMigration.test.ts',
+  'test/integration/upgradeQuarantine.test.ts',
+  'test/integration/snapshots.test.ts',
+  'test/integration/readModelBatches.test.ts',
+  'test/integration/machineFaults.test.ts',
+  // Rows that break the CHECK constraints: only an old SQLite file can hold them.
+  'test/integration/badRows.test.ts',
+  // By file path: the CLI (--db) and the engine host behind web mode.
+  'test/integration/cli*.test.ts',
+  'test/integration/headline.test.ts',
+  'test/integration/folderImport.test.ts',
+  'test/integration/engineHost.test.ts',
+  'test/integration/webStart.test.ts',
+  'test/integration/webServer.test.ts',
+  'test/integration/webSecurity.test.ts',
+]
+
 export default defineConfig({
   test: {
     // In CI a JSON report too, from which .ci/run prints one closing 'N passed, N failed' line.
@@ -13,6 +45,21 @@ export default defineConfig({
           include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
+          // One throwaway PostgreSQL for the run (test/support/postgres.ts); ATAX_SKIP_PG=1 skips its tests.
+          globalSetup: ['test/support/postgres.ts'],
+        },
+      },
+      {
+        // The integration suite again, on PostgreSQL: test/support/tempDb.ts opens each test's
+        // store there (ATAX_TEST_STORE=postgres). Not the files in NOT_ON_PG.
+        test: {
+          name: 'integration-pg',
+          include: ['test/integration/**/*.test.ts'],
+          exclude: NOT_ON_PG,
+          environment: 'node',
+          testTimeout: 30_000,
+          env: { ATAX_TEST_STORE: 'postgres' },
+          globalSetup: ['test/support/postgres.ts'],
         },
       },
       {

@@ -38,7 +38,8 @@ export function openApp(
   mode: 'desktop' | 'web',
   options: { interactive?: boolean; readonly?: boolean } = {},
 ): OpenApp {
-  if (!options.readonly) fs.mkdirSync(path.dirname(path.resolve(dbFile)), { recursive: true })
+  if (!options.readonly && !/^postgres(ql)?:\/\//i.test(dbFile))
+    fs.mkdirSync(path.dirname(path.resolve(dbFile)), { recursive: true })
   const database = openDatabase(dbFile, {
     appVersion: appVersion(),
     busyTimeoutMs: options.interactive ? INTERACTIVE_BUSY_MS : undefined,

@@ -18,7 +18,7 @@ import {
 } from '../src-shared/api/contract'
 import { benchmarkRegression, inferenceTaxFromCurve, inferenceTaxFromPolicy, TaxInputError } from '../src-shared/tax'
 import type { ServiceContext } from './services/context'
-import { ServiceError } from './services/errors'
+import { ServiceError, sqlState } from './services/errors'
 import * as projects from './services/projects'
 import * as generations from './services/generations'
 import * as records from './services/records'
@@ -277,6 +277,49 @@ export function invalidInput(name: string, error: z.ZodError): ApiError {
   }
 }
 
+/** PostgreSQL's errors (by SQLSTATE) that have the same meaning as SQLite's above, or null. */
+function postgresError(err: unknown, env?: Pick<HandlerEnv, 'dbFile'>): ApiError | null {
+  const state = sqlState(err)
+  const where = env?.dbFile ?? 'the database'
+  switch (state) {
+    case '23514': {
+      let cause: unknown = err
+      while (cause && typeof cause === 'object' && !(cause as { constraint?: unknown }).constraint) {
+        cause = (cause as { cause?: unknown }).cause
+      }
+      const rule = (cause as { constraint?: string } | undefined)?.constraint ?? 'a row rule'
+      return { code: 'invalid-data', message: `a value breaks the rule ${rule} of the database: nothing was written` }
+    }
+    case '40001': // serialization failure
+    case '40P01': // deadlock detected
+    case '55P03': // lock not available
+    case '53300': // too many connections
+      return {
+        code: 'busy',
+        message: 'the database is busy: other requests are writing the same rows; nothing was written, try again',
+      }
+    // Values the contract lets through that PostgreSQL cannot hold: a safety net, said as SQLite would.
+    case '22003': // numeric value out of range
+    case '22P02': // invalid text representation
+      return { code: 'invalid-data', message: 'a number is out of the range the database holds: nothing was written' }
+    case '22021': // a NUL character (invalid byte sequence for UTF8)
+    case '22P05': // untranslatable character
+      return {
+        code: 'invalid-data',
+        message: 'text holds a character the database cannot store (NUL): nothing was written',
+      }
+    case '53100':
+      return { code: 'disk-full', message: `the disk of the database server of ${where} is full: nothing was written` }
+    case '25006':
+      return { code: 'read-only', message: `${where} is open for reading only: nothing was written` }
+  }
+  const code = (err as NodeJS.ErrnoException)?.code ?? (err as { cause?: NodeJS.ErrnoException })?.cause?.code
+  if (state?.startsWith('08') || state?.startsWith('57P') || code === 'ECONNREFUSED' || code === 'ECONNRESET') {
+    return { code: 'internal', message: `cannot reach the database server of ${where}: nothing was written; try again` }
+  }
+  return null
+}
+
 export function toApiError(
   err: unknown,
   env?: Pick<HandlerEnv, 'readOnlyReason' | 'dbFile' | 'logInternalError'>,
@@ -301,6 +344,8 @@ export function toApiError(
     const rule = /CHECK constraint failed: (\w+)/.exec((err as Error).message)?.[1] ?? 'a row rule'
     return { code: 'invalid-data', message: `a value breaks the rule ${rule} of the database: nothing was written` }
   }
+  const pgProblem = postgresError(err, env)
+  if (pgProblem) return pgProblem
   if (sqliteCode === 'SQLITE_FULL' || (err as NodeJS.ErrnoException)?.code === 'ENOSPC') {
     return {
       code: 'disk-full',

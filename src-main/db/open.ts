@@ -43,8 +43,9 @@ export class DatabaseOpenError extends Error {
   }
 }
 
+/** The SQLite migrations (drizzle/sqlite/; PostgreSQL's are in drizzle/pg/). */
 export function defaultMigrationsFolder(): string {
-  return path.join(findAppRoot(), 'drizzle')
+  return path.join(findAppRoot(), 'drizzle', 'sqlite')
 }
 
 export function openDatabase(
@@ -57,6 +58,13 @@ export function openDatabase(
     busyTimeoutMs?: number
   } = {},
 ): OpenedDatabase {
+  if (/^postgres(ql)?:\/\//i.test(file)) {
+    // Never a file named like a URL: a PostgreSQL store opens through db/store.ts.
+    throw new DatabaseOpenError(
+      `${file.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')} is a PostgreSQL URL, not a file`,
+      file,
+    )
+  }
   const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder()
   const resolved = file === ':memory:' ? file : path.resolve(file)
   let readOnlyReason: string | null = options.readonly ? 'it was opened for reading only' : null

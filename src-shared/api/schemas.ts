@@ -18,7 +18,14 @@ export const isoDate = z.string({ error: 'must be a date written YYYY-MM-DD' }).
   return days !== undefined && d >= 1 && d <= days
 }, 'must be a real date written YYYY-MM-DD')
 
-export const id = z.number({ error: 'must be a numeric id' }).int('must be a whole number').positive('must be positive')
+/** The largest id: PostgreSQL's integer (the team server's ids); SQLite's ids never reach it either. */
+export const MAX_ID = 2_147_483_647
+
+export const id = z
+  .number({ error: 'must be a numeric id' })
+  .int('must be a whole number')
+  .positive('must be positive')
+  .max(MAX_ID, `must be at most ${MAX_ID}`)
 
 export const name = (what: string, max = 200) =>
   z

@@ -8,6 +8,7 @@ import { dispatch } from '../../src-main/handlers'
 import { backupData, exportBackup, restoreBackup } from '../../src-main/services/backup'
 import { loadSample } from '../../src-main/services/sample'
 import { openTempApp } from '../support/tempDb'
+import { rawSql } from '../support/sql'
 
 const opened: ReturnType<typeof openTempApp>[] = []
 const fresh = () => {
@@ -81,7 +82,7 @@ describe('backup and restore', () => {
     const doc = JSON.parse((await exportBackup(a.env)).content)
     doc.tables[table][0][column] = value
     const b = fresh()
-    const p = b.env.sqlite.prepare("INSERT INTO projects (name) VALUES ('kept') RETURNING id").get()
+    const p = await rawSql(b.env).get("INSERT INTO projects (name) VALUES ('kept') RETURNING id")
     const before = JSON.stringify(await backupData(b.env))
     await expect(restoreBackup(b.env, JSON.stringify(doc), 'bad.json')).rejects.toThrow(message)
     expect(JSON.stringify(await backupData(b.env))).toBe(before)

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { dispatch } from '../../src-main/handlers'
 import { backupData, exportBackup } from '../../src-main/services/backup'
 import { openTempApp } from '../support/tempDb'
+import { rawSql } from '../support/sql'
 
 let source: ReturnType<typeof openTempApp>
 let target: ReturnType<typeof openTempApp>
@@ -17,7 +18,7 @@ beforeEach(async () => {
   target = openTempApp()
   expect(await dispatch(source.env, 'sample.load', {})).toMatchObject({ ok: true })
   // Something in the trash too: a marked generation travels with its mark.
-  const gens = source.env.sqlite.prepare('SELECT id FROM generations ORDER BY id').all() as { id: number }[]
+  const gens = (await rawSql(source.env).all('SELECT id FROM generations ORDER BY id')) as { id: number }[]
   expect(await dispatch(source.env, 'generations.delete', { id: gens[0].id })).toMatchObject({ ok: true })
   expect(await dispatch(target.env, 'projects.create', { name: 'Will be replaced' })).toMatchObject({ ok: true })
 })

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { dispatch } from '../../src-main/handlers'
 import type { ApiName } from '../../src-shared/api/contract'
 import { openTempApp, REPO_ROOT } from '../support/tempDb'
+import { rawSql } from '../support/sql'
 
 let app: ReturnType<typeof openTempApp>
 beforeEach(() => {
@@ -27,9 +28,10 @@ async function call(name: ApiName, input: unknown): Promise<any> {
 describe('rows the engine cannot compute', () => {
   it('are left out and named; every view still shows the rest', async () => {
     const { projectId } = await call('sample.load', {})
-    const gens = app.env.sqlite
-      .prepare('SELECT id, name FROM generations WHERE project_id = ? ORDER BY ordinal')
-      .all(projectId) as { id: number; name: string }[]
+    const gens = (await rawSql(app.env).all(
+      'SELECT id, name FROM generations WHERE project_id = ? ORDER BY ordinal',
+      projectId,
+    )) as { id: number; name: string }[]
     const [first, second] = gens
     const ids = gens.map((g) => g.id)
     const before = await call('projects.summary', { projectId })

@@ -14,6 +14,7 @@ import { dispatch } from '../../src-main/handlers'
 import { backupData } from '../../src-main/services/backup'
 import { loadSample } from '../../src-main/services/sample'
 import { openApp, type OpenApp } from '../../src-main/app'
+import { openTempApp, storeContents, TEST_STORE } from '../support/tempDb'
 
 /** At least 200 cases per name in CI; FUZZ_RUNS raises it for a longer hunt. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200)
@@ -22,6 +23,11 @@ let app: OpenApp & { file: string }
 const dirs: string[] = []
 /** A sample database in memory-backed /dev/shm where there is one (snapshots sync files). */
 async function sampleApp(): Promise<OpenApp & { file: string }> {
+  if (TEST_STORE === 'postgres') {
+    const opened = openTempApp()
+    await loadSample(opened.env)
+    return opened
+  }
   const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir()
   const dir = fs.mkdtempSync(path.join(base, 'atax-fuzz-'))
   dirs.push(dir)
@@ -145,6 +151,7 @@ function inputs(name: ApiName): fc.Arbitrary<unknown> {
 
 /** What "the database" is: every row of every table, and the snapshot files beside it. */
 async function fingerprint(): Promise<string> {
+  if (TEST_STORE === 'postgres') return storeContents(app.env) // no files beside a PostgreSQL store
   return JSON.stringify(await backupData(app.env)) + fs.readdirSync(path.dirname(app.file)).sort().join('|')
 }
 

@@ -9,8 +9,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { MAX_RESULTS_FILE_BYTES, runImport } from '../../src-main/services/imports'
-import { backupData } from '../../src-main/services/backup'
-import { openTempApp } from '../support/tempDb'
+import { openTempApp, storeContents } from '../support/tempDb'
+import { rawSql } from '../support/sql'
 
 let app: ReturnType<typeof openTempApp>
 let dir: string
@@ -18,14 +18,11 @@ let generationId: number
 beforeEach(async () => {
   app = openTempApp()
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atax-import-stream-'))
-  const p = app.env.sqlite.prepare("INSERT INTO projects (name) VALUES ('Stream') RETURNING id").get() as { id: number }
-  generationId = (
-    app.env.sqlite
-      .prepare(
-        "INSERT INTO generations (project_id, ordinal, name, pretrained_on) VALUES (?, 1, 'g1', '2024-01-01') RETURNING id",
-      )
-      .get(p.id) as { id: number }
-  ).id
+  const p = (await rawSql(app.env).get<{ id: number }>("INSERT INTO projects (name) VALUES ('Stream') RETURNING id"))!
+  generationId = (await rawSql(app.env).get<{ id: number }>(
+    "INSERT INTO generations (project_id, ordinal, name, pretrained_on) VALUES (?, 1, 'g1', '2024-01-01') RETURNING id",
+    p.id,
+  ))!.id
 })
 afterEach(async () => {
   app.close()
@@ -37,9 +34,9 @@ const write = (name: string, text: string) => {
   fs.writeFileSync(file, text)
   return file
 }
-const snapshot = async () => JSON.stringify(await backupData(app.env))
-const count = () =>
-  (app.env.sqlite.prepare('SELECT count(*) AS n FROM benchmark_measurements').get() as { n: number }).n
+const snapshot = () => storeContents(app.env)
+const count = async () =>
+  ((await rawSql(app.env).get('SELECT count(*) AS n FROM benchmark_measurements')) as { n: number }).n
 
 describe('CSV import from a file', () => {
   it('streams rows across many chunks into the generation, and a second import of the file is a duplicate', async () => {
@@ -56,13 +53,13 @@ describe('CSV import from a file', () => {
       list: 'summary',
     })
     expect(first.imported).toBe(60_000)
-    expect(count()).toBe(60_000)
-    const row = app.env.sqlite
-      .prepare("SELECT baseline, aligned FROM benchmark_measurements WHERE benchmark = 'task_59999'")
-      .get()
+    expect(await count()).toBe(60_000)
+    const row = await rawSql(app.env).get(
+      "SELECT baseline, aligned FROM benchmark_measurements WHERE benchmark = 'task_59999'",
+    )
     expect(row).toEqual({ baseline: (59_999 % 97) / 100, aligned: (59_999 % 89) / 100 })
     // The hash computed while streaming is the file's SHA-256.
-    const recorded = app.env.sqlite.prepare('SELECT sha256 FROM import_records').get() as { sha256: string }
+    const recorded = (await rawSql(app.env).get('SELECT sha256 FROM import_records')) as { sha256: string }
     expect(recorded.sha256).toBe(createHash('sha256').update(fs.readFileSync(file)).digest('hex'))
 
     const before = await snapshot()
@@ -115,7 +112,7 @@ describe('CSV import from a file', () => {
         .imported,
     ).toBe(2)
     expect(
-      app.env.sqlite.prepare("SELECT baseline, aligned FROM benchmark_measurements WHERE benchmark='mmlu'").get(),
+      await rawSql(app.env).get("SELECT baseline, aligned FROM benchmark_measurements WHERE benchmark='mmlu'"),
     ).toEqual({
       baseline: 0.5,
       aligned: 0.4,
@@ -144,6 +141,6 @@ describe('JSON results files', () => {
         runImport(app.env, { format, fileName: 'huge.json', file, generationId, role: 'baseline' }),
       ).rejects.toThrow(/huge\.json: file: is 268,435,457 bytes, over the 256 MiB limit for .* results files/)
     }
-    expect(count()).toBe(0)
+    expect(await count()).toBe(0)
   })
 })

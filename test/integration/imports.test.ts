@@ -9,33 +9,25 @@ import { unzipSync, zipSync, strToU8 } from 'fflate'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { dispatch } from '../../src-main/handlers'
 import { runImport, UNMATCHED_IN_SUMMARY } from '../../src-main/services/imports'
-import { backupData } from '../../src-main/services/backup'
-import { openTempApp, SHARED_FIXTURES } from '../support/tempDb'
+import { openTempApp, SHARED_FIXTURES, storeContents } from '../support/tempDb'
+import { rawSql } from '../support/sql'
 
 let app: ReturnType<typeof openTempApp>
 let generationId: number
 beforeEach(async () => {
   app = openTempApp()
-  const p = app.env.sqlite.prepare("INSERT INTO projects (name) VALUES ('Imports') RETURNING id").get() as {
-    id: number
-  }
-  generationId = (
-    app.env.sqlite
-      .prepare(
-        "INSERT INTO generations (project_id, ordinal, name, pretrained_on) VALUES (?, 1, 'g1', '2024-01-01') RETURNING id",
-      )
-      .get(p.id) as { id: number }
-  ).id
+  const p = (await rawSql(app.env).get<{ id: number }>("INSERT INTO projects (name) VALUES ('Imports') RETURNING id"))!
+  generationId = (await rawSql(app.env).get<{ id: number }>(
+    "INSERT INTO generations (project_id, ordinal, name, pretrained_on) VALUES (?, 1, 'g1', '2024-01-01') RETURNING id",
+    p.id,
+  ))!.id
 })
 afterEach(async () => app.close())
 
 const fixture = (rel: string) => fs.readFileSync(path.join(SHARED_FIXTURES, rel))
 const measurements = () =>
-  app.env.sqlite.prepare('SELECT * FROM benchmark_measurements ORDER BY benchmark, metric').all() as Record<
-    string,
-    any
-  >[]
-const snapshot = async () => JSON.stringify(await backupData(app.env))
+  rawSql(app.env).all<Record<string, any>>('SELECT * FROM benchmark_measurements ORDER BY benchmark, metric')
+const snapshot = () => storeContents(app.env)
 
 describe('lm-evaluation-harness fixtures', () => {
   const files = fs.readdirSync(path.join(SHARED_FIXTURES, 'lm-eval'))
@@ -45,7 +37,7 @@ describe('lm-evaluation-harness fixtures', () => {
     const doc = JSON.parse(bytes.toString('utf8'))
     const expected = doc.results as Record<string, Record<string, unknown>>
     const r = await runImport(app.env, { format: 'lm-eval', fileName: file, bytes, generationId, role: 'baseline' })
-    const stored = measurements()
+    const stored = await measurements()
     let metrics = 0
     for (const [task, values] of Object.entries(expected)) {
       for (const [key, value] of Object.entries(values)) {
@@ -114,7 +106,7 @@ describe('lm-evaluation-harness fixtures', () => {
     const page = await dispatch(app.env, 'measurements.page', { generationId, limit: 500 })
     if (!page.ok) throw new Error(page.error.message)
     const rows = (page.value as any).rows
-    expect(rows).toHaveLength(measurements().length)
+    expect(rows).toHaveLength((await measurements()).length)
     const acc = rows.find((m: any) => m.measurement.benchmark === 'hellaswag' && m.measurement.metric === 'acc')
     expect(acc.regressionPct).toBeCloseTo((0.01 / doc.results.hellaswag.acc) * 100, 9)
     const norm = rows.find((m: any) => m.measurement.metric === 'acc_norm')
@@ -134,7 +126,7 @@ describe('Inspect AI fixtures', () => {
       role: 'aligned',
     })
     const score = doc.results.scores[0]
-    const stored = measurements()
+    const stored = await measurements()
     expect(stored).toHaveLength(r.imported)
     const accuracy = stored.find((m) => m.metric.includes('accuracy'))!
     expect(accuracy.benchmark).toBe(doc.eval.task)
@@ -153,7 +145,7 @@ describe('Inspect AI fixtures', () => {
       generationId,
       role: 'baseline',
     })
-    const stored = measurements()
+    const stored = await measurements()
     expect(stored).toHaveLength(r.imported)
     expect(r.imported).toBeGreaterThan(0)
     for (const score of header.results.scores) {
@@ -195,7 +187,7 @@ describe('what an import answers', () => {
     if (!full.ok) throw new Error(full.error.message)
     expect((full.value as any).benchmarks).toHaveLength(150)
     expect((full.value as any).unmatched).toHaveLength(150)
-    expect(measurements()).toHaveLength(450)
+    expect(await measurements()).toHaveLength(450)
   })
 })
 
@@ -224,7 +216,7 @@ describe('duplicates and malformed files', () => {
     })
     expect(forced.duplicate).toBe(false)
     expect(forced.imported).toBe(2)
-    expect(measurements()).toHaveLength(2)
+    expect(await measurements()).toHaveLength(2)
   })
 
   const lm = fixture('lm-eval/arc_challenge-v2.0-res.json').toString('utf8')
@@ -350,7 +342,7 @@ describe('duplicates and malformed files', () => {
     })
     expect(r.imported).toBe(11)
     expect(r.warnings).toEqual([expect.stringMatching(/truthfulqa_gen · bleu_max is Infinity.*skipped/)])
-    expect(measurements().map((m) => m.metric)).not.toContain('bleu_max')
+    expect((await measurements()).map((m) => m.metric)).not.toContain('bleu_max')
   })
 
   it('refuses a CSV naming one benchmark twice, writing nothing', async () => {
@@ -377,7 +369,7 @@ describe('duplicates and malformed files', () => {
       role: 'baseline',
     })
     expect(asked.needsDirection).toEqual(['weirdness'])
-    expect(measurements()).toHaveLength(0)
+    expect(await measurements()).toHaveLength(0)
     const told = await runImport(app.env, {
       format: 'csv',
       fileName: 'w.csv',
@@ -387,7 +379,7 @@ describe('duplicates and malformed files', () => {
       directions: { weirdness: 'lower' },
     })
     expect(told.imported).toBe(1)
-    expect(measurements()[0]).toMatchObject({
+    expect((await measurements())[0]).toMatchObject({
       benchmark: 'my_eval',
       metric: 'weirdness',
       direction: 'lower',

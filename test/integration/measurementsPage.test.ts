@@ -42,15 +42,21 @@ interface Row {
   alignedStderr?: number | null
 }
 
-/** Raw inserts in one transaction: as fast as the import, for tens of thousands of rows. */
-function insert(rows: Row[], into = generationId) {
-  const statement = app.env.sqlite.prepare(
-    `INSERT INTO benchmark_measurements (generation_id, benchmark, metric, direction, baseline, aligned, baseline_stderr, aligned_stderr)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-  app.env.sqlite.transaction(() => {
+/** Raw inserts in one transaction: as fast as the import, for tens of thousands of rows (on either store). */
+async function insert(rows: Row[], into = generationId) {
+  await app.env.transaction(async (tx) => {
+    const add = tx.dialect.rowInserter('benchmark_measurements', [
+      'generation_id',
+      'benchmark',
+      'metric',
+      'direction',
+      'baseline',
+      'aligned',
+      'baseline_stderr',
+      'aligned_stderr',
+    ])
     for (const r of rows) {
-      statement.run(
+      add.add([
         into,
         r.benchmark,
         r.metric ?? 'acc',
@@ -59,22 +65,23 @@ function insert(rows: Row[], into = generationId) {
         r.aligned,
         r.baselineStderr ?? null,
         r.alignedStderr ?? null,
-      )
+      ])
     }
-  })()
+    await add.flush()
+  })
 }
 
 const task = (i: number) => `task_${String(i).padStart(3, '0')}`
 
 describe('measurements.page by name', () => {
-  beforeEach(() => {
+  beforeEach(async () => {
     // 250 tasks, each with two metrics: 500 measurements.
     const rows: Row[] = []
     for (let i = 0; i < 250; i++) {
       rows.push({ benchmark: task(i), metric: 'acc', baseline: 0.5, aligned: 0.5 - i / 1000 })
       rows.push({ benchmark: task(i), metric: 'acc_norm', baseline: 0.6, aligned: 0.6 })
     }
-    insert(rows)
+    await insert(rows)
   })
 
   it('pages 100 rows by default, by benchmark then metric, with the total on every page', async () => {
@@ -137,7 +144,7 @@ describe('measurements.page by name', () => {
   })
 
   it('takes % and _ (and \\) literally, not as wildcards', async () => {
-    insert([
+    await insert([
       { benchmark: 'pass%rate', baseline: 0.5, aligned: 0.4 },
       { benchmark: 'passXrate', baseline: 0.5, aligned: 0.4 },
       { benchmark: 'a_b', baseline: 0.5, aligned: 0.4 },
@@ -154,7 +161,7 @@ describe('measurements.page by name', () => {
 
   it('leaves other generations out', async () => {
     const other = await ok('generations.create', { projectId, name: 'G2', pretrainedOn: '2024-06-01' })
-    insert([{ benchmark: 'task_000', baseline: 0.5, aligned: 0.1 }], other.id)
+    await insert([{ benchmark: 'task_000', baseline: 0.5, aligned: 0.1 }], other.id)
     expect((await page({})).total).toBe(500)
     expect((await page({ filter: 'task_000', sort: 'largest-change' })).total).toBe(2)
     expect((await ok<MeasurementsPage>('measurements.page', { generationId: other.id })).total).toBe(1)
@@ -163,7 +170,7 @@ describe('measurements.page by name', () => {
 
 describe('measurements.page by largest change', () => {
   it('orders by |regression %| whatever its sign, rows without one last, equal changes by name', async () => {
-    insert([
+    await insert([
       { benchmark: 'small_tax', baseline: 0.5, aligned: 0.49 }, // +2%
       { benchmark: 'big_gain', baseline: 0.5, aligned: 0.6 }, // -20%
       { benchmark: 'big_tax', baseline: 0.5, aligned: 0.45 }, // +10%
@@ -227,7 +234,7 @@ describe('measurements.page by largest change', () => {
         aligned: i % 2 ? 1 + step / 100 : 1 - step / 100,
       })
     }
-    insert(rows)
+    await insert(rows)
     const expected = rows
       .map((r) => ({
         name: r.benchmark,
@@ -286,7 +293,7 @@ describe('generations.get on a large generation', () => {
         alignedStderr: 0.01,
       })
     }
-    insert(rows)
+    await insert(rows)
 
     const response = await dispatch(app.env, 'generations.get', { id: generationId })
     if (!response.ok) throw new Error(response.error.message)
@@ -338,7 +345,7 @@ describe('generations.get: the largest changes from one indexed query', () => {
     for (const metric of ['mcc', 'f1_diff', 'inspect/pearson', 'bias'])
       for (let i = 0; i < 30; i++) rows.push({ benchmark: `signed_${metric}_${i}`, metric, baseline: 0.5, aligned: 9 })
     const unique = new Map(rows.map((r) => [`${r.benchmark}\u0000${r.metric ?? 'acc'}`, r]))
-    insert([...unique.values()])
+    await insert([...unique.values()])
 
     const detail = await ok<GenerationDetail>('generations.get', { id: generationId })
     const all = await page({ sort: 'largest-change', limit: 500 })
@@ -351,7 +358,7 @@ describe('generations.get: the largest changes from one indexed query', () => {
   })
 
   it('are empty where no row has a regression %', async () => {
-    insert([
+    await insert([
       { benchmark: 'a', metric: 'mcc', baseline: 0.5, aligned: 0.9 },
       { benchmark: 'b', baseline: 0, aligned: 0.9 },
       { benchmark: 'c', baseline: 0.5, aligned: null },
@@ -364,23 +371,29 @@ describe('generations.get: the largest changes from one indexed query', () => {
 
 describe('measurements.page: groups without an aggregate row', () => {
   /** lm-eval's layout: mmlu with its aggregate; glue without one, nesting a group `glue_x` without one either. */
-  function insertSuite() {
-    const add = app.env.sqlite.prepare(
-      `INSERT INTO benchmark_measurements (generation_id, benchmark, metric, group_path, direction, baseline, aligned)
-       VALUES (?, ?, ?, ?, 'higher', 0.5, 0.4)`,
-    )
-    app.env.sqlite.transaction(() => {
-      add.run(generationId, 'mmlu', 'acc', null)
-      add.run(generationId, 'mmlu_anatomy', 'acc', '["mmlu"]')
-      add.run(generationId, 'cola', 'mcc', '["glue"]')
-      add.run(generationId, 'rte', 'acc', '["glue"]')
-      add.run(generationId, 'x_one', 'f1', '["glue","glue_x"]')
-      add.run(generationId, 'arc', 'acc', null)
-    })()
+  async function insertSuite() {
+    await app.env.transaction(async (tx) => {
+      const add = tx.dialect.rowInserter('benchmark_measurements', [
+        'generation_id',
+        'benchmark',
+        'metric',
+        'group_path',
+        'direction',
+        'baseline',
+        'aligned',
+      ])
+      add.add([generationId, 'mmlu', 'acc', null, 'higher', 0.5, 0.4])
+      add.add([generationId, 'mmlu_anatomy', 'acc', '["mmlu"]', 'higher', 0.5, 0.4])
+      add.add([generationId, 'cola', 'mcc', '["glue"]', 'higher', 0.5, 0.4])
+      add.add([generationId, 'rte', 'acc', '["glue"]', 'higher', 0.5, 0.4])
+      add.add([generationId, 'x_one', 'f1', '["glue","glue_x"]', 'higher', 0.5, 0.4])
+      add.add([generationId, 'arc', 'acc', null, 'higher', 0.5, 0.4])
+      await add.flush()
+    })
   }
 
   it('names them with their path and their subtasks metrics, and hides their subtasks until expanded', async () => {
-    insertSuite()
+    await insertSuite()
     const collapsed = await page({ expanded: [] })
     expect(collapsed.groups).toEqual(['mmlu'])
     expect(collapsed.computedGroups).toEqual([

@@ -1,5 +1,5 @@
 /**
- * The read-model indexes migration (drizzle/0004_read_model_indexes.sql: partial indexes
+ * The read-model indexes migration (drizzle/sqlite/0004_read_model_indexes.sql: partial indexes
  * of grouped rows and of rows the engine cannot compute) on a database made by the
  * previous schema and holding data: every row survives, the indexes exist, and the
  * page's groups and warnings read from them.

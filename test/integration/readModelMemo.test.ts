@@ -3,13 +3,13 @@
  * written (services/readModels/load.ts). After every write path — measurement create,
  * update and delete, import, headline-metric choice, trash mark and unmark, backup
  * restore, and a write from another connection — the summary of the open app must equal
- * the one a fresh connection (nothing remembered) computes from the file.
+ * the one a fresh connection (nothing remembered) computes from the store.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openApp, type OpenApp } from '../../src-main/app'
+import type { OpenApp } from '../../src-main/app'
 import { dispatch } from '../../src-main/handlers'
 import type { ApiName } from '../../src-shared/api/contract'
-import { openTempApp } from '../support/tempDb'
+import { openAgain, openTempApp } from '../support/tempDb'
 
 let app: ReturnType<typeof openTempApp>
 
@@ -26,7 +26,7 @@ async function call(name: ApiName, input: unknown, on: OpenApp = app): Promise<a
 
 /** The project summary by the open app and by a fresh connection; they must agree. */
 async function summaries(projectId: number) {
-  const fresh = openApp(app.file, 'desktop')
+  const fresh = openAgain(app)
   try {
     const fromFresh = await call('projects.summary', { projectId }, fresh)
     const fromOpen = await call('projects.summary', { projectId })
@@ -107,7 +107,7 @@ describe('remembered summary figures', () => {
     )
     const backup = await call('backup.export', {})
     await step('a write from another connection', async () => {
-      const other = openApp(app.file, 'desktop')
+      const other = openAgain(app)
       try {
         await call(
           'measurements.create',

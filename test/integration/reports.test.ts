@@ -32,6 +32,7 @@ import { generationDetail, measurementsPage, projectSummary } from '../../src-ma
 import { launchBrowser } from '../e2e/harness'
 import { isA4, readPdfText } from '../support/pdfText'
 import { openTempApp, tempDir } from '../support/tempDb'
+import { rawSql } from '../support/sql'
 import { HOSTILE, parseCsvObjects, resourceReferences, seedHostileProject } from '../unit/src-main/exporters/helpers'
 
 const CHROMIUM_TIMEOUT = 90_000
@@ -55,16 +56,13 @@ interface DbMeasurement {
 }
 
 /** Straight from the database file: every measurement of every live project. */
-function dbMeasurements(app: ReturnType<typeof openTempApp>): DbMeasurement[] {
-  return app.env.sqlite
-    .prepare(
-      `SELECT m.id, m.generation_id, m.group_path, g.headline_metrics, p.name AS project, g.name AS generation,
+async function dbMeasurements(app: ReturnType<typeof openTempApp>): Promise<DbMeasurement[]> {
+  return (await rawSql(app.env)
+    .all(`SELECT m.id, m.generation_id, m.group_path, g.headline_metrics, p.name AS project, g.name AS generation,
               m.benchmark, m.metric, m.direction, m.shots, m.baseline,
               m.aligned, m.baseline_stderr, m.aligned_stderr, m.source
          FROM benchmark_measurements m JOIN generations g ON g.id = m.generation_id JOIN projects p ON p.id = g.project_id
-        WHERE p.deleted_at IS NULL ORDER BY m.id`,
-    )
-    .all() as DbMeasurement[]
+        WHERE p.deleted_at IS NULL ORDER BY m.id`)) as DbMeasurement[]
 }
 
 function regressionOf(m: DbMeasurement) {
@@ -238,7 +236,7 @@ describe('reports of the sample workspace', () => {
         const gain = fills.filter((f) => f.kind === 'gain')
         const tax = fills.filter((f) => f.kind === 'regression')
         // Every row with a regression % is drawn (the sample has fewer than the chart's 25 per generation).
-        const pcts = dbMeasurements(app)
+        const pcts = (await dbMeasurements(app))
           .map((m) => regressionOf(m).regressionPct)
           .filter((x): x is number => x !== null)
         expect(gain).toHaveLength(pcts.filter((x) => x < 0).length)
@@ -303,7 +301,7 @@ describe('reports of the sample workspace', () => {
     }
     // Each measurement in its generation's section, row for row.
     const sections = md.split(/^### /m)
-    const measurements = dbMeasurements(app)
+    const measurements = await dbMeasurements(app)
     expect(measurements).toHaveLength(14)
     for (const m of measurements) {
       const section = sections.find((s) => s.startsWith(`Generation `) && s.split('\n')[0].endsWith(m.generation))!
@@ -327,7 +325,7 @@ describe('reports of the sample workspace', () => {
     const result = await exportReport(app.env, 'csv')
     expect(result.content.endsWith('\r\n')).toBe(true)
     const rows = parseCsvObjects(result.content)
-    const measurements = dbMeasurements(app)
+    const measurements = await dbMeasurements(app)
     expect(rows).toHaveLength(measurements.length)
     for (const m of measurements) {
       const row = rows.find(

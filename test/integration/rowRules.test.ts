@@ -5,9 +5,10 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { dispatch, toApiError } from '../../src-main/handlers'
-import { backupData, exportBackup, restoreBackup } from '../../src-main/services/backup'
+import { exportBackup, restoreBackup } from '../../src-main/services/backup'
 import { loadSample } from '../../src-main/services/sample'
-import { openTempApp } from '../support/tempDb'
+import { openTempApp, storeContents } from '../support/tempDb'
+import { rawSql } from '../support/sql'
 
 const opened: ReturnType<typeof openTempApp>[] = []
 const fresh = () => {
@@ -103,10 +104,10 @@ describe('crafted backups are refused whole, naming the first bad cell', () => {
     const doc = await sampleBackupWithTrash()
     tamper(doc)
     const b = fresh()
-    b.env.sqlite.prepare("INSERT INTO projects (name) VALUES ('kept')").run()
-    const before = JSON.stringify(await backupData(b.env))
+    await rawSql(b.env).run("INSERT INTO projects (name) VALUES ('kept')")
+    const before = await storeContents(b.env)
     await expect(restoreBackup(b.env, JSON.stringify(doc), 'bad.json')).rejects.toThrow(message)
-    expect(JSON.stringify(await backupData(b.env))).toBe(before)
+    expect(await storeContents(b.env)).toBe(before)
   })
 
   it('restores the untampered backup, trash included, and its trash entry restores', async () => {
@@ -127,8 +128,8 @@ describe('trash restore checks what it puts back', () => {
     const entry = await ok(app, 'measurements.delete', { id: m.id })
     return { app, entry, projectId }
   }
-  const setPayload = (app: ReturnType<typeof fresh>, id: number, payload: string) =>
-    app.env.sqlite.prepare('UPDATE trash SET payload = ? WHERE id = ?').run(payload, id)
+  const setPayload = async (app: ReturnType<typeof fresh>, id: number, payload: string) =>
+    await rawSql(app.env).run('UPDATE trash SET payload = ? WHERE id = ?', payload, id)
 
   it.each([
     ['not JSON', () => '{oops', /not readable \(not JSON\)/],
@@ -137,7 +138,7 @@ describe('trash restore checks what it puts back', () => {
     ['an unknown table', () => JSON.stringify({ projects: [] }), /projects is not a table a trash entry can hold/],
   ])('a payload that is %s answers invalid-data, not 500', async (_what, payload, message) => {
     const { app, entry } = await trashedMeasurement()
-    setPayload(app, entry.id, payload())
+    await setPayload(app, entry.id, payload())
     const r = await dispatch(app.env, 'trash.restore', { id: entry.id })
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid-data', message: expect.stringMatching(message) } })
     expect((await ok(app, 'trash.list', {})).map((e: any) => e.id)).toContain(entry.id)
@@ -150,10 +151,10 @@ describe('trash restore checks what it puts back', () => {
   ])('a trashed measurement with %s = %j is refused and the project still summarises', async (key, value, message) => {
     const { app, entry, projectId } = await trashedMeasurement()
     const payload = JSON.parse(
-      app.env.sqlite.prepare('SELECT payload FROM trash WHERE id = ?').pluck().get(entry.id) as string,
+      (await rawSql(app.env).value('SELECT payload FROM trash WHERE id = ?', entry.id)) as string,
     )
     payload.benchmarkMeasurements[0][key] = value
-    setPayload(app, entry.id, JSON.stringify(payload))
+    await setPayload(app, entry.id, JSON.stringify(payload))
     const r = await dispatch(app.env, 'trash.restore', { id: entry.id })
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid-data', message: expect.stringMatching(message) } })
     expect((await dispatch(app.env, 'projects.summary', { projectId })).ok).toBe(true)
@@ -165,10 +166,10 @@ describe('trash restore checks what it puts back', () => {
     const [g] = await ok(app, 'generations.list', { projectId })
     const [policy] = await ok(app, 'policies.list', { generationId: g.id })
     const entry = await ok(app, 'policies.delete', { id: policy.id })
-    const original = app.env.sqlite.prepare('SELECT payload FROM trash WHERE id = ?').pluck().get(entry.id) as string
+    const original = (await rawSql(app.env).value('SELECT payload FROM trash WHERE id = ?', entry.id)) as string
     const withFraction = JSON.parse(original)
     withFraction.policyRows[0].fraction = 7
-    setPayload(app, entry.id, JSON.stringify(withFraction))
+    await setPayload(app, entry.id, JSON.stringify(withFraction))
     expect(await dispatch(app.env, 'trash.restore', { id: entry.id })).toMatchObject({
       ok: false,
       error: {
@@ -176,11 +177,11 @@ describe('trash restore checks what it puts back', () => {
         message: expect.stringMatching(/policyRows\[0\]\.fraction: fraction must be between 0 and 1, got 7/),
       },
     })
-    setPayload(app, entry.id, original)
+    await setPayload(app, entry.id, original)
     expect(await ok(app, 'trash.restore', { id: entry.id })).toEqual({ restored: entry.label })
 
     // A generation trashed by an older version: its rows as a JSON snapshot (no mark).
-    const row = app.env.sqlite.prepare('SELECT * FROM generations WHERE id = ?').get(g.id) as Record<string, unknown>
+    const row = (await rawSql(app.env).get('SELECT * FROM generations WHERE id = ?', g.id)) as Record<string, unknown>
     const snapshot = {
       generations: [
         {
@@ -202,15 +203,17 @@ describe('trash restore checks what it puts back', () => {
         },
       ],
     }
-    app.env.sqlite.prepare('DELETE FROM generations WHERE id = ?').run(g.id)
+    await rawSql(app.env).run('DELETE FROM generations WHERE id = ?', g.id)
     const oldEntry = Number(
-      app.env.sqlite
-        .prepare("INSERT INTO trash (kind, label, payload) VALUES ('generation', ?, ?)")
-        .run(`generation ${String(row.name)}`, JSON.stringify(snapshot)).lastInsertRowid,
+      await rawSql(app.env).value(
+        "INSERT INTO trash (kind, label, payload) VALUES ('generation', ?, ?) RETURNING id",
+        `generation ${String(row.name)}`,
+        JSON.stringify(snapshot),
+      ),
     )
     const withDate = structuredClone(snapshot)
     withDate.generations[0].pretrainedOn = 'not a date'
-    setPayload(app, oldEntry, JSON.stringify(withDate))
+    await setPayload(app, oldEntry, JSON.stringify(withDate))
     expect(await dispatch(app.env, 'trash.restore', { id: oldEntry })).toMatchObject({
       ok: false,
       error: {
@@ -218,7 +221,7 @@ describe('trash restore checks what it puts back', () => {
         message: expect.stringMatching(/generations\[0\]\.pretrainedOn: must be a real date/),
       },
     })
-    setPayload(app, oldEntry, JSON.stringify(snapshot))
+    await setPayload(app, oldEntry, JSON.stringify(snapshot))
     expect(await ok(app, 'trash.restore', { id: oldEntry })).toEqual({ restored: `generation ${String(row.name)}` })
     expect((await dispatch(app.env, 'projects.summary', { projectId })).ok).toBe(true)
   })

@@ -2,7 +2,8 @@
  * The row rules (src-shared/api/rows.ts) and the database's CHECK constraints
  * (src-main/db/schema.ts) say the same thing: a row the rules accept is never refused by
  * the database (fuzzing found one: a name of a NUL character), and a row the rules refuse
- * for a value is refused by the database too. Property-based, on a real SQLite file.
+ * for a value is refused by the database too. Property-based, on a real store (SQLite, and
+ * PostgreSQL in the project integration-pg).
  */
 import fc from 'fast-check'
 import { getTableColumns } from 'drizzle-orm'
@@ -11,13 +12,14 @@ import { rowProblem } from '../../src-shared/api/rows'
 import * as schema from '../../src-main/db/schema'
 import { loadSample } from '../../src-main/services/sample'
 import { openTempApp } from '../support/tempDb'
+import { rawSql } from '../support/sql'
 
 let app: ReturnType<typeof openTempApp>
 let generationId: number
 beforeAll(async () => {
   app = openTempApp()
   await loadSample(app.env)
-  generationId = app.env.sqlite.prepare('SELECT id FROM generations LIMIT 1').pluck().get() as number
+  generationId = (await rawSql(app.env).value('SELECT id FROM generations LIMIT 1')) as number
 })
 afterAll(async () => app.close())
 
@@ -52,21 +54,25 @@ const date = fc.constantFrom(
 )
 
 /** Inserts a row (domain keys) in a transaction that is always rolled back; true if the database accepted it. */
-function databaseAccepts(table: keyof typeof schema, row: Record<string, unknown>): { ok: boolean; why?: string } {
+async function databaseAccepts(
+  table: keyof typeof schema,
+  row: Record<string, unknown>,
+): Promise<{ ok: boolean; why?: string }> {
   const columns = getTableColumns(schema[table] as never) as Record<string, { name: string; columnType: string }>
   const entries = Object.entries(row).filter(([k]) => k in columns)
   const sql = `INSERT INTO "${(schema[table] as any)[Symbol.for('drizzle:Name')]}" (${entries.map(([k]) => `"${columns[k].name}"`).join(', ')}) VALUES (${entries.map(() => '?').join(', ')})`
   const values = entries.map(([, v]) => (typeof v === 'boolean' ? (v ? 1 : 0) : v))
-  app.env.sqlite.prepare('SAVEPOINT probe').run()
+  const rolledBack = new Error('rolled back')
   try {
-    app.env.sqlite.prepare(sql).run(...values)
-    return { ok: true }
+    await app.env.transaction(async (tx) => {
+      await rawSql(tx).run(sql, ...values)
+      throw rolledBack
+    })
   } catch (err) {
+    if (err === rolledBack) return { ok: true }
     return { ok: false, why: (err as Error).message }
-  } finally {
-    app.env.sqlite.prepare('ROLLBACK TO probe').run()
-    app.env.sqlite.prepare('RELEASE probe').run()
   }
+  throw new Error('unreachable')
 }
 
 const stamp = '2026-01-01T00:00:00.000Z'
@@ -133,18 +139,18 @@ const tables = {
 } as const
 
 describe('the row rules and the CHECK constraints agree', () => {
-  it.each(Object.keys(tables) as (keyof typeof tables)[])('%s', (table) => {
-    const parentId = () =>
+  it.each(Object.keys(tables) as (keyof typeof tables)[])('%s', async (table) => {
+    const parentId =
       table === 'policyRows'
-        ? (app.env.sqlite.prepare('SELECT id FROM inference_policies LIMIT 1').pluck().get() as number)
+        ? ((await rawSql(app.env).value('SELECT id FROM inference_policies LIMIT 1')) as number)
         : generationId
-    fc.assert(
-      fc.property(tables[table] as fc.Arbitrary<Record<string, unknown>>, (generated) => {
+    await fc.assert(
+      fc.asyncProperty(tables[table] as fc.Arbitrary<Record<string, unknown>>, async (generated) => {
         const row = { ...generated }
-        if ('generationId' in row) row.generationId = parentId()
-        if ('policyId' in row) row.policyId = parentId()
+        if ('generationId' in row) row.generationId = parentId
+        if ('policyId' in row) row.policyId = parentId
         const problem = rowProblem(table, row)
-        const db = databaseAccepts(table, row)
+        const db = await databaseAccepts(table, row)
         if (problem === null) {
           expect(db, `the rules accept ${JSON.stringify(row)}, the database refused`).toEqual({ ok: true })
         } else if (!/^(id|generationId|policyId)$/.test(problem.key)) {

@@ -1,5 +1,5 @@
 /**
- * The trash-marks migration (drizzle/0001_trash_marks.sql) on a database made by the
+ * The trash-marks migration (drizzle/sqlite/0001_trash_marks.sql) on a database made by the
  * previous schema and holding data, a generation already in the old trash format (a
  * JSON snapshot of its rows) included: the data survive, the old entry still
  * restores, and new deletions are marks.

@@ -9,6 +9,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startWebServer, TOKEN_HEADER, type WebServer } from '../../src-main/web/server'
 import { openTempApp, tempDir } from '../support/tempDb'
+import { rawSql } from '../support/sql'
 
 let app: ReturnType<typeof openTempApp>
 let web: WebServer
@@ -61,7 +62,7 @@ const withToken = (extra: Record<string, string> = {}) => ({
   'content-type': 'application/json',
   ...extra,
 })
-const projectCount = () => app.env.sqlite.prepare('SELECT count(*) FROM projects').pluck().get()
+const projectCount = async () => await rawSql(app.env).value('SELECT count(*) FROM projects')
 
 describe('security headers on every answer', () => {
   const cases: [string, () => Promise<Answer>, number][] = [
@@ -96,7 +97,7 @@ describe('cross-origin requests', () => {
     ['without the token', {}],
     ['even with the token', { [TOKEN_HEADER]: 'TOKEN' }],
   ])('a text/plain POST from another origin is refused %s, and nothing is written', async (_what, extra) => {
-    const before = projectCount()
+    const before = await projectCount()
     const headers: Record<string, string> = {
       origin: 'http://evil.example',
       'content-type': 'text/plain;charset=UTF-8',
@@ -105,7 +106,7 @@ describe('cross-origin requests', () => {
     const r = await request('POST', '/api/projects.create', headers, JSON.stringify({ name: 'Planted' }))
     expect(r.status).toBe(403)
     expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { message: 'cross-origin request refused' } })
-    expect(projectCount()).toBe(before)
+    expect(await projectCount()).toBe(before)
   })
 
   it('the same request from the app itself is served (the refusal is about the origin)', async () => {

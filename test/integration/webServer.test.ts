@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startWebServer, TOKEN_HEADER, type WebServer } from '../../src-main/web/server'
 import { startEngineHost, type EngineHost } from '../../src-main/engine/host'
 import { openTempApp, REPO_ROOT } from '../support/tempDb'
+import { rawSql } from '../support/sql'
 import { bigCsv } from '../support/bigCsv'
 
 let app: ReturnType<typeof openTempApp>
@@ -17,14 +18,11 @@ let web: WebServer
 let generationId: number
 beforeEach(async () => {
   app = openTempApp('web')
-  const p = app.env.sqlite.prepare("INSERT INTO projects (name) VALUES ('Web') RETURNING id").get() as { id: number }
-  generationId = (
-    app.env.sqlite
-      .prepare(
-        "INSERT INTO generations (project_id, ordinal, name, pretrained_on) VALUES (?, 1, 'g1', '2024-01-01') RETURNING id",
-      )
-      .get(p.id) as { id: number }
-  ).id
+  const p = (await rawSql(app.env).get<{ id: number }>("INSERT INTO projects (name) VALUES ('Web') RETURNING id"))!
+  generationId = (await rawSql(app.env).get<{ id: number }>(
+    "INSERT INTO generations (project_id, ordinal, name, pretrained_on) VALUES (?, 1, 'g1', '2024-01-01') RETURNING id",
+    p.id,
+  ))!.id
   engine = await startEngineHost({ dbFile: app.file, version: '0.0.0', mode: 'web' })
   web = await startWebServer({
     engine,
@@ -97,7 +95,7 @@ describe('web server over the engine host', () => {
   })
 
   it('an import whose connection closes (the Cancel button) writes nothing', async () => {
-    const before = app.env.sqlite.prepare('SELECT count(*) AS n FROM benchmark_measurements').get()
+    const before = await rawSql(app.env).get('SELECT count(*) AS n FROM benchmark_measurements')
     const abort = new AbortController()
     const response = await post('imports.run', importInput(), { progress: true, signal: abort.signal })
     await expect(
@@ -108,8 +106,8 @@ describe('web server over the engine host', () => {
     // The next write waits for the writer, which has rolled the import back by then.
     const after = await post('projects.create', { name: 'After' })
     expect(after.status).toBe(200)
-    expect(app.env.sqlite.prepare('SELECT count(*) AS n FROM benchmark_measurements').get()).toEqual(before)
-    expect(app.env.sqlite.prepare('SELECT count(*) AS n FROM import_records').get()).toEqual({ n: 0 })
+    expect(await rawSql(app.env).get('SELECT count(*) AS n FROM benchmark_measurements')).toEqual(before)
+    expect(await rawSql(app.env).get('SELECT count(*) AS n FROM import_records')).toEqual({ n: 0 })
   })
 
   it('takes a file as a raw upload, then imports it by its upload id; refuses large and unknown uploads', async () => {
@@ -159,7 +157,7 @@ describe('web server over the engine host', () => {
     })
     const streamed = await upload(stream as ReadableStream)
     expect(streamed.status).toBe(413)
-    expect(app.env.sqlite.prepare('SELECT count(*) AS n FROM benchmark_measurements').get()).toEqual({ n: 1_000 })
+    expect(await rawSql(app.env).get('SELECT count(*) AS n FROM benchmark_measurements')).toEqual({ n: 1_000 })
   })
 })
 
@@ -187,7 +185,7 @@ describe('request bodies that stall', () => {
       expect(answer).toMatch(/^HTTP\/1\.1 408/)
       expect(answer).toMatch(/the request body stopped arriving/)
       expect(answer.toLowerCase()).toContain('x-content-type-options: nosniff')
-      expect(app.env.sqlite.prepare('SELECT count(*) AS n FROM projects').get()).toEqual({ n: 1 })
+      expect(await rawSql(app.env).get('SELECT count(*) AS n FROM projects')).toEqual({ n: 1 })
     } finally {
       await slow.close()
     }
@@ -260,6 +258,6 @@ describe('request bodies over the limit', () => {
     expect(streamed.status).toBe(413)
     // The server is still there, and nothing was written.
     expect((await post('projects.list', {})).status).toBe(200)
-    expect(app.env.sqlite.prepare('SELECT count(*) AS n FROM projects').get()).toEqual({ n: 1 })
+    expect(await rawSql(app.env).get('SELECT count(*) AS n FROM projects')).toEqual({ n: 1 })
   })
 })
