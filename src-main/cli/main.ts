@@ -63,7 +63,7 @@ export function mainHelp(): string {
     '',
     'exit codes: 0 success, 1 invalid data (nothing written) or server unreachable, 2 usage error,',
     '  3 database busy (nothing written, retry), 4 not authenticated (401: no or wrong token),',
-    '  5 forbidden (403: your role may not do that), 6 conflict (409: changed by someone else meanwhile),',
+    '  5 forbidden (403: your role may not do that), 6 conflict (409: changed by someone else meanwhile, or a name already taken),',
     '  130 interrupted (Ctrl-C against a server closes the connection, which cancels the request there)',
   ].join('\n')
 }

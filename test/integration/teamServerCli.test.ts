@@ -59,9 +59,9 @@ describe('atax users', () => {
     expect(table.stdout).toMatch(/\nvic\s+viewer\s+-\s+\d{4}-\d\d-\d\d\n/)
   })
 
-  it('refuses a duplicate name, an unknown role and an empty password with exit 1', () => {
+  it('refuses a duplicate name (a conflict, exit 6), an unknown role and an empty password (exit 1)', () => {
     const dup = atax(['--store', store, 'users', 'add', 'ada', '--role', 'viewer'])
-    expect(dup.code).toBe(1)
+    expect(dup.code).toBe(6)
     expect(dup.stderr).toBe('atax: a user named "ada" already exists\n')
     const role = atax(['--store', store, 'users', 'add', 'bob', '--role', 'boss'])
     expect(role.code).toBe(1)
