@@ -34,7 +34,9 @@ const textOk = (c: Col, max: number) =>
 const dateOk = (c: Col) => sql`${c} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(${c}) IS ${c}`
 /** A finite number (1e999 is infinity to SQLite). */
 const numberOk = (c: Col) => sql`typeof(${c}) IN ('integer', 'real') AND abs(${c}) < 1e999`
-const wholeOk = (c: Col, min: number) => sql`typeof(${c}) = 'integer' AND ${c} >= ${sql.raw(String(min))}`
+/** A whole number from `min` up to the largest JavaScript reads exactly (Number.MAX_SAFE_INTEGER), as the row rules. */
+const wholeOk = (c: Col, min: number) =>
+  sql`typeof(${c}) = 'integer' AND ${c} >= ${sql.raw(String(min))} AND ${c} <= ${sql.raw(String(Number.MAX_SAFE_INTEGER))}`
 const flagOk = (c: Col) => sql`${c} IN (0, 1)`
 const oneOf = (c: Col, values: readonly string[]) => sql`${c} IN (${sql.raw(values.map((v) => `'${v}'`).join(', '))})`
 const orNull = (c: Col, rule: SQL) => sql`${c} IS NULL OR (${rule})`

@@ -62,7 +62,9 @@ const textOk = (c: Col, max: number) => sql`atax_trim(${c}) <> '' AND char_lengt
 const dateOk = (c: Col) => sql`atax_date_ok(${c})`
 /** A finite number: double precision also holds Infinity, -Infinity and NaN (which sorts above Infinity). */
 const numberOk = (c: Col) => sql`abs(${c}) < 'Infinity'::double precision`
-const wholeOk = (c: Col, min: number) => sql`${c} >= ${sql.raw(String(min))}`
+/** A whole number from `min` up to Number.MAX_SAFE_INTEGER (the largest JavaScript reads exactly), as the row rules. */
+const wholeOk = (c: Col, min: number) =>
+  sql`${c} >= ${sql.raw(String(min))} AND ${c} <= ${sql.raw(String(Number.MAX_SAFE_INTEGER))}`
 const oneOf = (c: Col, values: readonly string[]) => sql`${c} IN (${sql.raw(values.map((v) => `'${v}'`).join(', '))})`
 const orNull = (c: Col, rule: SQL) => sql`${c} IS NULL OR (${rule})`
 /** JSON text of one kind: 'array' or 'object' (atax_json_type is null for text that is not JSON; a null CHECK passes). */
