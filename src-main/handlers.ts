@@ -242,6 +242,14 @@ export async function dispatch(env: HandlerEnv, name: unknown, rawInput: unknown
   }
   const parsed = contract[name].input.safeParse(rawInput ?? {})
   if (!parsed.success) return { ok: false, error: invalidInput(name, parsed.error) }
+  const nul = nulCharacterAt(parsed.data)
+  if (nul !== null) {
+    const message = 'must not contain a NUL character (PostgreSQL cannot store one)'
+    return {
+      ok: false,
+      error: { code: 'invalid-input', message: `${name}: ${nul}: ${message}`, issues: [{ path: nul, message }] },
+    }
+  }
   const handler = handlers[name] as (env: HandlerEnv, input: unknown) => unknown
   const giveUpAt = Date.now() + (env.retryBusyForMs ?? 0)
   for (let attempt = 0; ; attempt++) {
@@ -258,6 +266,20 @@ export async function dispatch(env: HandlerEnv, name: unknown, rawInput: unknown
       return { ok: false, error: toApiError(err, env) }
     }
   }
+}
+
+/**
+ * Where the input holds text with a NUL character (U+0000), or null: the same refusal on both
+ * stores, as PostgreSQL's text cannot hold one. Names refuse it in their own rule (schemas.ts).
+ */
+function nulCharacterAt(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || '(input)' : null
+  if (typeof value !== 'object' || value === null) return null
+  for (const [key, inner] of Object.entries(value)) {
+    const found = nulCharacterAt(inner, path ? `${path}.${key}` : key)
+    if (found !== null) return found
+  }
+  return null
 }
 
 function isBusy(err: unknown): boolean {

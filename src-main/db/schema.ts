@@ -29,7 +29,7 @@ const JS_WHITESPACE = [
   8287, 12288, 65279,
 ].join(', ')
 const textOk = (c: Col, max: number) =>
-  sql`typeof(${c}) = 'text' AND trim(${c}, char(${sql.raw(JS_WHITESPACE)})) <> '' AND length(${c}) <= ${sql.raw(String(max))}`
+  sql`typeof(${c}) = 'text' AND trim(${c}, char(${sql.raw(JS_WHITESPACE)})) <> '' AND length(${c}) <= ${sql.raw(String(max))} AND instr(${c}, char(0)) = 0`
 /** A real calendar date written YYYY-MM-DD (date() normalises 2021-02-30 to another day). */
 const dateOk = (c: Col) => sql`${c} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(${c}) IS ${c}`
 /** A finite number (1e999 is infinity to SQLite). */

@@ -33,6 +33,8 @@ export const name = (what: string, max = 200) =>
     .trim()
     .min(1, `${what} must not be empty`)
     .max(max, `${what} must be at most ${max} characters`)
+    // PostgreSQL's text cannot hold U+0000; SQLite's CHECK refuses it too (src-main/db/schema.ts).
+    .refine((s) => !s.includes('\u0000'), `${what} must not contain a NUL character`)
 
 export const finite = (what: string) =>
   z.number({ error: `${what} must be a number` }).refine(Number.isFinite, `${what} must be a finite number`)
