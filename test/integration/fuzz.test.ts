@@ -1,8 +1,9 @@
 /**
  * Property-based fuzzing of every contract entry through `dispatch` (fast-check, on a
  * real store holding the sample: a SQLite file, or PostgreSQL in the project
- * integration-pg): whatever the input, the answer is the envelope `{ ok, value | error }`, an error carries one of the documented codes (never
- * 'internal'), and the database is unchanged whenever the answer is an error.
+ * integration-pg): whatever the input, the answer is the envelope `{ ok, value | error }`,
+ * an error carries one of the documented codes (never 'internal'), and the database is
+ * unchanged whenever the answer is an error.
  */
 import fc from 'fast-check'
 import fs from 'node:fs'
