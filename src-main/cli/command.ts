@@ -8,6 +8,7 @@
 import type { ParseArgsConfig } from 'node:util'
 import type { ApiInput, ApiName, ApiResult } from '../../src-shared/api/contract'
 import type { OpenApp } from '../app'
+import type { CallOptions } from './remote'
 
 export interface Io {
   stdout: (text: string) => void
@@ -16,15 +17,34 @@ export interface Io {
   stderrIsTty: boolean
   env: NodeJS.ProcessEnv
   cwd: string
+  /**
+   * Runs `handler` on Ctrl-C until the returned function is called (the process entry
+   * wires SIGINT). Used against a server only: a local command is simply interrupted.
+   */
+  onInterrupt?: (handler: () => void) => () => void
 }
 
 export class UsageError extends Error {}
 export class DataError extends Error {}
 /** Another process holds the write lock: a pipeline should retry, not treat its data as bad. */
 export class BusyError extends Error {}
+/** The server refused the credentials (HTTP 401): exit 4. */
+export class NotAuthenticatedError extends Error {}
+/** The server refused the request for this user (HTTP 403): exit 5. */
+export class ForbiddenError extends Error {}
+/** Someone else changed the item first (HTTP 409): exit 6. */
+export class ConflictError extends Error {}
+/** Ctrl-C against a server: the connection was closed (exit 130, as a shell reports an interrupted process). */
+export class InterruptedError extends Error {}
 
 export interface Globals {
   db?: string
+  /** `--store URL`: the store (for now a database file; it also sets `db`). */
+  store?: string
+  /** `--server URL` (else $ATAX_SERVER): run the command against that server's HTTP API. */
+  server?: string
+  /** `--token T` (else $ATAX_TOKEN): the API token sent to the server. */
+  token?: string
   json: boolean
   help: boolean
 }
@@ -34,11 +54,22 @@ export interface CommandContext {
   values: Record<string, string | boolean | string[] | undefined>
   positionals: string[]
   io: Io
+  /** The local database (refused when the command runs against a server: use `call`). */
   app: () => OpenApp
+  /** The server the command runs against (its URL), or null for the local database. */
+  server: string | null
   /** The request fields the command's options declare (`field`), read from the command line. */
   input: () => Record<string, unknown>
-  /** Without `flagOf`, error messages name the flag (or positional) each field comes from. */
-  call: <N extends ApiName>(name: N, input: ApiInput<N>, flagOf?: Record<string, string>) => Promise<ApiResult<N>>
+  /**
+   * One request, in-process or to the server: the command does not know which. Files go
+   * by path (`inputFile`, `outputFile`). Without `flagOf`, error messages name the flag
+   * (or positional) each field comes from.
+   */
+  call: <N extends ApiName>(
+    name: N,
+    input: ApiInput<N>,
+    options?: CallOptions & { flagOf?: Record<string, string> },
+  ) => Promise<ApiResult<N>>
   print: (human: string, json: unknown) => void
 }
 

@@ -6,7 +6,12 @@
  * This file holds the global flags, the help, the dispatch to a command and the mapping
  * of errors to exit codes; each command is declared once in ./commands/ (see ./command.ts).
  *
- * Exit codes: 0 success, 1 invalid data (nothing written), 2 usage error, 3 database busy (retry).
+ * With `--server URL --token T` (or $ATAX_SERVER / $ATAX_TOKEN) the same commands run against
+ * a server's HTTP API (./remote.ts) instead of in-process: `call` is the one seam.
+ *
+ * Exit codes: 0 success, 1 invalid data (nothing written) or server unreachable, 2 usage error,
+ * 3 database busy (retry), 4 not authenticated (401), 5 forbidden (403), 6 conflict (409),
+ * 130 interrupted (Ctrl-C against a server).
  */
 import { randomBytes } from 'node:crypto'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
@@ -15,8 +20,12 @@ import type { OpenApp } from '../app'
 import { resolveDbFile } from '../paths'
 import {
   BusyError,
+  ConflictError,
   DataError,
+  ForbiddenError,
   inputOf,
+  InterruptedError,
+  NotAuthenticatedError,
   UsageError,
   type Command,
   type CommandContext,
@@ -25,6 +34,8 @@ import {
 } from './command'
 import { commands } from './commands'
 import { parseNumber } from './commands/common'
+import type { ApiResponse } from '../../src-shared/api/contract'
+import type { Call, RemoteApiError } from './remote'
 
 export { BusyError, DataError, UsageError, commands, type Command, type CommandContext, type Io }
 
@@ -35,17 +46,25 @@ export function mainHelp(): string {
   return [
     'atax — Alignment Tax Planner on the command line',
     '',
-    'usage: atax [--db FILE] [--json] <command> [options]',
+    'usage: atax [--db FILE | --store URL | --server URL --token T] [--json] <command> [options]',
     '',
     'commands:',
     ...commands.map((c) => `  ${c.words.join(' ').padEnd(width)} ${c.summary}`),
     '',
     'global options:',
-    "  --db FILE   the database file (default: $ATAX_DB, else the desktop app's own file)",
-    '  --json      print JSON on standard output (numbers unrounded)',
-    '  --help      this help; `atax <command> --help` for one command',
+    "  --db FILE     the database file (default: $ATAX_DB, else the desktop app's own file)",
+    "  --store URL   the store: a database file, as --db, or a postgres:// URL (a team server's store)",
+    '  --server URL  run the command against a server (a team server, or web mode) instead (default: $ATAX_SERVER)',
+    '  --token T     the API token for --server (default: $ATAX_TOKEN); sent as Authorization: Bearer',
+    '  --json        print JSON on standard output (numbers unrounded)',
+    '  --help        this help; `atax <command> --help` for one command',
     '',
-    'exit codes: 0 success, 1 invalid data (nothing written), 2 usage error, 3 database busy (nothing written, retry)',
+    'with --server, `snapshot …` and `web` are refused: they work on a local database file only.',
+    '',
+    'exit codes: 0 success, 1 invalid data (nothing written) or server unreachable, 2 usage error,',
+    '  3 database busy (nothing written, retry), 4 not authenticated (401: no or wrong token),',
+    '  5 forbidden (403: your role may not do that), 6 conflict (409: changed by someone else meanwhile, or a name already taken),',
+    '  130 interrupted (Ctrl-C against a server closes the connection, which cancels the request there)',
   ].join('\n')
 }
 
@@ -69,23 +88,68 @@ function logInternalError(io: Io): (reference: string, err: unknown) => string {
   }
 }
 
+/** The global options that take a value, with the placeholder their usage error names. */
+const VALUE_GLOBALS = { db: 'FILE', store: 'URL', server: 'URL', token: 'T' } as const
+
 function splitGlobals(argv: string[]): { globals: Globals; rest: string[] } {
   const globals: Globals = { json: false, help: false }
   const rest: string[] = []
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
+    const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a] : [a, null]
+    const name = flag.slice(2) as keyof typeof VALUE_GLOBALS
     if (a === '--json') globals.json = true
     else if (a === '--help' || a === '-h') globals.help = true
-    else if (a === '--db') {
-      if (i + 1 >= argv.length || argv[i + 1].startsWith('--')) throw new UsageError('--db needs a FILE')
-      globals.db = argv[++i]
-      if (globals.db === '') throw new UsageError('--db needs a FILE, not an empty string')
-    } else if (a.startsWith('--db=')) {
-      globals.db = a.slice(5)
-      if (globals.db === '') throw new UsageError('--db needs a FILE, not an empty string')
+    else if (flag.startsWith('--') && Object.hasOwn(VALUE_GLOBALS, name)) {
+      const what = VALUE_GLOBALS[name]
+      let value: string
+      if (inline !== null) value = inline.slice(flag.length + 1)
+      else {
+        if (i + 1 >= argv.length || argv[i + 1].startsWith('--')) throw new UsageError(`${flag} needs a ${what}`)
+        value = argv[++i]
+      }
+      if (value === '') throw new UsageError(`${flag} needs a ${what}, not an empty string`)
+      globals[name] = value
     } else rest.push(a)
   }
+  if (globals.store !== undefined) {
+    // For now a store is a file; a postgres:// URL comes with the PostgreSQL store.
+    if (/^postgres(ql)?:\/\//i.test(globals.store))
+      throw new UsageError('--store: this build opens SQLite files only, not PostgreSQL URLs')
+    if (globals.db !== undefined && globals.db !== globals.store)
+      throw new UsageError('give --store or --db, not both (they name the same thing)')
+    globals.db = globals.store
+  }
   return { globals, rest }
+}
+
+/**
+ * Commands that work on a local database only, by their first word, with why: against a
+ * server they are refused (exit 2) rather than run on something the user did not mean.
+ */
+const LOCAL_ONLY: Record<string, string> = {
+  snapshot:
+    "snapshots are files beside a local database; a server's store is backed up by its administrator (pg_dump), or with `atax --server URL export json --out FILE`",
+  web: "it serves a local database file to this machine's browser (a server is already served)",
+  serve: 'it serves a store: run it where the store is (`atax --store URL serve`)',
+  users: "it manages a store's users: run it on the server (`atax --store URL users …`)",
+}
+
+/** The server and token a command runs against, from the flags, else the environment (null: local). */
+function resolveServer(globals: Globals, env: NodeJS.ProcessEnv): { url: string; token: string } | null {
+  const server = globals.server ?? (env.ATAX_SERVER || undefined)
+  if (server === undefined) {
+    if (globals.token !== undefined) throw new UsageError('--token needs --server URL (or $ATAX_SERVER)')
+    return null
+  }
+  if (globals.db !== undefined) {
+    throw new UsageError(
+      globals.server !== undefined
+        ? '--server and --db name two different stores: give one'
+        : '--db names a local file but $ATAX_SERVER names a server: unset ATAX_SERVER, or drop --db',
+    )
+  }
+  return { url: server, token: globals.token ?? (env.ATAX_TOKEN || '') }
 }
 
 /** `--baseline -0.5` would read as a flag: pass a negative number as `--baseline=-0.5`. */
@@ -139,6 +203,20 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       io.stdout(commandHelp(command) + '\n')
       return 0
     }
+    // A command that takes its own --server (pushing a local project up) gets it back.
+    if (command.parseOptions.server) {
+      for (const name of ['server', 'token'] as const) {
+        if (globals[name] !== undefined) rest.push(`--${name}`, globals[name]!)
+        delete globals[name]
+      }
+    }
+    const usesStore = command.words[0] !== 'tax'
+    const server = usesStore && !command.parseOptions.server ? resolveServer(globals, io.env) : null
+    if (server && LOCAL_ONLY[command.words[0]]) {
+      throw new UsageError(
+        `atax ${command.words.join(' ')} works on a local database only, not against --server: ${LOCAL_ONLY[command.words[0]]}`,
+      )
+    }
     let parsed: ReturnType<typeof parseArgs>
     try {
       parsed = parseArgs({
@@ -158,8 +236,9 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
           : `expected ${expected} argument(s), got ${parsed.positionals.length}`,
       )
     }
-    const store = command.words[0] === 'tax' ? null : await loadStore()
+    const store = usesStore && !server ? await loadStore() : null
     const openLazily = () => {
+      if (server) throw new Error(`atax ${command.words.join(' ')} needs a local database here, not --server`)
       if (!store) throw new Error(`atax ${command.words.join(' ')} does not use the database`)
       const { openApp } = store
       if (!app) {
@@ -173,17 +252,68 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       }
       return app
     }
+    // The one seam: in-process dispatch, or the same request over HTTP.
+    let call: Call
+    let interrupt: AbortController | null = null
+    /** The server's URL as messages name it (without a token web mode's URL may carry). */
+    let serverUrl: string | null = null
+    if (server) {
+      const { RemoteClient, parseServerUrl, isLoopback, ServerUrlError } = await import('./remote')
+      let parsedUrl: ReturnType<typeof parseServerUrl>
+      try {
+        parsedUrl = parseServerUrl(server.url)
+      } catch (err) {
+        throw err instanceof ServerUrlError ? new UsageError(err.message) : err
+      }
+      const token = server.token || parsedUrl.token
+      if (!token) throw new UsageError('--server needs a token: --token T or $ATAX_TOKEN')
+      if (parsedUrl.base.protocol === 'http:' && !isLoopback(parsedUrl.base)) {
+        io.stderr(
+          `atax: warning: ${parsedUrl.base.host} is reached over plain http: the token travels unencrypted (use https)\n`,
+        )
+      }
+      const client = new RemoteClient(server.url, token)
+      serverUrl = client.url
+      interrupt = new AbortController()
+      const signal = interrupt.signal
+      call = (name, input, options = {}) => client.call(name, input, { ...options, signal })
+    } else {
+      call = async (name, input, options = {}) => {
+        const env = openLazily().env
+        // The door's file and progress, beside the input (never in it), for this request only.
+        env.inputFile = options.inputFile
+        env.outputFile = options.outputFile
+        env.onProgress = options.onProgress
+        try {
+          return await store!.dispatch(env, name, input)
+        } finally {
+          delete env.inputFile
+          delete env.outputFile
+          delete env.onProgress
+        }
+      }
+    }
+    const stopListening = interrupt ? io.onInterrupt?.(() => interrupt.abort()) : undefined
     const ctx: CommandContext = {
       globals,
       values: parsed.values as CommandContext['values'],
       positionals: parsed.positionals,
       io,
       app: openLazily,
+      server: serverUrl,
       input: () => inputOf(command.options ?? {}, parsed.values as CommandContext['values'], parseNumber),
-      call: async (name, input, flagOf = command.flagOf) => {
-        const response = await store!.dispatch(openLazily().env, name, input)
+      call: async (name, input, { flagOf = command.flagOf, ...options } = {}) => {
+        const response = (await call(name, input, options)) as ApiResponse<never>
         if (response.ok) return response.value as never
-        const { error } = response
+        const error = response.error as RemoteApiError
+        if (error.code === 'cancelled' && interrupt?.signal.aborted) throw new InterruptedError(error.message)
+        if (error.status === 401) {
+          throw new NotAuthenticatedError(
+            `${serverUrl} refused the credentials (HTTP 401: ${error.message}): check --token or $ATAX_TOKEN`,
+          )
+        }
+        if (error.status === 403) throw new ForbiddenError(`${serverUrl} refused (HTTP 403): ${error.message}`)
+        if (error.status === 409 || error.code === 'conflict') throw new ConflictError(error.message)
         if (error.issues?.length) {
           throw new DataError(
             error.issues
@@ -201,7 +331,11 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       },
       print: (human, json) => io.stdout((globals.json ? JSON.stringify(json, null, 2) : human) + '\n'),
     }
-    await command.run(ctx)
+    try {
+      await command.run(ctx)
+    } finally {
+      stopListening?.()
+    }
     return 0
   } catch (err) {
     if (err instanceof UsageError) {
@@ -211,6 +345,16 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     if (err instanceof BusyError) {
       io.stderr(`atax: ${err.message}\n`)
       return 3
+    }
+    const exitCode = new Map<unknown, number>([
+      [NotAuthenticatedError, 4],
+      [ForbiddenError, 5],
+      [ConflictError, 6],
+      [InterruptedError, 130],
+    ]).get((err as Error)?.constructor)
+    if (exitCode !== undefined) {
+      io.stderr(`atax: ${(err as Error).message}\n`)
+      return exitCode
     }
     if (
       err instanceof DataError ||

@@ -6,6 +6,7 @@
  * their original ids, which must still be free.
  */
 import { sql, type SQL } from 'drizzle-orm'
+import { USER_ROLES } from '../../src-shared/api/contract'
 import { check, index, integer, real, sqliteTable, text, uniqueIndex, type SQLiteColumn } from 'drizzle-orm/sqlite-core'
 
 const id = () => integer('id').primaryKey({ autoIncrement: true })
@@ -33,7 +34,9 @@ const textOk = (c: Col, max: number) =>
 const dateOk = (c: Col) => sql`${c} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND date(${c}) IS ${c}`
 /** A finite number (1e999 is infinity to SQLite). */
 const numberOk = (c: Col) => sql`typeof(${c}) IN ('integer', 'real') AND abs(${c}) < 1e999`
-const wholeOk = (c: Col, min: number) => sql`typeof(${c}) = 'integer' AND ${c} >= ${sql.raw(String(min))}`
+/** A whole number from `min` up to the largest JavaScript reads exactly (Number.MAX_SAFE_INTEGER), as the row rules. */
+const wholeOk = (c: Col, min: number) =>
+  sql`typeof(${c}) = 'integer' AND ${c} >= ${sql.raw(String(min))} AND ${c} <= ${sql.raw(String(Number.MAX_SAFE_INTEGER))}`
 const flagOk = (c: Col) => sql`${c} IN (0, 1)`
 const oneOf = (c: Col, values: readonly string[]) => sql`${c} IN (${sql.raw(values.map((v) => `'${v}'`).join(', '))})`
 const orNull = (c: Col, rule: SQL) => sql`${c} IS NULL OR (${rule})`
@@ -395,4 +398,52 @@ export const trash = sqliteTable('trash', {
 export const settings = sqliteTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
+})
+
+// ---- The team server (`atax serve`): users, browser sessions and the login rate limit. In the
+// database so that several serve processes over one store share them. Not part of backups: a
+// backup is the team's data, these are the server's accounts. Ids without AUTOINCREMENT so no
+// counter of theirs enters sqlite_sequence (which backups carry).
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey(),
+    name: text('name').notNull(),
+    role: text('role', { enum: USER_ROLES }).notNull(),
+    /** sha256 (hex) of the personal API token; the token itself is shown once and never stored. */
+    tokenHash: text('token_hash').notNull(),
+    /** scrypt$N$r$p$salt$hash, or null: no browser login until a password is set. */
+    passwordHash: text('password_hash'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('users_name_unique').on(t.name),
+    uniqueIndex('users_token_hash_unique').on(t.tokenHash),
+    check('users_role', oneOf(t.role, USER_ROLES)),
+  ],
+)
+
+/** A browser session: the cookie's value is the secret, the row holds its sha256 only. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** What a cookie-authenticated write sends back in X-CSRF-Token. */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: createdAt(),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user').on(t.userId), index('sessions_expires').on(t.expiresAt)],
+)
+
+/** Failed logins per user name and client address, counted in a window (the rate limit). */
+export const loginAttempts = sqliteTable('login_attempts', {
+  key: text('key').primaryKey(),
+  count: integer('count').notNull(),
+  windowStart: text('window_start').notNull(),
 })

@@ -3,11 +3,14 @@
  * handler table runs in its workers, never in this process), registers the IPC
  * door that relays to it, and shows one locked-down window. Everything else runs
  * in plain Node (src-main).
+ *
+ * The IPC door relays to a StoreSwitch (./teamServer.ts): the local file's engine host,
+ * or a team server over HTTP (File ▸ Open Team Server…). The title bar names the open one.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { app, BrowserWindow, dialog, ipcMain, Menu, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, safeStorage, session } from 'electron'
 import { appVersion } from '../app'
 import { startEngineHost, type EngineHost } from '../engine/host'
 import { Uploads } from '../engine/uploads'
@@ -16,12 +19,15 @@ import { registerApiHandlers } from './ipc'
 import { menuTemplate } from './menu'
 import { CONTENT_SECURITY_POLICY, isTrustedUrl, lockDownContents, secureWebPreferences } from './security'
 import { loadWindowState, saveWindowState } from './windowState'
+import { registerStoreHandlers, StoreSwitch } from './teamServer'
 import { writeFileAtomically } from '../files/atomic'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(path.join(here, '../renderer/index.html')).href
 
 let engine: EngineHost | null = null
+/** Where the window's requests go: the engine host, or the team server that is open. */
+let stores: StoreSwitch | null = null
 const uploads = new Uploads()
 
 function createWindow(): BrowserWindow {
@@ -32,22 +38,37 @@ function createWindow(): BrowserWindow {
     minWidth: 900,
     minHeight: 600,
     show: false,
-    title: 'Alignment Tax Planner',
+    title: stores?.title() ?? 'Alignment Tax Planner',
     webPreferences: secureWebPreferences(path.join(here, '../preload/index.cjs')),
   })
   if (state.maximized) win.maximize()
   lockDownContents(win.webContents, rendererUrl)
+  // The title names the open store (file or server), not the page's <title>.
+  win.on('page-title-updated', (event) => event.preventDefault())
   win.once('ready-to-show', () => win.show())
   win.on('close', () => {
     saveWindowState(userData, { ...win.getNormalBounds(), maximized: win.isMaximized() })
   })
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
-      menuTemplate((action) => win.webContents.send('menu', action), process.platform === 'darwin'),
+      menuTemplate((action) => {
+        if (action === 'open-local' && stores) {
+          stores.openLocal()
+          storeSwitched()
+        } else win.webContents.send('menu', action)
+      }, process.platform === 'darwin'),
     ),
   )
   void win.loadURL(rendererUrl)
   return win
+}
+
+/** After a switch of store: the title says which is open, and the page reloads its data from it. */
+function storeSwitched(): void {
+  for (const win of BrowserWindow.getAllWindows()) {
+    win.setTitle(stores?.title() ?? 'Alignment Tax Planner')
+    win.webContents.reload()
+  }
 }
 
 function registerShellHandlers() {
@@ -73,10 +94,10 @@ function registerShellHandlers() {
   // The backup goes from the engine straight into the file the save dialog names: the window
   // never holds it. Progress reaches the window like any long request's.
   ipcMain.handle('shell:saveBackup', async (event, fileName: unknown) => {
-    if (!trusted(event) || typeof fileName !== 'string' || !engine) return { saved: false }
+    if (!trusted(event) || typeof fileName !== 'string' || !stores) return { saved: false }
     const result = await dialog.showSaveDialog({ defaultPath: path.basename(fileName) })
     if (result.canceled || !result.filePath) return { saved: false }
-    const response = await engine.request(
+    const response = await stores.request(
       'backup.export',
       {},
       {
@@ -117,8 +138,8 @@ app.whenReady().then(async () => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })
+  const userData = app.getPath('userData')
   try {
-    const userData = app.getPath('userData')
     fs.mkdirSync(userData, { recursive: true })
     engine = await startEngineHost({
       dbFile: path.join(userData, DB_FILE_NAME),
@@ -130,7 +151,10 @@ app.whenReady().then(async () => {
     app.exit(1)
     return
   }
-  registerApiHandlers(ipcMain, engine, rendererUrl, {
+  stores = new StoreSwitch(engine, { localFile: engine.dbFile, settingsDir: userData, vault: () => safeStorage })
+  stores.restoreLastOpened()
+  registerStoreHandlers(ipcMain, stores, rendererUrl, storeSwitched)
+  registerApiHandlers(ipcMain, stores, rendererUrl, {
     uploads,
     onProgress: (fraction) => BrowserWindow.getAllWindows()[0]?.setProgressBar(fraction >= 1 ? -1 : fraction),
   })

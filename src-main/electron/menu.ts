@@ -1,7 +1,18 @@
 /** The native menu; each item sends its action to the page, which runs the same code as its buttons. */
 import type { MenuItemConstructorOptions } from 'electron'
 
-export type MenuAction = 'new-project' | 'new-generation' | 'new-measurement' | 'import' | 'export' | 'search' | 'about'
+export type MenuAction =
+  | 'new-project'
+  | 'new-generation'
+  | 'new-measurement'
+  | 'import'
+  | 'export'
+  | 'search'
+  | 'about'
+  /** The page asks for the server's URL and token (then shell:openServer). */
+  | 'open-server'
+  /** Handled by the shell itself: back to the local file. */
+  | 'open-local'
 
 export function menuTemplate(send: (action: MenuAction) => void, isMac: boolean): MenuItemConstructorOptions[] {
   return [
@@ -15,6 +26,9 @@ export function menuTemplate(send: (action: MenuAction) => void, isMac: boolean)
         { type: 'separator' },
         { label: 'Import…', accelerator: 'CmdOrCtrl+I', click: () => send('import') },
         { label: 'Export…', accelerator: 'CmdOrCtrl+E', click: () => send('export') },
+        { type: 'separator' },
+        { label: 'Open Team Server…', click: () => send('open-server') },
+        { label: 'Open Local File', click: () => send('open-local') },
         { type: 'separator' },
         isMac ? { role: 'close' } : { role: 'quit', label: 'Quit' },
       ],

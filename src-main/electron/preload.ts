@@ -35,4 +35,8 @@ contextBridge.exposeInMainWorld('shell', {
   saveFile: (fileName: string, content: string) => ipcRenderer.invoke('shell:saveFile', fileName, content),
   saveBackup: (fileName: string) => ipcRenderer.invoke('shell:saveBackup', fileName),
   savePdf: (fileName: string, html: string) => ipcRenderer.invoke('shell:savePdf', fileName, html),
+  // Which store is open (the local file or a team server), and the switch between them.
+  currentStore: () => ipcRenderer.invoke('shell:currentStore'),
+  openServer: (url: string, token: string) => ipcRenderer.invoke('shell:openServer', url, token),
+  openLocal: () => ipcRenderer.invoke('shell:openLocal'),
 })

@@ -6,6 +6,8 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 
 export interface AtomicWriteOptions {
   /** false: refuse (EEXIST) rather than replace a file already at the final name. Default true. */
@@ -75,6 +77,23 @@ export async function writeFileAtomicallyAsync(
     fs.rmSync(temp, { force: true })
     throw err
   }
+}
+
+/**
+ * The same for bytes that arrive as a stream (a download): they go to the temporary name
+ * as they come, and only a complete, synced file is moved to `target`. A stream that
+ * fails or is aborted midway leaves nothing under `target`.
+ */
+export function writeStreamAtomically(
+  target: string,
+  source: Readable | AsyncIterable<Uint8Array>,
+  options: AtomicWriteOptions = {},
+): Promise<void> {
+  return writeFileAtomicallyAsync(
+    target,
+    (temp) => pipeline(source, fs.createWriteStream(temp, { flags: 'wx' })),
+    options,
+  )
 }
 
 /** The complete, synced temporary file moved to `target`, and the move made durable. */

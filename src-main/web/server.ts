@@ -1,7 +1,7 @@
 /**
  * Web mode: the same UI and API for a browser, on 127.0.0.1 only. Static files from
  * the built renderer; `POST /api/<name>` for each contract entry, which needs the
- * per-launch token and a Host/Origin of this very server (no DNS rebinding, no
+ * per-launch token (header x-atax-token, or `Authorization: Bearer`) and a Host/Origin of this very server (no DNS rebinding, no
  * cross-site requests). The server only relays: requests run in the engine host's
  * workers (src-main/engine/host.ts), so this thread never waits on the database.
  *
@@ -16,13 +16,16 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import http from 'node:http'
+import https from 'node:https'
 import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { pipeline } from 'node:stream/promises'
+import type { ApiError } from '../../src-shared/api/contract'
 import { CONTENT_SECURITY_POLICY } from '../csp'
 import type { HandlerEnv } from '../handlers'
 import { startEngineHost, type Engine } from '../engine/host'
 import { MAX_UPLOAD_BYTES, resolveUpload, UploadTooLarge, Uploads } from '../engine/uploads'
+import { bearerToken, DOWNLOAD_HEADER, PROGRESS_HEADER, TOKEN_HEADER } from './headers'
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -35,17 +38,14 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
 }
 
-export const TOKEN_HEADER = 'x-atax-token'
-export const PROGRESS_HEADER = 'x-atax-progress'
-/** On backup.export: the answer is the backup itself, streamed from the file the engine wrote. */
-export const DOWNLOAD_HEADER = 'x-atax-download'
+export { DOWNLOAD_HEADER, PROGRESS_HEADER, TOKEN_HEADER }
 /** JSON requests; files come through /upload, whose own limit is MAX_UPLOAD_BYTES. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024
 /** A request body that stops arriving for this long is refused (408) and its connection closed. */
 const BODY_IDLE_TIMEOUT_MS = 30_000
 
 /** On every answer (pages, API, errors, 404s): no sniffing, no framing, no referrer, no caching. */
-const COMMON_HEADERS = {
+export const COMMON_HEADERS = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
@@ -54,7 +54,21 @@ const COMMON_HEADERS = {
 }
 /** Answers that are not the app's page load nothing at all. */
 const NON_PAGE_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-const PLAIN_HEADERS = { ...COMMON_HEADERS, 'content-security-policy': NON_PAGE_CSP }
+export const PLAIN_HEADERS = { ...COMMON_HEADERS, 'content-security-policy': NON_PAGE_CSP }
+
+/**
+ * The team server's door policy (src-main/web/teamServer.ts), in place of the loopback
+ * checks (Host of 127.0.0.1, the per-launch token): its own routes (sign-in), and who may
+ * make each request.
+ */
+export interface AccessPolicy {
+  /** Answers the policy's own routes (/login, /logout, /auth/session); true when it answered. */
+  route(req: http.IncomingMessage, res: http.ServerResponse, url: URL, secure: boolean): Promise<boolean>
+  /** null: the request may go on; else the status and error to answer ('upload' for /upload). */
+  refuse(req: http.IncomingMessage, name: string): Promise<{ status: number; error: ApiError } | null>
+  /** True when the request came over https (TLS here, or a trusted proxy's X-Forwarded-Proto). */
+  secure(req: http.IncomingMessage): boolean
+}
 
 export interface WebServer {
   server: http.Server
@@ -79,7 +93,17 @@ export async function startWebServer(options: {
   maxUploadBytes?: number
   /** How long a request body may stall before it is refused (default BODY_IDLE_TIMEOUT_MS). */
   bodyIdleTimeoutMs?: number
+  /** The address to listen on (default 127.0.0.1; only a team server listens elsewhere). */
+  host?: string
+  /** Serve https with this certificate and key (PEM). */
+  tls?: { cert: string | Buffer; key: string | Buffer }
+  /** The team server: users and sessions instead of the per-launch token and loopback Host. */
+  access?: AccessPolicy
 }): Promise<WebServer> {
+  const access = options.access
+  if (!access && options.host !== undefined && options.host !== '127.0.0.1') {
+    throw new Error('web mode listens on 127.0.0.1 only; a team server (with users) may listen elsewhere')
+  }
   const uploads = new Uploads()
   const maxUploadBytes = options.maxUploadBytes ?? MAX_UPLOAD_BYTES
   let ownEngine: { close(): Promise<void> } | null = null
@@ -96,14 +120,18 @@ export async function startWebServer(options: {
     throw new Error(`the renderer is not built (${rendererDir}/index.html is missing): run npm run build`)
   }
   let port = options.port ?? 0
-  const server = http.createServer((req, res) => {
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
     handle(req, res).catch((err) => {
       console.error(err)
       if (!res.headersSent) send(res, 500, { ok: false, error: { code: 'internal', message: 'server error' } })
     })
-  })
+  }
+  const server: http.Server = options.tls
+    ? https.createServer({ cert: options.tls.cert, key: options.tls.key }, listener)
+    : http.createServer(listener)
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (access) return handleTeam(req, res, access)
     const allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`]
     if (!req.headers.host || !allowedHosts.includes(req.headers.host)) {
       return send(res, 421, { ok: false, error: { code: 'invalid-input', message: 'wrong Host header' } })
@@ -117,10 +145,53 @@ export async function startWebServer(options: {
       if (origin !== undefined && !allowedHosts.some((h) => origin === `http://${h}`)) {
         return send(res, 403, { ok: false, error: { code: 'invalid-input', message: 'cross-origin request refused' } })
       }
-      if (!safeEqual(String(req.headers[TOKEN_HEADER] ?? ''), token)) {
+      // The page sends the token in its own header; a client (`atax --server`) as a Bearer token.
+      const presented = bearerToken(req.headers.authorization) ?? String(req.headers[TOKEN_HEADER] ?? '')
+      if (!safeEqual(presented, token)) {
         return send(res, 401, { ok: false, error: { code: 'invalid-input', message: 'missing or wrong token' } })
       }
     }
+    return serve(req, res, url)
+  }
+
+  /**
+   * The team server's checks: any Host (it is reached by a name of the team's), but a request
+   * with an Origin must come from this very origin; then the policy's routes, then who may
+   * make the request (401/403 in the usual envelope).
+   */
+  async function handleTeam(req: http.IncomingMessage, res: http.ServerResponse, policy: AccessPolicy) {
+    const secure = policy.secure(req)
+    // Over https, browsers are told to come back over https only.
+    if (secure) res.setHeader('strict-transport-security', 'max-age=31536000')
+    const host = req.headers.host
+    if (!host || /[\s/@]/.test(host)) {
+      return send(res, 400, {
+        ok: false,
+        error: { code: 'invalid-input', message: 'missing or malformed Host header' },
+      })
+    }
+    const url = new URL(req.url ?? '/', `${secure ? 'https' : 'http'}://${host}`)
+    const origin = req.headers.origin
+    if (origin !== undefined && origin !== url.origin && req.method !== 'GET' && req.method !== 'HEAD') {
+      return send(res, 403, { ok: false, error: { code: 'forbidden', message: 'cross-origin request refused' } })
+    }
+    if (await policy.route(req, res, url, secure)) return
+    if (url.pathname.startsWith('/api/') || url.pathname === '/upload') {
+      if (req.method !== 'POST') {
+        return send(res, 405, { ok: false, error: { code: 'invalid-input', message: 'use POST for /api requests' } })
+      }
+      const name = url.pathname === '/upload' ? 'upload' : (safeDecode(url.pathname.slice('/api/'.length)) ?? '')
+      const refusal = await policy.refuse(req, name)
+      if (refusal) {
+        req.resume()
+        return send(res, refusal.status, { ok: false, error: refusal.error })
+      }
+    }
+    return serve(req, res, url)
+  }
+
+  /** What both kinds of server do once a request is let in. */
+  async function serve(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     // A body that stalls (a slow or stuck client) does not hold a request open forever; the
     // timer covers the body only, not the engine's work after it (a long import).
     if (req.method === 'POST') {
@@ -247,16 +318,20 @@ export async function startWebServer(options: {
     fs.createReadStream(file).pipe(res)
   }
 
+  const host = options.host ?? '127.0.0.1'
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(port, '127.0.0.1', () => resolve())
+    server.listen(port, host, () => resolve())
   })
   port = (server.address() as AddressInfo).port
+  const shownHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' || host === '::' ? 'localhost' : host
   return {
     server,
     token,
     port,
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    url: access
+      ? `${options.tls ? 'https' : 'http'}://${shownHost}:${port}/`
+      : `http://127.0.0.1:${port}/?token=${token}`,
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       // A client still holding a connection (a stalled or unread body) does not hold up shutdown.
@@ -290,7 +365,12 @@ function statusFor(code: string): number {
     case 'busy':
       return 503
     case 'read-only':
+    case 'forbidden':
       return 403
+    case 'unauthenticated':
+      return 401
+    case 'rate-limited':
+      return 429
     case 'disk-full':
       return 507
     default:
@@ -304,9 +384,9 @@ function safeEqual(a: string, b: string): boolean {
   return ab.length === bb.length && crypto.timingSafeEqual(ab, bb)
 }
 
-function readBody(req: http.IncomingMessage): Promise<string | null> {
+export function readBody(req: http.IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<string | null> {
   // A declared size over the limit is refused before a byte is read.
-  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) {
     req.resume()
     return Promise.resolve(null)
   }
@@ -316,7 +396,7 @@ function readBody(req: http.IncomingMessage): Promise<string | null> {
     let tooLarge = false
     req.on('data', (chunk: Buffer) => {
       size += chunk.length
-      if (size > MAX_BODY_BYTES) tooLarge = true
+      if (size > maxBytes) tooLarge = true
       else chunks.push(chunk)
     })
     req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')))
@@ -324,8 +404,8 @@ function readBody(req: http.IncomingMessage): Promise<string | null> {
   })
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown) {
+export function send(res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) {
   const text = JSON.stringify(body)
-  res.writeHead(status, { ...PLAIN_HEADERS, 'content-type': 'application/json; charset=utf-8' })
+  res.writeHead(status, { ...PLAIN_HEADERS, 'content-type': 'application/json; charset=utf-8', ...headers })
   res.end(text)
 }

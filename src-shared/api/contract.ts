@@ -52,6 +52,31 @@ export interface AppInfo {
   quarantined: number
 }
 
+export const USER_ROLES = ['viewer', 'editor', 'admin'] as const
+export type UserRole = (typeof USER_ROLES)[number]
+/** A user of a team server, as listed (never the token or the password). */
+export interface TeamUser {
+  name: string
+  role: UserRole
+  hasPassword: boolean
+  createdAt: string
+  updatedAt: string
+}
+export interface TeamUserWithToken {
+  name: string
+  role: UserRole
+  /** The personal API token: shown this once, stored only as its hash. */
+  token: string
+}
+const userName = z
+  .string()
+  .trim()
+  .min(1, 'a user name is required')
+  .max(100, 'at most 100 characters')
+  .regex(/^[^\s\p{C}]+$/u, 'no spaces or control characters')
+const userRole = z.enum(USER_ROLES)
+const userPassword = z.string().min(8, 'at least 8 characters').max(1000, 'at most 1000 characters')
+
 export const contract = {
   'app.info': op<AppInfo>()(empty),
   'app.dismissFirstRun': op<{ ok: true }>()(empty),
@@ -245,6 +270,15 @@ export const contract = {
       })
       .strict(),
   ),
+
+  /** Team server accounts (admin only there): the token is in the answer of add and rotateToken only. */
+  'users.list': op<TeamUser[]>()(empty),
+  'users.add': op<TeamUserWithToken>()(
+    z.object({ name: userName, role: userRole, password: userPassword.optional() }).strict(),
+  ),
+  'users.remove': op<{ removed: string }>()(z.object({ name: userName }).strict()),
+  'users.rotateToken': op<TeamUserWithToken>()(z.object({ name: userName }).strict()),
+  'users.setPassword': op<TeamUser>()(z.object({ name: userName, password: userPassword }).strict()),
 } as const
 
 export type Contract = typeof contract
@@ -275,6 +309,9 @@ export const API_ERROR_CODES = [
   'read-only',
   'disk-full',
   'internal',
+  'unauthenticated',
+  'forbidden',
+  'rate-limited',
 ] as const satisfies readonly ApiError['code'][]
 
 export interface ApiError {
@@ -294,6 +331,10 @@ export interface ApiError {
     | 'read-only'
     | 'disk-full'
     | 'internal'
+    /** Team server: no or bad credentials (HTTP 401), role too low or CSRF refused (403), too many failed logins (429). */
+    | 'unauthenticated'
+    | 'forbidden'
+    | 'rate-limited'
   message: string
   /** For invalid input: each problem with the field it concerns. */
   issues?: { path: string; message: string }[]

@@ -18,14 +18,19 @@ beforeEach(() => {
 })
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }))
 
-/** A migrations folder holding the migrations before 0004. */
-function previousMigrations(): string {
-  const folder = path.join(dir, 'migrations-0003')
+/**
+ * A migrations folder holding the migrations up to `last` (0003: before the one under test;
+ * 0004: up to it — later rebuilds move rows that break the CHECKs aside, which is theirs to test).
+ */
+function migrationsUpTo(last: number): string {
+  const folder = path.join(dir, `migrations-${last}`)
   fs.mkdirSync(path.join(folder, 'meta'), { recursive: true })
   const source = defaultMigrationsFolder()
   const journal = JSON.parse(fs.readFileSync(path.join(source, 'meta/_journal.json'), 'utf8'))
-  journal.entries = journal.entries.filter((e: { idx: number }) => e.idx <= 3)
-  expect(journal.entries.at(-1).tag).toBe('0003_row_rules_check_constraints')
+  journal.entries = journal.entries.filter((e: { idx: number }) => e.idx <= last)
+  expect(journal.entries.at(-1).tag).toBe(
+    last === 3 ? '0003_row_rules_check_constraints' : last === 4 ? '0004_read_model_indexes' : undefined,
+  )
   fs.writeFileSync(path.join(folder, 'meta/_journal.json'), JSON.stringify(journal))
   for (const e of journal.entries as { tag: string }[]) {
     fs.copyFileSync(path.join(source, `${e.tag}.sql`), path.join(folder, `${e.tag}.sql`))
@@ -43,7 +48,7 @@ const indexes = (sqlite: import('better-sqlite3').Database) =>
 describe('migration to the read-model indexes', () => {
   it('keeps every row and serves groups and warnings from the new indexes', async () => {
     const file = path.join(dir, 'old.db')
-    const old = openDatabase(file, { migrationsFolder: previousMigrations() })
+    const old = openDatabase(file, { migrationsFolder: migrationsUpTo(3) })
     expect(indexes(old.sqlite)).not.toContain('benchmark_measurements_gen_group')
     const projectId = (
       old.sqlite.prepare("INSERT INTO projects (name) VALUES ('Old') RETURNING id").get() as { id: number }
@@ -69,7 +74,7 @@ describe('migration to the read-model indexes', () => {
     const before = old.sqlite.prepare('SELECT * FROM benchmark_measurements ORDER BY id').all()
     old.close()
 
-    const now = openDatabase(file)
+    const now = openDatabase(file, { migrationsFolder: migrationsUpTo(4) })
     try {
       expect(indexes(now.sqlite)).toEqual(
         expect.arrayContaining(['benchmark_measurements_gen_group', 'benchmark_measurements_gen_uncomputable']),

@@ -28,13 +28,10 @@ export const fileCommands = [
     run: async (c) => {
       const [format, file] = c.positionals
       const folder = (format === 'lm-eval' || format === 'inspect') && isDirectory(file)
-      if (!folder) {
-        checkReadable(file)
-        // The engine reads the file by path: no base64 copy of it in memory.
-        c.app().env.inputFile = file
-      }
+      // Read by path (the engine's, or streamed to the server): no base64 copy of it in memory.
+      if (!folder) checkReadable(file)
       if (format === 'backup') {
-        const r = await c.call('backup.restore', { fileName: path.basename(file) })
+        const r = await c.call('backup.restore', { fileName: path.basename(file) }, { inputFile: file })
         c.print(`restored ${r.projects} project(s) from ${file}`, r)
         return
       }
@@ -71,20 +68,24 @@ export const fileCommands = [
         return
       }
       const showProgress = c.io.stderrIsTty && !c.globals.json
-      const env = c.app().env
-      if (showProgress)
-        env.onProgress = (f) => c.io.stderr(`\rimporting ${path.basename(file)}: ${Math.round(f * 100)}%`)
-      const r = await c.call('imports.run', {
-        format,
-        fileName: path.basename(file),
-        generationId,
-        role,
-        force: c.values.force === true,
-        strict: c.values.strict === true,
-        directions,
-        // --json promises every benchmark; the human output only counts and samples them.
-        list: c.globals.json ? 'full' : 'summary',
-      })
+      const onProgress = showProgress
+        ? (f: number) => c.io.stderr(`\rimporting ${path.basename(file)}: ${Math.round(f * 100)}%`)
+        : undefined
+      const r = await c.call(
+        'imports.run',
+        {
+          format,
+          fileName: path.basename(file),
+          generationId,
+          role,
+          force: c.values.force === true,
+          strict: c.values.strict === true,
+          directions,
+          // --json promises every benchmark; the human output only counts and samples them.
+          list: c.globals.json ? 'full' : 'summary',
+        },
+        { inputFile: file, onProgress },
+      )
       if (showProgress) c.io.stderr('\n')
       if (r.needsDirection.length) {
         throw new DataError(
@@ -134,10 +135,9 @@ export const fileCommands = [
       }
       const projectId = opt(c, 'project') ? await projectIdOf(c) : undefined
       if (format === 'json' && projectId === undefined && out) {
-        // The full backup is streamed by the engine straight into the file (JSON Lines).
-        c.app().env.outputFile = out
+        // The full backup is streamed straight into the file (JSON Lines), by the engine or from the server.
         try {
-          await c.call('backup.export', {})
+          await c.call('backup.export', {}, { outputFile: out, replaceOutput: c.values.force === true })
         } catch (err) {
           throw err instanceof DataError ? new DataError(`--out ${out}: ${err.message}`) : err
         }

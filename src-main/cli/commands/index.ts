@@ -8,6 +8,7 @@ import { projectCommands } from './projects'
 import { recordCommands } from './records'
 import { snapshotCommands } from './snapshots'
 import { taxCommands } from './tax'
+import { teamCommands } from './team'
 import { webCommands } from './web'
 
 const [importCommand, exportCommand] = fileCommands
@@ -23,4 +24,5 @@ export const commands: Command[] = [
   exportCommand,
   ...perfCommands,
   ...snapshotCommands,
+  ...teamCommands,
 ]

@@ -50,7 +50,7 @@ export const perfCommands = [
       const r = await c.call(
         'performance.setHeadlineMetric',
         { generationId, benchmark, metric },
-        { benchmark: '--benchmark', metric: '--metric' },
+        { flagOf: { benchmark: '--benchmark', metric: '--metric' } },
       )
       const why =
         r.chosenBy === 'user'

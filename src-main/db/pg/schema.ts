@@ -24,6 +24,7 @@
  *   or null for text that is not JSON, as json_valid/json_type).
  */
 import { sql, type SQL } from 'drizzle-orm'
+import { USER_ROLES, type UserRole } from '../../../src-shared/api/contract'
 import {
   bigint,
   boolean,
@@ -61,7 +62,9 @@ const textOk = (c: Col, max: number) => sql`atax_trim(${c}) <> '' AND char_lengt
 const dateOk = (c: Col) => sql`atax_date_ok(${c})`
 /** A finite number: double precision also holds Infinity, -Infinity and NaN (which sorts above Infinity). */
 const numberOk = (c: Col) => sql`abs(${c}) < 'Infinity'::double precision`
-const wholeOk = (c: Col, min: number) => sql`${c} >= ${sql.raw(String(min))}`
+/** A whole number from `min` up to Number.MAX_SAFE_INTEGER (the largest JavaScript reads exactly), as the row rules. */
+const wholeOk = (c: Col, min: number) =>
+  sql`${c} >= ${sql.raw(String(min))} AND ${c} <= ${sql.raw(String(Number.MAX_SAFE_INTEGER))}`
 const oneOf = (c: Col, values: readonly string[]) => sql`${c} IN (${sql.raw(values.map((v) => `'${v}'`).join(', '))})`
 const orNull = (c: Col, rule: SQL) => sql`${c} IS NULL OR (${rule})`
 /** JSON text of one kind: 'array' or 'object' (atax_json_type is null for text that is not JSON; a null CHECK passes). */
@@ -384,4 +387,48 @@ export const trash = pgTable('trash', {
 export const settings = pgTable('settings', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
+})
+
+// ---- The team server's users, sessions and login rate limit (as in ../schema.ts).
+export const users = pgTable(
+  'users',
+  {
+    id: id(),
+    name: text('name').notNull(),
+    role: text('role').$type<UserRole>().notNull(),
+    /** sha256 (hex) of the personal API token; the token itself is shown once and never stored. */
+    tokenHash: text('token_hash').notNull(),
+    /** scrypt$N$r$p$salt$hash, or null: no browser login until a password is set. */
+    passwordHash: text('password_hash'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('users_name_unique').on(t.name),
+    uniqueIndex('users_token_hash_unique').on(t.tokenHash),
+    check('users_role', oneOf(t.role, USER_ROLES)),
+  ],
+)
+
+/** A browser session: the cookie's value is the secret, the row holds its sha256 only. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    /** What a cookie-authenticated write sends back in X-CSRF-Token. */
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: createdAt(),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user').on(t.userId), index('sessions_expires').on(t.expiresAt)],
+)
+
+/** Failed logins per user name and client address, counted in a window (the rate limit). */
+export const loginAttempts = pgTable('login_attempts', {
+  key: text('key').primaryKey(),
+  count: count('count').notNull(),
+  windowStart: text('window_start').notNull(),
 })

@@ -1,7 +1,8 @@
 /**
  * The renderer's one way to the backend. In the desktop app the preload exposes
  * `window.api` (exactly the contract's names); in a browser (web mode) the same
- * calls go to `POST /api/<name>` with the per-launch token. Stores are the only
+ * calls go to `POST /api/<name>` with the per-launch token, or, from a team server's
+ * page, with its session cookie and the session's CSRF token (a 401 leads to /login). Stores are the only
  * callers; components never use this module directly.
  */
 import {
@@ -39,7 +40,17 @@ export interface DesktopShell {
   /** The backup, streamed by the engine into the file the native save dialog names. */
   saveBackup(fileName: string): Promise<{ saved: boolean; path?: string; error?: string }>
   savePdf(fileName: string, html: string): Promise<{ saved: boolean; path?: string }>
+  /** Which store is open: the local file or a team server (and the server URL saved for the dialog). */
+  currentStore(): Promise<OpenStoreInfo | null>
+  /** Connects to a team server (the shell checks URL and token first, keeps the token encrypted). */
+  openServer(url: string, token: string): Promise<{ ok: true } | { ok: false; message: string }>
+  /** Back to the local file. */
+  openLocal(): Promise<unknown>
 }
+
+export type OpenStoreInfo = (
+  { kind: 'local'; file: string; notice: string | null } | { kind: 'server'; url: string; notice: string | null }
+) & { savedUrl: string | null }
 
 declare global {
   interface Window {
@@ -78,6 +89,53 @@ function webToken(): string {
   return sessionStorage.getItem(TOKEN_KEY) ?? ''
 }
 
+/** Who is signed in to a team server (the app shows it); null in web mode and the desktop app. */
+export interface SignedIn {
+  name: string
+  role: 'viewer' | 'editor' | 'admin'
+  via: 'token' | 'cookie'
+  /** Sent back in X-CSRF-Token on every request of a cookie session. */
+  csrfToken: string | null
+}
+
+let signedIn: Promise<SignedIn | null> | null = null
+
+/** A team server answered 401: its sign-in page (the page is leaving, so this never resolves). */
+function toSignIn(): Promise<never> {
+  window.location.assign('/login')
+  return new Promise(() => {})
+}
+
+/**
+ * A page served without a web-mode token may be a team server's: it says who is signed in
+ * (GET /auth/session) or sends the browser to sign in. Asked once per page.
+ */
+export function teamSession(): Promise<SignedIn | null> {
+  if (!hasWindow || window.api || webToken()) return Promise.resolve(null)
+  signedIn ??= fetch('/auth/session')
+    .then(async (r) => {
+      if (r.status === 401) return toSignIn()
+      if (!r.ok) return null
+      return ((await r.json()) as { value: SignedIn }).value
+    })
+    .catch(() => null)
+  return signedIn
+}
+
+/** The headers that authenticate a request: web mode's token, or a team session's CSRF token. */
+async function authHeaders(): Promise<Record<string, string>> {
+  const token = webToken()
+  if (token) return { 'x-atax-token': token }
+  const csrf = (await teamSession())?.csrfToken
+  return csrf ? { 'x-csrf-token': csrf } : {}
+}
+
+/** Ends the team session and shows the sign-in page. */
+export async function signOut(): Promise<void> {
+  await fetch('/logout', { method: 'POST', headers: await authHeaders() }).catch(() => undefined)
+  await toSignIn()
+}
+
 const UNREACHABLE: ApiResponse<never> = {
   ok: false,
   error: { code: 'internal', message: 'the app server is not reachable: is `npm run web` still running?' },
@@ -100,10 +158,10 @@ function parseResponse(status: number, text: string): ApiResponse<unknown> {
  * arrive; aborting closes the connection, which cancels the work on the server.
  */
 function httpTransport(): Transport {
-  const token = webToken()
   return async (name, input, options = {}) => {
     const url = `/api/${encodeURIComponent(name)}`
     const body = JSON.stringify(input ?? {})
+    const auth = await authHeaders()
     if (options.onProgress || options.signal) {
       const { onProgress, signal } = options
       if (signal?.aborted) return CANCELLED
@@ -125,10 +183,11 @@ function httpTransport(): Transport {
         }
         xhr.open('POST', url)
         xhr.setRequestHeader('content-type', 'application/json')
-        xhr.setRequestHeader('x-atax-token', token)
+        for (const [k, v] of Object.entries(auth)) xhr.setRequestHeader(k, v)
         xhr.setRequestHeader('x-atax-progress', '1')
         xhr.onprogress = readLines
         xhr.onload = () => {
+          if (xhr.status === 401 && !auth['x-atax-token']) void toSignIn()
           if (xhr.getResponseHeader('content-type')?.includes('ndjson')) {
             readLines()
             resolve(last ?? parseResponse(xhr.status, ''))
@@ -144,12 +203,13 @@ function httpTransport(): Transport {
     try {
       response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-atax-token': token },
+        headers: { 'content-type': 'application/json', ...auth },
         body,
       })
     } catch {
       return UNREACHABLE
     }
+    if (response.status === 401 && !auth['x-atax-token']) return toSignIn()
     return parseResponse(response.status, await response.text())
   }
 }
@@ -224,7 +284,7 @@ export async function downloadBackup(): Promise<{ blob: Blob; fileName: string }
   try {
     response = await fetch('/api/backup.export', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-atax-token': webToken(), 'x-atax-download': '1' },
+      headers: { 'content-type': 'application/json', ...(await authHeaders()), 'x-atax-download': '1' },
       body: '{}',
     })
   } catch {
@@ -244,18 +304,18 @@ export async function downloadBackup(): Promise<{ blob: Blob; fileName: string }
  * id a request then names. Null where there is no upload route (the desktop app,
  * whose open dialog hands the engine a path instead).
  */
-export function uploadFile(
+export async function uploadFile(
   file: Blob,
   name: string,
   options: { onProgress?: (fraction: number) => void; signal?: AbortSignal } = {},
 ): Promise<string | null> {
-  if (!hasWindow || window.api) return Promise.resolve(null)
-  const token = webToken()
+  if (!hasWindow || window.api) return null
+  const auth = await authHeaders()
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest()
     xhr.open('POST', `/upload?name=${encodeURIComponent(name)}`)
     xhr.setRequestHeader('content-type', 'application/octet-stream')
-    xhr.setRequestHeader('x-atax-token', token)
+    for (const [k, v] of Object.entries(auth)) xhr.setRequestHeader(k, v)
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable && event.total > 0) options.onProgress?.(event.loaded / event.total)
     }

@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { AppInfo } from '../../../src-shared/api/contract'
-import { api, ApiCallError } from '../api/client'
+import { api, ApiCallError, signOut, teamSession, type SignedIn } from '../api/client'
 import { parseHash, routeHash, type Route } from '../logic/routes'
 
 export type { Route, ViewName } from '../logic/routes'
@@ -36,6 +36,7 @@ export type Dialog =
   | { kind: 'export'; projectId?: number }
   | { kind: 'search' }
   | { kind: 'about' }
+  | { kind: 'open-server' }
 
 export interface Confirmation {
   title: string
@@ -56,6 +57,8 @@ export function errorText(err: unknown): string {
 export const useAppStore = defineStore('app', () => {
   const route = ref<Route>(parseHash(hasWindow ? window.location.hash : ''))
   const info = ref<AppInfo | null>(null)
+  /** On a team server: who is signed in (the sidebar shows it); else null. */
+  const user = ref<SignedIn | null>(null)
   const notices = ref<Notice[]>([])
   const dialog = ref<Dialog | null>(null)
   const confirmation = ref<Confirmation | null>(null)
@@ -119,7 +122,9 @@ export const useAppStore = defineStore('app', () => {
   }
 
   async function loadInfo() {
-    info.value = await api['app.info']({})
+    const [next, signedIn] = await Promise.all([api['app.info']({}), teamSession()])
+    info.value = next
+    user.value = signedIn
   }
 
   async function dismissFirstRun() {
@@ -130,6 +135,8 @@ export const useAppStore = defineStore('app', () => {
   return {
     route,
     info,
+    user,
+    signOut,
     notices,
     dialog,
     confirmation,

@@ -39,11 +39,14 @@ describe('preload', () => {
     expect(Object.keys(exposed).sort()).toEqual(['api', 'shell'])
     expect(Object.keys(exposed.shell).sort()).toEqual([
       'cancel',
+      'currentStore',
       'droppedFile',
       'kind',
       'onMenu',
       'onProgress',
       'openFile',
+      'openLocal',
+      'openServer',
       'saveBackup',
       'saveFile',
       'savePdf',

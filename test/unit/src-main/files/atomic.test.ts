@@ -2,7 +2,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { isTemporaryName, temporaryNameFor, writeFileAtomically } from '../../../../src-main/files/atomic'
+import { Readable } from 'node:stream'
+import {
+  isTemporaryName,
+  temporaryNameFor,
+  writeFileAtomically,
+  writeStreamAtomically,
+} from '../../../../src-main/files/atomic'
 import { tempDir } from '../../../support/tempDb'
 
 const dirs: string[] = []
@@ -51,5 +57,31 @@ describe('writeFileAtomically', () => {
     expect(path.dirname(temp)).toBe('/data')
     expect(isTemporaryName(path.basename(temp))).toBe(true)
     expect(isTemporaryName('atax.db.before-restore-1.bak')).toBe(false)
+  })
+})
+
+describe('writeStreamAtomically (a download)', () => {
+  it('writes the stream whole under the final name, and refuses an existing file with replace: false', async () => {
+    const dir = fresh()
+    const target = path.join(dir, 'backup.jsonl')
+    fs.writeFileSync(target, 'old')
+    await writeStreamAtomically(target, Readable.from([Buffer.from('line 1\n'), Buffer.from('line 2\n')]))
+    expect(fs.readFileSync(target, 'utf8')).toBe('line 1\nline 2\n')
+    await expect(
+      writeStreamAtomically(target, Readable.from([Buffer.from('new')]), { replace: false }),
+    ).rejects.toThrow(/EEXIST/)
+    expect(fs.readFileSync(target, 'utf8')).toBe('line 1\nline 2\n')
+    expect(fs.readdirSync(dir)).toEqual(['backup.jsonl'])
+  })
+
+  it('a stream that breaks off midway leaves nothing under the final name and no temporary file', async () => {
+    const dir = fresh()
+    const target = path.join(dir, 'partial.jsonl')
+    async function* brokenOff() {
+      yield Buffer.from('first half\n')
+      throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })
+    }
+    await expect(writeStreamAtomically(target, brokenOff())).rejects.toThrow(/socket hang up/)
+    expect(fs.readdirSync(dir)).toEqual([])
   })
 })
