@@ -2,7 +2,8 @@
  * The team server over PostgreSQL (issue 12, items 1, 2 and 6), as an administrator runs it:
  * the built CLI on a `postgres://` store (users, any command; file-only commands refused; the
  * URL's password never printed), and two real `serve` processes over one database — stateless:
- * a session cookie from one works on the other, a write through one is read through the other.
+ * a session cookie from one works on the other, a write through one is read through the other;
+ * reads are answered while a long import runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, SKIP_PG, type TestDatabase } from '../support/postgres'
@@ -103,5 +104,47 @@ describePg('the team server on PostgreSQL', () => {
     expect(atax(['--store', store, 'users', 'remove', 'eddie']).code).toBe(0)
     expect((await api(a.url, eddie, 'projects.list', {})).status).toBe(401)
     expect((await api(b.url, eddie, 'projects.list', {})).status).toBe(401)
+  }, 60_000)
+
+  it('answers reads while a long import runs (the import parses in the writer thread)', async () => {
+    const ivy = addUser(store, 'ivy', 'editor')
+    const [a] = servers
+    const project = await api(a.url, ivy, 'projects.create', { name: 'Long import' })
+    const gen = await api(a.url, ivy, 'generations.create', {
+      projectId: project.body.value.id,
+      name: 'big',
+      pretrainedOn: '2024-01-01',
+    })
+    const rows = 60_000
+    const csv = `benchmark,metric,value\n${Array.from({ length: rows }, (_, k) => `t${k},acc,0.${k % 10}`).join('\n')}\n`
+    const upload = await fetch(`${a.url}/upload?name=big.csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ivy}` },
+      body: csv,
+    })
+    expect(upload.status).toBe(200)
+    const { upload: id } = ((await upload.json()) as { value: { upload: string } }).value
+    let done = false
+    const importing = api(a.url, ivy, 'imports.run', {
+      format: 'csv',
+      fileName: 'big.csv',
+      upload: id,
+      generationId: gen.body.value.id,
+      role: 'baseline',
+    }).finally(() => (done = true))
+    const during: number[] = []
+    while (!done) {
+      const t0 = performance.now()
+      const r = await api(a.url, ivy, 'projects.list', {})
+      expect(r.status).toBe(200)
+      if (!done) during.push(performance.now() - t0)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    const imported = await importing
+    expect(imported.status).toBe(200)
+    expect(imported.body.value.imported).toBe(rows)
+    // Answered all along, not after the import: several reads, none waiting for it.
+    expect(during.length).toBeGreaterThanOrEqual(3)
+    expect(Math.max(...during)).toBeLessThan(1500)
   }, 60_000)
 })
