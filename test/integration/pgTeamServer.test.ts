@@ -6,7 +6,7 @@
  * reads are answered while a long import runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestDatabase, SKIP_PG, type TestDatabase } from '../support/postgres'
+import { createTestDatabase, PASSWORD_USER, SKIP_PG, type TestDatabase } from '../support/postgres'
 import { addUser, api, atax, startServe, type ServeProcess } from '../support/teamServe'
 
 const describePg = SKIP_PG ? describe.skip : describe
@@ -56,6 +56,14 @@ describePg('the team server on PostgreSQL', () => {
     const missing = atax(['--store', wrongDb.toString(), 'project', 'list'])
     expect(missing.code).toBe(1)
     expect(missing.stderr).toMatch(/atax_no_such_database/)
+    // A password the server refuses: said, and never printed.
+    const refused = new URL(store)
+    refused.username = PASSWORD_USER
+    refused.password = 'not-the-Pa55word'
+    const login = atax(['--store', refused.toString(), 'project', 'list'])
+    expect(login.code).toBe(1)
+    expect(login.stderr).toMatch(new RegExp(`^atax: .*${PASSWORD_USER}`))
+    expect(login.stdout + login.stderr).not.toContain('not-the-Pa55word')
     if (password) {
       for (const r of [admin, made, listed, missing]) expect(r.stdout + r.stderr).not.toContain(password)
     }
