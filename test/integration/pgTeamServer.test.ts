@@ -5,6 +5,9 @@
  * a session cookie from one works on the other, a write through one is read through the other;
  * reads are answered while a long import runs.
  */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, PASSWORD_USER, SKIP_PG, type TestDatabase } from '../support/postgres'
 import { addUser, api, atax, startServe, type ServeProcess } from '../support/teamServe'
@@ -41,6 +44,17 @@ describePg('the team server on PostgreSQL', () => {
     const listed = atax(['--store', store, '--json', 'project', 'list'])
     expect(listed.code).toBe(0)
     expect((JSON.parse(listed.stdout) as { name: string }[]).map((p) => p.name)).toContain('Shared on pg')
+
+    // The app's JSON backup, taken on the database machine.
+    const out = path.join(os.tmpdir(), `atax-pg-backup-${process.pid}.jsonl`)
+    try {
+      const exported = atax(['--store', store, 'export', 'json', '--out', out])
+      expect(exported.stderr).toBe(`wrote ${out}\n`)
+      expect(exported.code).toBe(0)
+      expect(fs.readFileSync(out, 'utf8')).toContain('Shared on pg')
+    } finally {
+      fs.rmSync(out, { force: true })
+    }
 
     for (const args of [
       ['snapshot', 'list'],
