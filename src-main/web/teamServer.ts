@@ -268,9 +268,13 @@ const BUSY = {
   message: 'the store is busy (a long write holds it): nothing was changed, try again in a moment',
 }
 function isBusy(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code
-  // PostgreSQL: too many connections, or a lock not available.
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === '53300' || code === '55P03'
+  // drizzle wraps a PostgreSQL error (its SQLSTATE in `code`) as the `cause` of its own.
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+    // PostgreSQL: too many connections, a lock not available, a deadlock, a serialization failure.
+    if (['SQLITE_BUSY', 'SQLITE_LOCKED', '53300', '55P03', '40P01', '40001'].includes(e.code as string)) return true
+    e = e.cause as typeof e
+  }
+  return false
 }
 
 function header(req: http.IncomingMessage, name: string): string | undefined {
