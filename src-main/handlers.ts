@@ -35,7 +35,6 @@ import { runFolderImport } from './services/folderImport'
 import { exportReport } from './exporters'
 import { reportPdf } from './exporters/pdf'
 import { whyCannotWrite } from './files/atomic'
-import { teamContext } from './team/context'
 import * as users from './team/users'
 
 export interface HandlerEnv extends ServiceContext {
@@ -228,11 +227,11 @@ export const handlers: Handlers = {
   'tax.curve': (_env, i) => inferenceTaxFromCurve(i.points, i.baseline, i.direction),
   'tax.regression': (_env, i) => benchmarkRegression(i),
 
-  'users.list': (env) => users.listUsers(teamContext(env.db)),
-  'users.add': (env, i) => users.addUser(teamContext(env.db), i),
-  'users.remove': (env, i) => users.removeUser(teamContext(env.db), i.name),
-  'users.rotateToken': (env, i) => users.rotateToken(teamContext(env.db), i.name),
-  'users.setPassword': (env, i) => users.setPassword(teamContext(env.db), i.name, i.password),
+  'users.list': (env) => users.listUsers(env),
+  'users.add': (env, i) => users.addUser(env, i),
+  'users.remove': (env, i) => users.removeUser(env, i.name),
+  'users.rotateToken': (env, i) => users.rotateToken(env, i.name),
+  'users.setPassword': (env, i) => users.setPassword(env, i.name, i.password),
 }
 
 /** Validates and runs one request; never throws: every failure becomes an ApiError. */

@@ -39,7 +39,7 @@ export class InterruptedError extends Error {}
 
 export interface Globals {
   db?: string
-  /** `--store URL`: the store (for now a database file; it also sets `db`). */
+  /** `--store URL`: the store, a database file or a postgres:// URL (it also sets `db`). */
   store?: string
   /** `--server URL` (else $ATAX_SERVER): run the command against that server's HTTP API. */
   server?: string

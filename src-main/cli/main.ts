@@ -17,6 +17,8 @@ import { randomBytes } from 'node:crypto'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { TaxInputError } from '../../src-shared/tax'
 import type { OpenApp } from '../app'
+import type { Store } from '../db/store'
+import type { HandlerEnv } from '../handlers'
 import { resolveDbFile } from '../paths'
 import {
   BusyError,
@@ -59,7 +61,8 @@ export function mainHelp(): string {
     '  --json        print JSON on standard output (numbers unrounded)',
     '  --help        this help; `atax <command> --help` for one command',
     '',
-    'with --server, `snapshot …` and `web` are refused: they work on a local database file only.',
+    'with --server, `snapshot …` and `web` are refused: they work on a local database file only;',
+    'so are they with --store postgres://… (back a PostgreSQL store up with pg_dump or `export json`).',
     '',
     'exit codes: 0 success, 1 invalid data (nothing written) or server unreachable, 2 usage error,',
     '  3 database busy (nothing written, retry), 4 not authenticated (401: no or wrong token),',
@@ -113,9 +116,7 @@ function splitGlobals(argv: string[]): { globals: Globals; rest: string[] } {
     } else rest.push(a)
   }
   if (globals.store !== undefined) {
-    // For now a store is a file; a postgres:// URL comes with the PostgreSQL store.
-    if (/^postgres(ql)?:\/\//i.test(globals.store))
-      throw new UsageError('--store: this build opens SQLite files only, not PostgreSQL URLs')
+    // A file (as --db) or a postgres:// URL: both travel as `db`, told apart by isPostgresUrl.
     if (globals.db !== undefined && globals.db !== globals.store)
       throw new UsageError('give --store or --db, not both (they name the same thing)')
     globals.db = globals.store
@@ -133,6 +134,23 @@ const LOCAL_ONLY: Record<string, string> = {
   web: "it serves a local database file to this machine's browser (a server is already served)",
   serve: 'it serves a store: run it where the store is (`atax --store URL serve`)',
   users: "it manages a store's users: run it on the server (`atax --store URL users …`)",
+}
+
+/** Commands that need the SQLite file itself, by their first word, with why: refused on a PostgreSQL store. */
+const FILE_ONLY: Record<string, string> = {
+  snapshot:
+    'snapshots are copies of a SQLite file; back a PostgreSQL store up with pg_dump, or with `atax --store URL export json --out FILE`',
+  web: 'web mode serves a local SQLite file to this machine; serve a PostgreSQL store with `atax --store URL serve --port N`',
+}
+
+/** A postgres:// or postgresql:// URL (a PostgreSQL store), not a file path. */
+export function isPostgresStore(store: string | undefined): store is string {
+  return store !== undefined && /^postgres(ql)?:\/\//i.test(store)
+}
+
+/** What a message may show of a store: a URL without its password. */
+function shownStore(store: string): string {
+  return store.replace(/^(postgres(?:ql)?:\/\/[^:@/]*):[^@/]*@/i, '$1:***@')
 }
 
 /** The server and token a command runs against, from the flags, else the environment (null: local). */
@@ -175,12 +193,18 @@ function findCommand(rest: string[]): Command | undefined {
  * that use it, so that `atax tax …` and `--help` start in a few tens of milliseconds.
  */
 async function loadStore() {
-  const [{ openApp }, { dispatch }] = await Promise.all([import('../app'), import('../handlers')])
-  return { openApp, dispatch }
+  const [{ openApp, appVersion }, { dispatch }, { openStore }] = await Promise.all([
+    import('../app'),
+    import('../handlers'),
+    import('../db/store'),
+  ])
+  return { openApp, appVersion, dispatch, openStore }
 }
 
 export async function runCli(argv: string[], io: Io): Promise<number> {
   let app: OpenApp | null = null
+  /** The PostgreSQL store, once a request opened it (`--store postgres://…`). */
+  let postgres: Promise<Store> | null = null
   try {
     const { globals, rest } = splitGlobals(argv)
     if (rest.length === 0) {
@@ -217,6 +241,14 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         `atax ${command.words.join(' ')} works on a local database only, not against --server: ${LOCAL_ONLY[command.words[0]]}`,
       )
     }
+    // $ATAX_DB may name a PostgreSQL store as well as a file.
+    if (globals.db === undefined && !server && isPostgresStore(io.env.ATAX_DB)) globals.db = io.env.ATAX_DB
+    const onPostgres = usesStore && !server && isPostgresStore(globals.db)
+    if (onPostgres && FILE_ONLY[command.words[0]]) {
+      throw new UsageError(
+        `atax ${command.words.join(' ')} works on a SQLite file only, not on the PostgreSQL store ${shownStore(globals.db!)}: ${FILE_ONLY[command.words[0]]}`,
+      )
+    }
     let parsed: ReturnType<typeof parseArgs>
     try {
       parsed = parseArgs({
@@ -240,6 +272,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     const openLazily = () => {
       if (server) throw new Error(`atax ${command.words.join(' ')} needs a local database here, not --server`)
       if (!store) throw new Error(`atax ${command.words.join(' ')} does not use the database`)
+      if (onPostgres) throw new Error(`atax ${command.words.join(' ')} needs a SQLite file, not a PostgreSQL store`)
       const { openApp } = store
       if (!app) {
         app = openApp(resolveDbFile(globals.db, io.env), 'desktop')
@@ -278,8 +311,21 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       const signal = interrupt.signal
       call = (name, input, options = {}) => client.call(name, input, { ...options, signal })
     } else {
+      /** On a PostgreSQL store: the env built from the store's context, opened at the first request. */
+      const pgEnv = async (): Promise<HandlerEnv> => {
+        postgres ??= store!.openStore(globals.db!, { poolSize: 4 })
+        const opened = await postgres
+        return {
+          ...opened.ctx,
+          version: store!.appVersion(),
+          dbFile: opened.location,
+          mode: 'desktop',
+          readOnlyReason: null,
+          logInternalError: logInternalError(io),
+        }
+      }
       call = async (name, input, options = {}) => {
-        const env = openLazily().env
+        const env = onPostgres ? await pgEnv() : openLazily().env
         // The door's file and progress, beside the input (never in it), for this request only.
         env.inputFile = options.inputFile
         env.outputFile = options.outputFile
@@ -361,6 +407,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       err instanceof TaxInputError ||
       (err as Error)?.name === 'ImportError' ||
       (err as Error)?.name === 'DatabaseOpenError' ||
+      (err as Error)?.name === 'PostgresOpenError' ||
       (err as Error)?.name === 'ServiceError'
     ) {
       io.stderr(`atax: ${(err as Error).message}\n`)
@@ -375,5 +422,6 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     return 1
   } finally {
     ;(app as OpenApp | null)?.close()
+    await (postgres as Promise<Store> | null)?.then((opened) => opened.close()).catch(() => {})
   }
 }

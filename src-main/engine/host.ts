@@ -7,6 +7,10 @@
  * answered while an import of a million rows is still running (SQLite in WAL mode lets
  * one writer and many readers work at once). The shell and the server only relay:
  * they never open the database. The CLI calls dispatch in-process (it has no window).
+ *
+ * On a PostgreSQL store (`dbFile` is then its postgres:// URL: the team server) each worker
+ * opens the database with its own pool (./worker.ts) and runs its requests concurrently; the
+ * split still keeps an import's parsing (CPU, in the writer) away from the quick reads.
  */
 import fs from 'node:fs'
 import { createRequire } from 'node:module'

@@ -1,23 +1,8 @@
 /**
- * What the team server's code works on: the drizzle handle and its tables. Shaped as the
- * part of the coming ServiceContext it needs (`db`, `t`), so that on PostgreSQL the same
- * functions run with the pg store's `db` and `t`. This file is the one place that takes
- * the tables from the SQLite schema at runtime.
+ * What the team server's code works on: the part of the store's ServiceContext it needs
+ * (`db`, `t`). The same functions run on the SQLite file and on PostgreSQL: the store's
+ * opener (src-main/db/store.ts) gives each its own `db` and tables `t`.
  */
-import type { Db } from '../db/open'
-import * as schema from '../db/schema'
+import type { ServiceContext } from '../services/context'
 
-export interface TeamTables {
-  users: typeof schema.users
-  sessions: typeof schema.sessions
-  loginAttempts: typeof schema.loginAttempts
-}
-
-export interface TeamContext {
-  db: Db
-  t: TeamTables
-}
-
-export function teamContext(db: Db): TeamContext {
-  return { db, t: { users: schema.users, sessions: schema.sessions, loginAttempts: schema.loginAttempts } }
-}
+export type TeamContext = Pick<ServiceContext, 'db' | 't'>

@@ -10,17 +10,25 @@
  * - failed logins are limited per user name and client address, in the database (429 + Retry-After).
  *
  * Users, sessions and login attempts live in the store (src-main/team/*), so several serve
- * processes over one store share them. This process reads them on its own connection.
+ * processes over one store share them (stateless servers behind any load balancer). This
+ * process reads them on its own connection (SQLite) or its own small pool (PostgreSQL).
+ *
+ * The API's requests run in the engine host's worker threads in both cases (src-main/engine):
+ * on PostgreSQL each worker opens the store by its URL with its own pool. Chosen over running
+ * dispatch in this thread on one async pool because an import parses its file synchronously
+ * (CSV, JSON, zip: seconds of CPU for a big file): in this thread it would stall every other
+ * request, sign-ins included; in the writer worker it stalls nothing, and the reader worker
+ * (and the writer's other requests, which do not queue on PostgreSQL) answer meanwhile.
  */
 import fs from 'node:fs'
 import type http from 'node:http'
 import tls from 'node:tls'
 import path from 'node:path'
 import { z } from 'zod'
-import { openDatabase, type OpenedDatabase } from '../db/open'
+import { isPostgresUrl, openStore, type Store } from '../db/store'
 import { startEngineHost, type EngineHost } from '../engine/host'
 import { authenticate, authorize, CSRF_HEADER, SESSION_COOKIE, sameSecret } from '../team/auth'
-import { teamContext, type TeamContext } from '../team/context'
+import type { TeamContext } from '../team/context'
 import {
   clearLoginFailures,
   createSession,
@@ -44,6 +52,7 @@ export interface TeamServer {
 }
 
 export interface TeamServerOptions {
+  /** The store: a SQLite file's path, or a postgres:// URL. */
   dbFile: string
   version: string
   rendererDir: string
@@ -60,26 +69,31 @@ export interface TeamServerOptions {
 const LOGIN_BODY_TIMEOUT_MS = 30_000
 /** How long this process's auth connection waits for another writer before answering 503. */
 const AUTH_BUSY_TIMEOUT_MS = 2000
+/** PostgreSQL: this process's connections for credentials, sessions and sign-ins. */
+const AUTH_POOL_SIZE = 4
 
 export async function startTeamServer(options: TeamServerOptions): Promise<TeamServer> {
-  const dbFile = path.resolve(options.dbFile)
+  const dbFile = isPostgresUrl(options.dbFile) ? options.dbFile : path.resolve(options.dbFile)
   const engine = options.engine ?? (await startEngineHost({ dbFile, version: options.version, mode: 'web' }))
-  let database: OpenedDatabase | null = null
+  let store: Store | null = null
   let web: WebServer
   try {
-    // After the engine: its writer has brought the file's schema up to date.
-    database = openDatabase(dbFile, { appVersion: options.version, busyTimeoutMs: AUTH_BUSY_TIMEOUT_MS })
-    const ctx = teamContext(database.db)
+    // After the engine: its writer has brought the store's schema up to date.
+    store = await openStore(dbFile, {
+      appVersion: options.version,
+      busyTimeoutMs: AUTH_BUSY_TIMEOUT_MS,
+      poolSize: AUTH_POOL_SIZE,
+    })
     web = await startWebServer({
       engine,
       rendererDir: options.rendererDir,
       port: options.port,
       host: options.host ?? '127.0.0.1',
       tls: options.tls,
-      access: teamPolicy(ctx, { ...options, limit: options.loginLimit ?? LOGIN_LIMIT }),
+      access: teamPolicy(store.ctx, { ...options, limit: options.loginLimit ?? LOGIN_LIMIT }),
     })
   } catch (err) {
-    database?.close()
+    await store?.close()
     if (!options.engine) await engine.close()
     throw err
   }
@@ -89,7 +103,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     port: web.port,
     close: async () => {
       await web.close()
-      database?.close()
+      await store?.close()
       if (!options.engine) await engine.close()
     },
   }
@@ -254,8 +268,13 @@ const BUSY = {
   message: 'the store is busy (a long write holds it): nothing was changed, try again in a moment',
 }
 function isBusy(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED'
+  // drizzle wraps a PostgreSQL error (its SQLSTATE in `code`) as the `cause` of its own.
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+    // PostgreSQL: too many connections, a lock not available, a deadlock, a serialization failure.
+    if (['SQLITE_BUSY', 'SQLITE_LOCKED', '53300', '55P03', '40P01', '40001'].includes(e.code as string)) return true
+    e = e.cause as typeof e
+  }
+  return false
 }
 
 function header(req: http.IncomingMessage, name: string): string | undefined {

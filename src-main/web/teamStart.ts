@@ -6,6 +6,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { appVersion } from '../app'
 import { findAppRoot, resolveDbFile } from '../paths'
+import { isPostgresUrl } from '../db/store'
+import { redactUrl } from '../db/pg/open'
 import { readTlsFiles, startTeamServer } from './teamServer'
 
 export async function startTeamMode(options: {
@@ -19,8 +21,10 @@ export async function startTeamMode(options: {
   stdout: (text: string) => void
   stderr: (text: string) => void
 }): Promise<void> {
-  const dbFile = path.resolve(resolveDbFile(options.db, options.env))
-  fs.mkdirSync(path.dirname(dbFile), { recursive: true })
+  const store = options.db ?? resolveDbFile(undefined, options.env)
+  const onPostgres = isPostgresUrl(store)
+  const dbFile = onPostgres ? store : path.resolve(store)
+  if (!onPostgres) fs.mkdirSync(path.dirname(dbFile), { recursive: true })
   const tls = options.tlsCert && options.tlsKey ? readTlsFiles(options.tlsCert, options.tlsKey) : undefined
   const team = await startTeamServer({
     dbFile,
@@ -33,7 +37,7 @@ export async function startTeamMode(options: {
   })
   options.stdout(`Alignment Tax Planner (team server) at ${team.url}\n`)
   options.stderr(
-    `store: ${dbFile}${tls ? '' : options.trustProxy ? ' — https by the proxy in front' : ' — plain http: use --tls-cert/--tls-key or a TLS proxy beyond this machine'} — press Ctrl+C to stop\n`,
+    `store: ${onPostgres ? redactUrl(dbFile) : dbFile}${tls ? '' : options.trustProxy ? ' — https by the proxy in front' : ' — plain http: use --tls-cert/--tls-key or a TLS proxy beyond this machine'} — press Ctrl+C to stop\n`,
   )
   const stop = () => {
     void team.close().finally(() => process.exit(0))

@@ -12,7 +12,9 @@
  *   - bigCsv: a 2 GiB CSV (over V8's longest string) imported by path, peak RSS
  *     ≤ 500 MiB
  *   - summary: a project summary, 200 generations × 1,000 benchmarks (target ≤ 50 ms)
- * `npm run bench -- import` (or responsiveness, bigGeneration, backup, views, cli, bigCsv, summary) runs
+ *   - team: the team server (a real `serve`) over PostgreSQL and over SQLite, 8 and 32
+ *     clients: requests per second and p99 of two reads and a write (no target: README figures)
+ * `npm run bench -- import` (or responsiveness, bigGeneration, backup, views, cli, bigCsv, summary, team) runs
  * some parts; `-- --json` prints every figure as one JSON object on the last line.
  * Exits 1 when a target is missed.
  */
@@ -129,6 +131,23 @@ if (want('summary')) {
     `summary: project summary of ${r.generations} generations, ${r.measurements.toLocaleString('en-US')} measurements: ` +
       `${r.ms.toFixed(1)} ms (median of ${r.runs}; the first after opening ${r.firstMs.toFixed(1)} ms) (target ≤ 50) ${verdict(r.ms <= 50 && r.firstMs <= 50)}`,
   )
+}
+
+if (want('team')) {
+  const { runTeamBench } = await import('./teamBench')
+  const r = await runTeamBench()
+  figures.team = {}
+  console.log(`team: ${r.machine}`)
+  for (const f of r.figures) {
+    const key = `${f.store}${f.request[0].toUpperCase()}${f.request.slice(1)}${f.clients}`
+    figures.team[`${key}Rps`] = f.rps
+    figures.team[`${key}P99Ms`] = f.p99Ms
+    console.log(
+      `team: ${f.store.padEnd(8)} ${{ read: 'read  (projects.list)      ', summary: 'read  (projects.summary)   ', write: 'write (measurements.create)' }[f.request]} ` +
+        `${String(f.clients).padStart(2)} clients: ${f.rps.toFixed(0).padStart(5)} req/s, p99 ${f.p99Ms.toFixed(1)} ms, ` +
+        `median ${f.medianMs.toFixed(1)} ms (${f.requests} requests${f.errors ? `, ${f.errors} not 200` : ''})`,
+    )
+  }
 }
 
 if (json) {

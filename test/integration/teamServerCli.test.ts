@@ -73,7 +73,11 @@ describe('atax users', () => {
     expect(empty.code).toBe(1)
     expect(empty.stderr).toBe('atax: no password on standard input\n')
     expect(atax(['--store', store, 'users', 'add', 'bob'])).toMatchObject({ code: 2 })
-    expect(atax(['--store', 'postgres://x@localhost/atax', 'users', 'list']).code).toBe(2)
+    // A PostgreSQL store that cannot be reached: said (exit 1), its password never printed.
+    const pg = atax(['--store', 'postgres://x:s3cret-pw@127.0.0.1:1/atax', 'users', 'list'])
+    expect(pg.code).toBe(1)
+    expect(pg.stderr).toMatch(/^atax: .*127\.0\.0\.1:1/)
+    expect(pg.stderr).not.toContain('s3cret-pw')
     expect(atax(['--store', store, '--db', path.join(dir, 'other.db'), 'users', 'list']).code).toBe(2)
   })
 

@@ -59,7 +59,7 @@ export const teamCommands = [
     ].join('\n'),
     run: async (c) => {
       if (c.globals.db === undefined && !c.io.env.ATAX_DB)
-        throw new UsageError('serve needs the store to serve: atax --store FILE serve --port N')
+        throw new UsageError('serve needs the store to serve: atax --store FILE|postgres://… serve --port N')
       const port = parsePort(opt(c, 'port'))
       const cert = opt(c, 'tls-cert')
       const key = opt(c, 'tls-key')
