@@ -457,6 +457,9 @@ export async function receiveProject(
     const inserters: { add(values: unknown[]): void; flush(): Promise<void> }[] = []
     let current: { add: (row: Value[]) => void } | null = null
     let problem: unknown = null
+    const total = PROJECT_TABLES.reduce((n, table) => n + counts[table], 0) || 1
+    let done = 0
+    const progress = () => onProgress(0.4 + (done / total) * 0.6)
     await eachLine(
       source,
       (text, lineNumber) => {
@@ -464,10 +467,12 @@ export async function receiveProject(
         const value = JSON.parse(text) as unknown
         if (Array.isArray(value)) {
           current?.add(value as Value[])
+          if (++done % 1000 === 0) progress()
           return
         }
         const line = value as { table?: string; columns?: string[] }
         if (typeof line.table !== 'string' || !line.columns) return
+        progress()
         const table = line.table as ProjectTable
         if (table === 'projects' || PARENTS.has(table)) {
           current = null
@@ -489,7 +494,7 @@ export async function receiveProject(
       async (fraction) => {
         for (const inserter of inserters) await inserter.flush()
         if (problem) throw problem
-        onProgress(0.4 + fraction * 0.6)
+        if (fraction === 1) onProgress(1)
       },
     )
     return { projectUid: uid, serverProjectId, name, result: existing ? 'updated' : 'created', counts }
