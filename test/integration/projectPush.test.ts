@@ -15,10 +15,28 @@ import { exportBackup } from '../../src-main/services/backup'
 import { writeProjectFile } from '../../src-main/services/projectTransfer'
 import { ServiceError } from '../../src-main/services/errors'
 import type { ProjectReceiveResult } from '../../src-shared/api/transfer'
-import { openTempApp, SHARED_FIXTURES, storeContents } from '../support/tempDb'
+import { openApp } from '../../src-main/app'
+import { bigCsv } from '../support/bigCsv'
+import { openTempApp, SHARED_FIXTURES, storeContents, tempDir } from '../support/tempDb'
 
+/** The local side is a SQLite file, as on a desktop; the receiving side is the store under test. */
 let source: ReturnType<typeof openTempApp>
 let target: ReturnType<typeof openTempApp>
+
+function openLocalFile(): ReturnType<typeof openTempApp> {
+  const dir = tempDir()
+  const file = path.join(dir, 'local.db')
+  const app = openApp(file, 'desktop')
+  return {
+    ...app,
+    dir,
+    file,
+    close: () => {
+      app.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
 let projectId = 0
 
 const call = async <T = unknown>(app: typeof source, name: string, input: unknown, extra: object = {}) => {
@@ -28,7 +46,7 @@ const call = async <T = unknown>(app: typeof source, name: string, input: unknow
 }
 
 beforeEach(async () => {
-  source = openTempApp()
+  source = openLocalFile()
   target = openTempApp()
   projectId = (await call<{ projectId: number }>(source, 'sample.load', {})).projectId
   // Real lm-eval results in a generation of their own, both sides.
@@ -158,6 +176,33 @@ describe('pushing a project between stores', () => {
     const trashed = await storeContents(target.env)
     expect(await receive(file)).toMatchObject({ ok: false, error: { code: 'conflict', message: /is in its trash/ } })
     expect(await storeContents(target.env)).toBe(trashed)
+  })
+
+  it('streams a large project (60 000 measurements) in pages and chunks, with progress', async () => {
+    const gen = await call<{ id: number }>(source, 'generations.create', {
+      projectId,
+      name: 'G-big',
+      pretrainedOn: '2025-02-01',
+    })
+    await call(source, 'imports.run', {
+      format: 'csv',
+      fileName: 'big.csv',
+      contentBase64: bigCsv(60_000).toString('base64'),
+      generationId: gen.id,
+      role: 'baseline',
+    })
+    const written: number[] = []
+    const file = await projectFile((f) => written.push(f))
+    expect(fs.statSync(file).size).toBeGreaterThan(2 << 20)
+    expect(written.filter((f) => f > 0 && f < 1).length).toBeGreaterThan(5)
+    const fractions: number[] = []
+    const r = await receive(file, (f) => fractions.push(f))
+    expect(r.ok, JSON.stringify(r)).toBe(true)
+    const value = (r as { value: ProjectReceiveResult }).value
+    expect(value.counts.benchmark_measurements).toBeGreaterThan(60_000)
+    expect(fractions.filter((f) => f > 0.4 && f < 1).length).toBeGreaterThan(10)
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b))
+    expect(await summary(target, value.serverProjectId)).toBe(await summary(source, projectId))
   })
 
   it('every project has a uid; a backup made before uids gets them on restore', async () => {
