@@ -108,5 +108,7 @@ export function pushRefusalAsApiError(err: PushRefusedError): ApiError {
         : status === 409
           ? `${err.server} refused the push (HTTP 409)`
           : null
+  // No answer at all (unreachable, TLS refused): about the server named, not an error inside this app.
+  if (!status && code === 'internal') return { code: 'invalid-data', message }
   return { code, message: prefix ? `${prefix}: ${message}` : message }
 }

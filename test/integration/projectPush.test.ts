@@ -158,7 +158,10 @@ describe('pushing a project between stores', () => {
     })
     const backup = path.join(source.dir, 'not-a-project.jsonl')
     await dispatch({ ...source.env, outputFile: backup }, 'backup.export', {})
-    expect(await receive(backup)).toMatchObject({ ok: false, error: { code: 'invalid-data', message: /not a project file/ } })
+    expect(await receive(backup)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-data', message: /not a project file/ },
+    })
     expect(await storeContents(target.env)).toBe(before)
 
     // Another project (another uid) holds the name on the receiving store.
