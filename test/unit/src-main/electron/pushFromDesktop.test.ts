@@ -15,7 +15,7 @@ const KEY = 0x33
 const vault: TokenVault = {
   isEncryptionAvailable: () => true,
   getSelectedStorageBackend: () => 'gnome_libsecret',
-  encryptString: (text) => Buffer.from(text).map((b) => b ^ KEY),
+  encryptString: (text) => Buffer.from(Buffer.from(text).map((b) => b ^ KEY)),
   decryptString: (data) => Buffer.from(data.map((b) => b ^ KEY)).toString(),
 }
 
