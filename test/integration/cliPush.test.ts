@@ -11,6 +11,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runAtax, type AtaxRun } from '../support/atax'
+import { bigCsv } from '../support/bigCsv'
+import { openApp } from '../../src-main/app'
+import { dispatch } from '../../src-main/handlers'
+import { pushProject } from '../../src-main/services/pushProject'
 import { REPO_ROOT, SHARED_FIXTURES, tempDir } from '../support/tempDb'
 
 const dir = tempDir('atax-push-')
@@ -236,6 +240,52 @@ describe('atax push', () => {
     })
     expect(JSON.parse(ok(viaEnv).stdout)).toMatchObject({ result: 'updated', serverProjectId: first.serverProjectId })
   })
+
+  it('a push cancelled while the server writes leaves the server as it was', async () => {
+    const big = openApp(path.join(dir, 'big.db'), 'desktop')
+    try {
+      const call = async (name: string, input: unknown) => {
+        const r = await dispatch(big.env, name, input)
+        if (!r.ok) throw new Error(r.error.message)
+        return r.value as { id: number }
+      }
+      const project = await call('projects.create', { name: 'Big one' })
+      const gen = await call('generations.create', { projectId: project.id, name: 'G', pretrainedOn: '2025-01-01' })
+      await call('imports.run', {
+        format: 'csv',
+        fileName: 'big.csv',
+        contentBase64: bigCsv(60_000).toString('base64'),
+        generationId: gen.id,
+        role: 'baseline',
+      })
+      const before = ok(atServer(tokens.viewer, '--json', 'project', 'list')).stdout
+      const abort = new AbortController()
+      const seen: number[] = []
+      const pushing = pushProject(big.env, {
+        projectId: project.id,
+        server: url,
+        token: tokens.editor,
+        signal: abort.signal,
+        // Past 0.3 the fractions are the server's own (0.3 + 0.7 × its own); past 0.4 of its own it
+        // is writing the rows, inside its transaction. Cancel then.
+        onProgress: (f) => {
+          seen.push(f)
+          if (f > 0.3 + 0.7 * 0.5) abort.abort()
+        },
+      })
+      await expect(pushing).rejects.toMatchObject({ code: 'cancelled', message: /nothing changed there/ })
+      expect(seen.some((f) => f > 0.65)).toBe(true)
+      // The server rolls back when it notices the closed connection: it never shows the project.
+      await new Promise((resolve) => setTimeout(resolve, 1500))
+      expect(ok(atServer(tokens.viewer, '--json', 'project', 'list')).stdout).toBe(before)
+      // And the server takes the next push whole.
+      const again = await pushProject(big.env, { projectId: project.id, server: url, token: tokens.editor })
+      expect(again).toMatchObject({ result: 'created', name: 'Big one' })
+      expect(again.counts.benchmark_measurements).toBe(60_000)
+    } finally {
+      big.close()
+    }
+  }, 60_000)
 
   it("a server copy in the server's trash is a conflict (exit 6)", async () => {
     const res = await fetch(`${url}/api/projects.delete`, {
