@@ -56,7 +56,13 @@ const emptyCounts = (): ProjectCounts =>
 const CHUNK_BYTES = 1 << 20
 const PAGE_ROWS = 5000
 
-/** Which rows of each table belong to project `projectId` (generations in the trash left out). */
+/**
+ * Which rows of each table belong to project `projectId` (generations in the trash left out).
+ * The parent column is written `+column` (an expression, not the column): the pages below are
+ * read in id order, and without the `+` SQLite would pick the parent's index and sort the
+ * project's every row again for each page (a million measurements: 200 sorts of a million).
+ * With it, each page continues the id range where the last one ended: one pass in all.
+ */
 function projectFilter(table: ProjectTable, projectId: number): SQL {
   const liveGenerations = sql`(SELECT g.id FROM generations g WHERE g.project_id = ${projectId} AND g.deleted_at IS NULL)`
   switch (table) {
@@ -65,13 +71,13 @@ function projectFilter(table: ProjectTable, projectId: number): SQL {
     case 'generations':
       return sql`project_id = ${projectId} AND deleted_at IS NULL`
     case 'import_records':
-      return sql`project_id = ${projectId} AND (generation_id IS NULL OR generation_id IN ${liveGenerations})`
+      return sql`+project_id = ${projectId} AND (generation_id IS NULL OR generation_id IN ${liveGenerations})`
     case 'policy_rows':
-      return sql`policy_id IN (SELECT p.id FROM inference_policies p WHERE p.generation_id IN ${liveGenerations})`
+      return sql`+policy_id IN (SELECT p.id FROM inference_policies p WHERE p.generation_id IN ${liveGenerations})`
     case 'curve_points':
-      return sql`curve_id IN (SELECT c.id FROM compute_curves c WHERE c.generation_id IN ${liveGenerations})`
+      return sql`+curve_id IN (SELECT c.id FROM compute_curves c WHERE c.generation_id IN ${liveGenerations})`
     default:
-      return sql`generation_id IN ${liveGenerations}`
+      return sql`+generation_id IN ${liveGenerations}`
   }
 }
 
@@ -262,7 +268,7 @@ export async function receiveProject(
     let index = 0
     let rows = 0
     let ended = false
-    const ids = new Map<ProjectTable, Set<number>>(PROJECT_TABLES.map((t) => [t, new Set<number>()]))
+    const ids = new Map<ProjectTable, Set<number>>(['projects' as const, ...PARENTS].map((t) => [t, new Set<number>()]))
     const policyRows: { policyId: unknown; fraction: unknown }[] = []
     await eachLine(
       source,
@@ -304,8 +310,12 @@ export async function receiveProject(
           const problem = checkBackupRow(table!, row)
           if (problem) bad(`${at}${problem}`)
           if (typeof row.id !== 'number') bad(`${at} has no id`)
-          if (ids.get(table!)!.has(row.id as number)) bad(`${at}: id ${String(row.id)} is given twice`)
-          ids.get(table!)!.add(row.id as number)
+          // Ids only of the rows others refer to (a million measurements' ids are not kept).
+          const known = ids.get(table!)
+          if (known) {
+            if (known.has(row.id as number)) bad(`${at}: id ${String(row.id)} is given twice`)
+            known.add(row.id as number)
+          }
           for (const [column, parent] of Object.entries(REFERENCES[table!] ?? {})) {
             const ref = row[column]
             if (ref === null || ref === undefined) continue
