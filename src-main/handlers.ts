@@ -30,6 +30,8 @@ import { isFirstRun, setSetting } from './services/settings'
 import { exportBackup } from './services/backup'
 import { restoreBackupSource, writeBackupFile } from './services/backupStream'
 import { listImports, runImport } from './services/imports'
+import { receiveProject } from './services/projectTransfer'
+import { PushRefusedError, pushProject, pushRefusalAsApiError } from './services/pushProject'
 import { performanceList, setHeadlineMetric } from './services/headline'
 import { runFolderImport } from './services/folderImport'
 import { exportReport } from './exporters'
@@ -113,6 +115,19 @@ export const handlers: Handlers = {
   'projects.trash': (env) => projects.listTrashedProjects(env),
   'projects.emptyTrash': (env) => projects.emptyProjectTrash(env, env.onProgress),
   'projects.summary': (env, i) => summaries.projectSummary(env, i.projectId),
+  'projects.receive': (env, i) =>
+    receiveProject(
+      env,
+      env.inputFile !== undefined ? { file: env.inputFile } : { bytes: inputBytes(env, i, i.fileName) },
+      i.fileName,
+      env.onProgress,
+    ),
+  'projects.push': (env, i) => {
+    if (i.server === undefined || i.token === undefined) {
+      throw new ServiceError('invalid-data', 'name the team server: its URL and your token')
+    }
+    return pushProject(env, { projectId: i.id, server: i.server, token: i.token, onProgress: env.onProgress })
+  },
 
   'generations.list': (env, i) => generations.listGenerations(env, i.projectId),
   'generations.listAll': (env) => generations.listAllGenerations(env),
@@ -346,6 +361,8 @@ export function toApiError(
   env?: Pick<HandlerEnv, 'readOnlyReason' | 'dbFile' | 'logInternalError'>,
 ): ApiError {
   if (err instanceof ServiceError) return { code: err.code, message: err.message }
+  // A team server refused a push (or could not be reached): its answer, naming it.
+  if (err instanceof PushRefusedError) return pushRefusalAsApiError(err)
   if (err instanceof TaxInputError) {
     return { code: 'invalid-data', message: err.message, issues: [{ path: err.path, message: err.message }] }
   }

@@ -5,6 +5,7 @@
  * Ids use AUTOINCREMENT so that an id is never reused: undo restores rows with
  * their original ids, which must still be free.
  */
+import { randomUUID } from 'node:crypto'
 import { sql, type SQL } from 'drizzle-orm'
 import { USER_ROLES } from '../../src-shared/api/contract'
 import { check, index, integer, real, sqliteTable, text, uniqueIndex, type SQLiteColumn } from 'drizzle-orm/sqlite-core'
@@ -48,6 +49,12 @@ export const projects = sqliteTable(
   'projects',
   {
     id: id(),
+    /**
+     * The project's identity across stores (a random UUID made at creation): pushing a local
+     * project to a team server finds the server's copy by it. Null only in a row written
+     * before it existed and not yet filled (the migration and restores fill it).
+     */
+    uid: text('uid').$defaultFn(() => randomUUID()),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     isSample: integer('is_sample', { mode: 'boolean' }).notNull().default(false),
@@ -59,6 +66,7 @@ export const projects = sqliteTable(
   },
   (t) => [
     uniqueIndex('projects_name_unique').on(t.name),
+    uniqueIndex('projects_uid_unique').on(t.uid),
     check('projects_name', textOk(t.name, 200)),
     check('projects_description', sql`length(${t.description}) <= 5000`),
     check('projects_is_sample', flagOk(t.isSample)),

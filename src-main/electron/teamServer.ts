@@ -72,7 +72,26 @@ export class StoreSwitch implements Engine {
   /** Every API request goes to the store that is open. */
   async request(name: string, input: unknown, options?: RequestOptions): Promise<ApiResponse<unknown>> {
     const remote = this.remote
-    if (!remote) return this.local.request(name, input, options)
+    if (!remote) {
+      // A push without a server named goes to the team server the app remembers (its token never reaches the window).
+      if (name === 'projects.push' && input && typeof input === 'object') {
+        const given = input as { server?: unknown; token?: unknown }
+        if (given.server === undefined && given.token === undefined) {
+          const saved = this.savedServer()
+          if (saved) input = { ...input, server: saved.url, token: saved.token }
+        }
+      }
+      return this.local.request(name, input, options)
+    }
+    if (name === 'projects.push') {
+      return {
+        ok: false,
+        error: {
+          code: 'invalid-input',
+          message: 'a push copies a project of the local file: open the local file first',
+        },
+      }
+    }
     const response = await remote.asEngine().request(name, input, options)
     // What the window says about where its data is: this server (not the server's own file),
     // seen from the desktop app.
@@ -159,6 +178,19 @@ export class StoreSwitch implements Engine {
       this.notice = `The saved token for ${saved.server.url} cannot be read on this system any more: the local file is open. Open the team server again with its token.`
     }
     return this.current()
+  }
+
+  /** The remembered team server with its token, decrypted (for a push), or null when there is none or it cannot be read. */
+  savedServer(): { url: string; token: string } | null {
+    const saved = this.load()?.server
+    if (!saved) return null
+    const vault = this.options.vault()
+    try {
+      if (whyTokenCannotBeKept(vault, this.options.platform ?? process.platform)) return null
+      return { url: saved.url, token: vault.decryptString(Buffer.from(saved.tokenEncrypted, 'base64')) }
+    } catch {
+      return null
+    }
   }
 
   /** The saved URL (to fill in the dialog), never the token. */

@@ -7,6 +7,7 @@ import { z } from 'zod'
 import type { ExportResult } from '../../src-shared/api/transfer'
 import type { ServiceContext } from './context'
 import { ServiceError } from './errors'
+import { ensureProjectUids } from './projects'
 import { getTableColumns, sql } from 'drizzle-orm'
 import type { SQLiteTable } from 'drizzle-orm/sqlite-core'
 import {
@@ -274,6 +275,8 @@ export async function restoreBackup(
     const fk = await ctx.dialect.foreignKeyProblems()
     if (fk.length)
       throw new ServiceError('invalid-data', `${fileName}: rows refer to missing parents: ${JSON.stringify(fk[0])}`)
+    // A backup made before projects had a uid: each gets one (a push finds it by it).
+    await ensureProjectUids(ctx)
   })
   return { projects: (tables.projects ?? []).length }
 }

@@ -23,6 +23,7 @@ import { policyFractionsProblem } from '../../src-shared/api/rows'
 import { writeFileAtomicallyAsync } from '../files/atomic'
 import type { ServiceContext } from './context'
 import { ServiceError } from './errors'
+import { ensureProjectUids } from './projects'
 
 export const STREAMING_BACKUP_VERSION = 2
 
@@ -319,6 +320,8 @@ export async function restoreBackupSource(
     if (fk.length) {
       throw new ServiceError('invalid-data', `${fileName}: rows refer to missing parents: ${JSON.stringify(fk[0])}`)
     }
+    // A backup made before projects had a uid: each gets one (a push finds it by it).
+    await ensureProjectUids(ctx)
   })
   onProgress(1)
   return { projects }

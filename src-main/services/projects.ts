@@ -1,4 +1,5 @@
 import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm'
+import { randomUUID } from 'node:crypto'
 import type { Project } from '../../src-shared/domain/types'
 import type { ApiParsedInput } from '../../src-shared/api/contract'
 import { deleteGenerationsForever } from './trash'
@@ -89,4 +90,13 @@ export async function emptyProjectTrash(
       .returning({ id: ctx.t.projects.id })
     return { removed: removed.length }
   })
+}
+
+/** Fills `uid` where a row has none (rows restored from a backup made before uids existed). */
+export async function ensureProjectUids(ctx: ServiceContext): Promise<number> {
+  const missing = await ctx.db.select({ id: ctx.t.projects.id }).from(ctx.t.projects).where(isNull(ctx.t.projects.uid))
+  for (const { id } of missing) {
+    await ctx.db.update(ctx.t.projects).set({ uid: randomUUID() }).where(eq(ctx.t.projects.id, id))
+  }
+  return missing.length
 }

@@ -20,6 +20,10 @@ export const API_ACCESS: Record<ApiName, Access> = {
   'projects.trash': 'read',
   'projects.emptyTrash': 'write',
   'projects.summary': 'read',
+  // A pushed project: written as any editor writes.
+  'projects.receive': 'write',
+  // Pushing goes from a local store to a server: a team server does not push onward (the handler refuses it there).
+  'projects.push': 'admin',
 
   'generations.list': 'read',
   'generations.listAll': 'read',

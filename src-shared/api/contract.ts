@@ -28,7 +28,14 @@ import type {
   TimelineView,
   TrashEntry,
 } from './views'
-import type { ExportResult, FolderImportResult, ImportResult, PdfExportResult } from './transfer'
+import type {
+  ExportResult,
+  FolderImportResult,
+  ImportResult,
+  PdfExportResult,
+  ProjectPushResult,
+  ProjectReceiveResult,
+} from './transfer'
 import type { BenchmarkRegression, CurveTax as CurveTaxResult, PolicyTax as PolicyTaxResult } from '../tax'
 
 /** Declares one operation: its input schema, and (as a type only) its result. */
@@ -90,6 +97,32 @@ export const contract = {
   'projects.trash': op<Project[]>()(empty),
   'projects.emptyTrash': op<{ removed: number }>()(empty),
   'projects.summary': op<ProjectSummary>()(z.object({ projectId: s.id }).strict()),
+  /**
+   * Receives a pushed project (a project file, JSON Lines: src-main/services/projectTransfer.ts):
+   * the project with the file's uid is refilled, keeping its id, or created; in one transaction.
+   */
+  'projects.receive': op<ProjectReceiveResult>()(
+    z
+      .object({
+        fileName: z.string().min(1).max(500),
+        contentBase64: z.string().optional(),
+        upload: z.string().max(100).optional(),
+      })
+      .strict(),
+  ),
+  /**
+   * Pushes a local project to a team server (its `projects.receive`). Without `server` and
+   * `token` the desktop app uses the team server it remembers.
+   */
+  'projects.push': op<ProjectPushResult>()(
+    z
+      .object({
+        id: s.id,
+        server: z.string().trim().min(1, 'the server URL is required').max(2000).optional(),
+        token: z.string().trim().min(1, 'the token is required').max(1000).optional(),
+      })
+      .strict(),
+  ),
 
   'generations.list': op<Generation[]>()(z.object({ projectId: s.id }).strict()),
   /** Every generation of every project not in the trash (for pickers and the quick switcher). */

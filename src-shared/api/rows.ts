@@ -63,6 +63,12 @@ export const rowSchemas = {
   projects: z
     .object({
       id,
+      /** The project's identity across stores (a UUID); absent from backups made before it existed. */
+      uid: z
+        .string({ error: 'uid must be text' })
+        .regex(/^[0-9A-Za-z][0-9A-Za-z-]{7,63}$/, 'uid must be a UUID')
+        .nullable()
+        .optional(),
       name: name('name'),
       description: z.string().max(ROW_LIMITS.description),
       isSample: z.boolean(),

@@ -47,3 +47,36 @@ export interface ExportResult {
   /** Where the engine wrote the export (a streamed backup to a path a door chose). */
   savedTo?: string
 }
+
+/** Rows of each table a pushed project holds. */
+export interface ProjectCounts {
+  projects: number
+  generations: number
+  import_records: number
+  benchmark_measurements: number
+  inference_policies: number
+  policy_rows: number
+  compute_curves: number
+  curve_points: number
+  cost_items: number
+  pipeline_phases: number
+  plans: number
+}
+
+/** A team server's answer to a pushed project (`projects.receive`). */
+export interface ProjectReceiveResult {
+  /** The project's identity on every store. */
+  projectUid: string
+  /** The project's id on the server (kept by every later push). */
+  serverProjectId: number
+  name: string
+  /** Whether this push made the server's project, or replaced its contents. */
+  result: 'created' | 'updated'
+  counts: ProjectCounts
+}
+
+/** What a push did (`projects.push`, `atax push`): the server's answer and where it went. */
+export interface ProjectPushResult extends ProjectReceiveResult {
+  /** The server's URL (without a token). */
+  server: string
+}

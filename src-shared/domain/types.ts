@@ -14,6 +14,8 @@ export type CostCategory = (typeof COST_CATEGORIES)[number]
 
 export interface Project {
   id: number
+  /** The project's identity across stores (a UUID made at creation): a push finds the server's copy by it. */
+  uid?: string | null
   name: string
   description: string
   isSample: boolean

@@ -49,17 +49,20 @@ async function call(env: HandlerEnv, name: string, input: unknown = {}): Promise
   return r.ok ? r.value : { error: r.error }
 }
 
-/** Timestamps differ between two runs; everything else must not. */
+/** Timestamps and projects' uids (random UUIDs) differ between two runs; everything else must not. */
 function withoutTimestamps(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutTimestamps)
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value)
-        .filter(([k, v]) => !(/At$/.test(k) && (typeof v === 'string' || v === null)))
+        .filter(([k, v]) => !(/At$/.test(k) && (typeof v === 'string' || v === null)) && k !== 'uid')
         .map(([k, v]) => [k, withoutTimestamps(v)]),
     )
   }
-  if (typeof value === 'string') return value.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>')
+  if (typeof value === 'string')
+    return value
+      .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<time>')
+      .replace(/"uid":\s*"[0-9a-f-]{36}"/g, '"uid":"<uid>"')
   return value
 }
 

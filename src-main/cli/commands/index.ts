@@ -5,6 +5,7 @@ import { generationCommands } from './generations'
 import { overviewCommands } from './overview'
 import { perfCommands } from './perf'
 import { projectCommands } from './projects'
+import { pushCommands } from './push'
 import { recordCommands } from './records'
 import { snapshotCommands } from './snapshots'
 import { taxCommands } from './tax'
@@ -25,4 +26,5 @@ export const commands: Command[] = [
   ...perfCommands,
   ...snapshotCommands,
   ...teamCommands,
+  ...pushCommands,
 ]

@@ -23,6 +23,7 @@
  *   calendar date written YYYY-MM-DD, as SQLite's date(x) IS x) and atax_json_type (jsonb_typeof,
  *   or null for text that is not JSON, as json_valid/json_type).
  */
+import { randomUUID } from 'node:crypto'
 import { sql, type SQL } from 'drizzle-orm'
 import { USER_ROLES, type UserRole } from '../../../src-shared/api/contract'
 import {
@@ -75,6 +76,12 @@ export const projects = pgTable(
   'projects',
   {
     id: id(),
+    /**
+     * The project's identity across stores (a random UUID made at creation): pushing a local
+     * project to a team server finds the server's copy by it. Null only in a row written
+     * before it existed and not yet filled (the migration and restores fill it).
+     */
+    uid: text('uid').$defaultFn(() => randomUUID()),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     isSample: boolean('is_sample').notNull().default(false),
@@ -86,6 +93,7 @@ export const projects = pgTable(
   },
   (t) => [
     uniqueIndex('projects_name_unique').on(t.name),
+    uniqueIndex('projects_uid_unique').on(t.uid),
     check('projects_name', textOk(t.name, 200)),
     check('projects_description', sql`char_length(${t.description}) <= 5000`),
   ],

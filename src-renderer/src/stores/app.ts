@@ -37,6 +37,7 @@ export type Dialog =
   | { kind: 'search' }
   | { kind: 'about' }
   | { kind: 'open-server' }
+  | { kind: 'push'; projectId: number }
 
 export interface Confirmation {
   title: string
