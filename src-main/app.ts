@@ -5,6 +5,7 @@ import { BUSY_TIMEOUT_MS, fileReadOnlyReason, openDatabase, type OpenedDatabase 
 import type { HandlerEnv } from './handlers'
 import { findAppRoot } from './paths'
 import { takeDailySnapshotIfDue } from './services/snapshots'
+import { fillHeadlines } from './services/readModels/maintained'
 
 export function appVersion(): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(findAppRoot(), 'package.json'), 'utf8')) as { version: string }
@@ -40,6 +41,7 @@ export function openApp(
     appVersion: appVersion(),
     busyTimeoutMs: options.interactive ? INTERACTIVE_BUSY_MS : undefined,
     readonly: options.readonly,
+    afterMigrate: fillHeadlines,
   })
   const env: HandlerEnv = {
     db: database.db,

@@ -55,6 +55,8 @@ export function openDatabase(
     appVersion?: string
     /** How long SQLite itself blocks for another process's lock (the app waits asynchronously instead). */
     busyTimeoutMs?: number
+    /** Run after migrating a file that holds data, before the upgrade is recorded: fills derived data (the maintained headline). */
+    afterMigrate?: (opened: { sqlite: Database.Database; db: Db }) => void
   } = {},
 ): OpenedDatabase {
   const migrationsFolder = options.migrationsFolder ?? defaultMigrationsFolder()
@@ -130,6 +132,7 @@ export function openDatabase(
         keepCounters(sqlite, counters)
         const broken = sqlite.pragma('foreign_key_check') as unknown[]
         if (broken.length) throw new Error(`rows refer to missing parents: ${JSON.stringify(broken[0])}`)
+        options.afterMigrate?.({ sqlite, db })
         if (options.appVersion) {
           sqlite
             .prepare(

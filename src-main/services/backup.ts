@@ -19,6 +19,7 @@ import {
 } from '../../src-shared/api/rows'
 import * as schema from '../db/schema'
 import { vacuumIntoAtomically } from '../db/open'
+import { fillHeadlines } from './readModels/maintained'
 
 export const BACKUP_FORMAT = 'alignment-tax-planner-backup'
 export const BACKUP_VERSION = 1
@@ -262,6 +263,7 @@ export function restoreBackup(ctx: ServiceContext, text: string, fileName: strin
     const fk = ctx.sqlite.prepare('PRAGMA foreign_key_check').all()
     if (fk.length)
       throw new ServiceError('invalid-data', `${fileName}: rows refer to missing parents: ${JSON.stringify(fk[0])}`)
+    fillHeadlines(ctx)
   })()
   return { projects: (tables.projects ?? []).length }
 }

@@ -22,6 +22,7 @@ import { vacuumIntoAtomically } from '../db/open'
 import { writeFileAtomically } from '../files/atomic'
 import type { ServiceContext } from './context'
 import { ServiceError } from './errors'
+import { fillHeadlines } from './readModels/maintained'
 
 export const STREAMING_BACKUP_VERSION = 2
 
@@ -315,6 +316,7 @@ export function restoreBackupSource(
     if (fk.length) {
       throw new ServiceError('invalid-data', `${fileName}: rows refer to missing parents: ${JSON.stringify(fk[0])}`)
     }
+    fillHeadlines(ctx)
   })()
   onProgress(1)
   return { projects }

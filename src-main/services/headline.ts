@@ -9,7 +9,7 @@ import * as schema from '../db/schema'
 import type { ServiceContext } from './context'
 import { ServiceError } from './errors'
 import { getGeneration, getWritableGeneration } from './generations'
-import { headlineOf, measurementFigures } from './readModels'
+import { headlineOf, measurementFigures, withHeadline } from './readModels'
 
 /** Every measurement of a generation with its group, headline flag and figures, by benchmark then metric. */
 export function performanceList(ctx: ServiceContext, generationId: number): PerformanceRow[] {
@@ -70,11 +70,13 @@ export function setHeadlineMetric(
         .join(', ')})`,
     )
   }
-  ctx.db
-    .update(schema.generations)
-    .set({ headlineMetrics: JSON.stringify(choices) })
-    .where(eq(schema.generations.id, generation.id))
-    .run()
+  withHeadline(ctx, [generation.id], () =>
+    ctx.db
+      .update(schema.generations)
+      .set({ headlineMetrics: JSON.stringify(choices) })
+      .where(eq(schema.generations.id, generation.id))
+      .run(),
+  )
   return {
     generationId: generation.id,
     benchmark: input.benchmark,

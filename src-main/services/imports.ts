@@ -25,6 +25,7 @@ import { describeValue, importError } from '../importers/types'
 import { ServiceError } from './errors'
 import type { ServiceContext } from './context'
 import { getWritableGeneration } from './generations'
+import { headlineChanged, HeadlineAppender } from './readModels/maintained'
 
 export interface ImportRequest {
   format: 'lm-eval' | 'inspect' | 'csv'
@@ -255,12 +256,15 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
         })
         .returning()
         .get()
+      // Before the first row: into an empty generation the headline is kept as rows are written.
+      const appender = HeadlineAppender.into(ctx, generation.id)
       const write = rowWriter(ctx, generation.id, record.id, req.fileName)
       const take = (r: Row, index: number, line?: number) => {
         const direction = r.direction ?? directions[r.metric] ?? null
         if (direction === null) needsDirection.add(r.metric)
         if (needsDirection.size) return // nothing will be kept: just collect what to ask
         const stored = write(r, direction, index, line)
+        appender?.add(r, direction)
         const isUnmatched = stored.baseline === null || stored.aligned === null
         // An entry object only where one is kept: a million-row summary import allocates none per row.
         if (listAll || (isUnmatched && unmatchedCount < UNMATCHED_IN_SUMMARY)) {
@@ -324,6 +328,8 @@ export function runImport(ctx: ServiceContext, req: ImportRequest): ImportResult
           .run()
       }
       if (needsDirection.size) throw new NeedsDirection()
+      if (appender) appender.finish()
+      else headlineChanged(ctx, [generation.id])
       ctx.db
         .update(schema.importRecords)
         .set({ rowCount: imported })

@@ -18,6 +18,7 @@ import { nowIso, type ServiceContext } from './context'
 import { explainConstraint, notFound } from './errors'
 import { getWritableGeneration } from './generations'
 import { moveToTrash } from './trash'
+import { headlineChanged, withHeadline } from './readModels/maintained'
 
 // ---- benchmark measurements ----
 
@@ -36,7 +37,9 @@ export function createMeasurement(
 ): BenchmarkMeasurement {
   const generation = getWritableGeneration(ctx, input.generationId)
   try {
-    return ctx.db.insert(schema.benchmarkMeasurements).values(input).returning().get()
+    return withHeadline(ctx, [generation.id], () =>
+      ctx.db.insert(schema.benchmarkMeasurements).values(input).returning().get(),
+    )
   } catch (err) {
     explainConstraint(
       err,
@@ -50,11 +53,13 @@ export function updateMeasurement(
   input: ApiParsedInput<'measurements.update'>,
 ): BenchmarkMeasurement {
   const { id, ...changes } = input
-  getById(ctx, schema.benchmarkMeasurements, id, 'measurement')
+  const { generationId } = getById(ctx, schema.benchmarkMeasurements, id, 'measurement')
   const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined))
   try {
     if (Object.keys(set).length) {
-      ctx.db.update(schema.benchmarkMeasurements).set(set).where(eq(schema.benchmarkMeasurements.id, id)).run()
+      withHeadline(ctx, [generationId], () =>
+        ctx.db.update(schema.benchmarkMeasurements).set(set).where(eq(schema.benchmarkMeasurements.id, id)).run(),
+      )
     }
   } catch (err) {
     explainConstraint(err, 'that generation already has a measurement of this benchmark and metric')
@@ -69,7 +74,10 @@ export function deleteMeasurement(ctx: ServiceContext, id: number): TrashEntry {
     'measurement',
     `measurement ${row.benchmark} · ${row.metric}`,
     { benchmarkMeasurements: [row] },
-    () => ctx.db.delete(schema.benchmarkMeasurements).where(eq(schema.benchmarkMeasurements.id, id)).run(),
+    () => {
+      ctx.db.delete(schema.benchmarkMeasurements).where(eq(schema.benchmarkMeasurements.id, id)).run()
+      headlineChanged(ctx, [row.generationId])
+    },
   )
 }
 

@@ -8,6 +8,7 @@ import { eq } from 'drizzle-orm'
 import * as schema from '../db/schema'
 import type { ServiceContext } from './context'
 import { createGeneration } from './generations'
+import { headlineChanged } from './readModels/maintained'
 import { createCost, createCurve, createMeasurement, createPhase, createPolicy, savePlan } from './records'
 import {
   costCreate,
@@ -300,6 +301,7 @@ export function loadSample(ctx: ServiceContext): { projectId: number; created: b
         notes: 'Ship within a quarter of the base model.',
       }),
     )
+    headlineChanged(ctx, [gen1.id, gen2.id])
     return { projectId: project.id, created: true }
   })()
 }

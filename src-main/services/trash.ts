@@ -14,6 +14,7 @@ import * as schema from '../db/schema'
 import type { ServiceContext } from './context'
 import { chunked } from './chunked'
 import { notFound, ServiceError } from './errors'
+import { headlineChanged } from './readModels/maintained'
 
 /** Tables whose rows may be in a snapshot, in the order they can be re-inserted. */
 const RESTORE_ORDER = {
@@ -130,6 +131,10 @@ export function restoreFromTrash(
       }
     }
     afterRestore?.([...new Set((snapshot.generations ?? []).map((g) => g.projectId as number))])
+    headlineChanged(ctx, [
+      ...(snapshot.generations ?? []).map((g) => g.id as number),
+      ...(snapshot.benchmarkMeasurements ?? []).map((m) => m.generationId as number),
+    ])
     ctx.db.delete(schema.trash).where(eq(schema.trash.id, id)).run()
   })()
   return { restored: entry.label }

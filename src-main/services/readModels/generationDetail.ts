@@ -8,11 +8,10 @@ import type { ServiceContext } from '../context'
 import { getGeneration } from '../generations'
 import { getPlan, listCosts, listCurves, listPhases, listPolicies } from '../records'
 import { summarizeGeneration } from './projectSummary'
-import { largestChanges } from './measurementsPage'
+import { LARGEST_CHANGES, largestChangesOf } from './maintained'
 
 const measurementsTable = schema.benchmarkMeasurements
-/** How many of the largest changes a generation's page carries, for its chart. */
-export const LARGEST_CHANGES = 25
+export { LARGEST_CHANGES }
 
 export function generationDetail(ctx: ServiceContext, id: number): GenerationDetail {
   const generation = getGeneration(ctx, id)
@@ -22,7 +21,7 @@ export function generationDetail(ctx: ServiceContext, id: number): GenerationDet
     summary,
     // The measurements the engine can compute: what the page's table pages through.
     measurementCount: summary.regressions.count,
-    largestChanges: largestChanges(ctx, id, LARGEST_CHANGES),
+    largestChanges: largestChangesOf(ctx, generation),
     ...records,
     // The summary already names skipped measurements (the page's count of them is the same).
     warnings: [...new Set([...summary.warnings, ...records.warnings])],

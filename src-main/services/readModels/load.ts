@@ -187,69 +187,41 @@ export interface MeasurementFigures {
 }
 
 /**
- * Per connection: the figures already worked out, valid while nothing has been written
- * to the database since. "Nothing written" is two counters SQLite keeps: `PRAGMA
- * data_version` (changes when another connection — another door, the CLI, a restore —
- * commits) and `total_changes()` (every row this connection inserts, updates or deletes).
- * So every write path invalidates, whichever service or raw SQL did it, and an
- * unchanged database is summarised without reading its measurements again.
+ * The counts and headline of each of these generations, worked out from their rows (one
+ * query per table for all of them): what the maintained headline (maintained.ts) stores
+ * at write time, and must always equal.
  */
-interface Memo {
-  stamp: string
-  figures: Map<number, MeasurementFigures>
-}
-const memos = new WeakMap<object, Memo>()
-
-function databaseStamp(ctx: ServiceContext): string {
-  const version = ctx.sqlite.pragma('data_version', { simple: true }) as number
-  const changes = (ctx.sqlite.prepare('SELECT total_changes() AS n').get() as { n: number }).n
-  return `${version}:${changes}`
-}
-
-/**
- * The counts and headline of each of these generations: from the memo when the
- * database is unchanged since they were worked out, else read in one query per table
- * for all the missing ones.
- */
-export function measurementFiguresOf(ctx: ServiceContext, gens: Generation[]): Map<number, MeasurementFigures> {
-  const stamp = databaseStamp(ctx)
-  let memo = memos.get(ctx.sqlite)
-  if (!memo || memo.stamp !== stamp) {
-    memo = { stamp, figures: new Map() }
-    memos.set(ctx.sqlite, memo)
+export function freshFigures(ctx: ServiceContext, gens: Generation[]): Map<number, MeasurementFigures> {
+  const known = new Map<number, MeasurementFigures>()
+  if (gens.length === 0) return known
+  const ids = gens.map((g) => g.id)
+  const candidates = headlineCandidates(ctx, ids)
+  const counts = new Map(
+    chunked(
+      ids,
+      (chunk) =>
+        ctx.sqlite
+          .prepare(
+            `SELECT generation_id AS generationId, sum(${COMPUTABLE}) AS count,
+                    sum(${COMPUTABLE} AND baseline IS NOT NULL AND aligned IS NOT NULL) AS paired,
+                    sum(NOT ${COMPUTABLE}) AS skipped
+               FROM benchmark_measurements WHERE generation_id IN (${chunk.map(() => '?').join(',')})
+              GROUP BY generation_id`,
+          )
+          .all(...chunk) as { generationId: number; count: number; paired: number; skipped: number }[],
+    ).map((c) => [c.generationId, c]),
+  )
+  for (const g of gens) {
+    const { count, paired, skipped } = counts.get(g.id) ?? { count: 0, paired: 0, skipped: 0 }
+    const { entries, aggregates } = headlineSet(candidates.get(g.id) ?? [], parseHeadlineChoices(g.headlineMetrics))
+    known.set(g.id, {
+      count,
+      paired,
+      skipped,
+      headlineCount: entries.length,
+      computed: entries.filter((e) => e.computed),
+      aggregates,
+    })
   }
-  const known = memo.figures
-  const missing = gens.filter((g) => !known.has(g.id))
-  if (missing.length) {
-    const ids = missing.map((g) => g.id)
-    const candidates = headlineCandidates(ctx, ids)
-    const counts = new Map(
-      chunked(
-        ids,
-        (chunk) =>
-          ctx.sqlite
-            .prepare(
-              `SELECT generation_id AS generationId, sum(${COMPUTABLE}) AS count,
-                      sum(${COMPUTABLE} AND baseline IS NOT NULL AND aligned IS NOT NULL) AS paired,
-                      sum(NOT ${COMPUTABLE}) AS skipped
-                 FROM benchmark_measurements WHERE generation_id IN (${chunk.map(() => '?').join(',')})
-                GROUP BY generation_id`,
-            )
-            .all(...chunk) as { generationId: number; count: number; paired: number; skipped: number }[],
-      ).map((c) => [c.generationId, c]),
-    )
-    for (const g of missing) {
-      const { count, paired, skipped } = counts.get(g.id) ?? { count: 0, paired: 0, skipped: 0 }
-      const { entries, aggregates } = headlineSet(candidates.get(g.id) ?? [], parseHeadlineChoices(g.headlineMetrics))
-      known.set(g.id, {
-        count,
-        paired,
-        skipped,
-        headlineCount: entries.length,
-        computed: entries.filter((e) => e.computed),
-        aggregates,
-      })
-    }
-  }
-  return new Map(gens.map((g) => [g.id, known.get(g.id)!]))
+  return known
 }

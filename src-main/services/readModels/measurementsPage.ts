@@ -1,6 +1,6 @@
 /** A generation's benchmark regressions, a page at a time (and every row, paged, for exports). */
 import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm'
-import type { BenchmarkMeasurement, Direction } from '../../../src-shared/domain/types'
+import type { BenchmarkMeasurement, Direction, Generation } from '../../../src-shared/domain/types'
 import type {
   ComputedGroup,
   MeasurementSort,
@@ -169,43 +169,51 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
  * signed metric among them is left out of the next query until none is returned.
  */
 export function largestChanges(ctx: ServiceContext, generationId: number, limit: number): RegressionRow[] {
-  const generation = getGeneration(ctx, generationId)
+  return changeRows(ctx, getGeneration(ctx, generationId), largestChangeIds(ctx, generationId, limit))
+}
+
+/** The ids of largestChanges, in its order (what the maintained headline keeps: maintained.ts). */
+export function largestChangeIds(ctx: ServiceContext, generationId: number, limit: number): number[] {
   const signed: string[] = []
   for (;;) {
     const rows = ctx.sqlite
       .prepare(
-        `SELECT * FROM benchmark_measurements
+        `SELECT id, metric FROM benchmark_measurements
           WHERE generation_id = ? AND ${COMPUTABLE} AND baseline > ? AND aligned >= 0
             ${signed.length ? `AND metric NOT IN (${signed.map(() => '?').join(',')})` : ''}
           ORDER BY abs(((CASE WHEN direction = 'higher' THEN baseline - aligned ELSE aligned - baseline END) / abs(baseline)) * 100) DESC,
                    benchmark, metric
           LIMIT ?`,
       )
-      .all(generationId, NEAR_ZERO_BASELINE, ...signed, limit) as Record<string, unknown>[]
-    const found = [...new Set(rows.map((r) => r.metric as string).filter(isSignedMetric))]
+      .all(generationId, NEAR_ZERO_BASELINE, ...signed, limit) as { id: number; metric: string }[]
+    const found = [...new Set(rows.map((r) => r.metric).filter(isSignedMetric))]
     if (found.length) {
       signed.push(...found)
       continue
     }
-    const ids = rows.map((r) => r.id as number)
-    if (ids.length === 0) return []
-    // The typed rows (drizzle maps the columns), in the order SQLite chose.
-    const byId = new Map(
-      ctx.db
-        .select()
-        .from(measurementsTable)
-        .where(inArray(measurementsTable.id, ids))
-        .all()
-        .map((m) => [m.id, m]),
-    )
-    const measurements = ids.map((id) => byId.get(id)!)
-    const inHeadline = headlineMembership(
-      ctx,
-      generation,
-      measurements.map((m) => m.benchmark),
-    )
-    return measurements.map((m) => regressionRow(m, inHeadline.has(m.id)))
+    return rows.map((r) => r.id)
   }
+}
+
+/** The rows of these measurements, in this order, with their working and headline membership. */
+export function changeRows(ctx: ServiceContext, generation: Generation, ids: number[]): RegressionRow[] {
+  if (ids.length === 0) return []
+  // The typed rows (drizzle maps the columns), in the order given.
+  const byId = new Map(
+    ctx.db
+      .select()
+      .from(measurementsTable)
+      .where(inArray(measurementsTable.id, ids))
+      .all()
+      .map((m) => [m.id, m]),
+  )
+  const measurements = ids.map((id) => byId.get(id)!)
+  const inHeadline = headlineMembership(
+    ctx,
+    generation,
+    measurements.map((m) => m.benchmark),
+  )
+  return measurements.map((m) => regressionRow(m, inHeadline.has(m.id)))
 }
 
 /** Whether any row of the generation sits in a group (one seek in the partial index of grouped rows). */

@@ -1,0 +1,330 @@
+/**
+ * The maintained headline: per generation, what the project summary, Timeline, Compare
+ * and the generation page need of its measurements — the counts, the headline's figures
+ * (tax/headline.ts) and the ids of its largest changes — stored in `generation_headline`
+ * by the writes themselves, in their transaction. The first summary after opening, or
+ * after a write, reads one row per generation instead of every measurement.
+ *
+ * What is stored always equals what `freshFigures` (load.ts) works out from the rows:
+ * - every write path that changes a generation's measurements or headline choices calls
+ *   `headlineChanged` (recomputes those generations) before it commits; an import into
+ *   an empty generation feeds a `HeadlineAppender` instead, row by row, as it writes;
+ * - triggers (migration 0005) drop a generation's row when one of its measurements is
+ *   updated or deleted or its headline choices change, whoever writes (raw SQL, an older
+ *   tool): a generation without a row is worked out from its rows when read, as before;
+ * - opening a file that needed migrating, and restoring a backup, fill every generation
+ *   (`fillHeadlines`).
+ * Another connection's writes (the CLI while the app is open) are seen through the memo's
+ * stamp (SQLite's data_version).
+ */
+import v8 from 'node:v8'
+import { inArray } from 'drizzle-orm'
+import type { Direction, Generation } from '../../../src-shared/domain/types'
+import type { RegressionRow } from '../../../src-shared/api/views'
+import {
+  FiguresAggregator,
+  isSignedMetric,
+  NEAR_ZERO_BASELINE,
+  regressionFigures,
+  TaxInputError,
+} from '../../../src-shared/tax'
+import * as schema from '../../db/schema'
+import type { ServiceContext } from '../context'
+import { chunked } from '../chunked'
+import { freshFigures, type MeasurementFigures } from './load'
+import { changeRows, largestChangeIds } from './measurementsPage'
+
+/** How many of the largest changes a generation's page carries, for its chart. */
+export const LARGEST_CHANGES = 25
+
+/** What is kept per generation. `largest` null: not worked out yet (a generation read without a stored row). */
+interface Maintained {
+  figures: MeasurementFigures
+  largest: number[] | null
+}
+
+// ---- reading ----
+
+/**
+ * Per connection: what was already read or worked out, valid while nothing has been
+ * written to the database since. "Nothing written" is two counters SQLite keeps: `PRAGMA
+ * data_version` (changes when another connection — another door, the CLI, a restore —
+ * commits) and `total_changes()` (every row this connection inserts, updates or deletes).
+ */
+interface Memo {
+  stamp: string
+  known: Map<number, Maintained>
+}
+const memos = new WeakMap<object, Memo>()
+
+function databaseStamp(ctx: ServiceContext): string {
+  const version = ctx.sqlite.pragma('data_version', { simple: true }) as number
+  const changes = (ctx.sqlite.prepare('SELECT total_changes() AS n').get() as { n: number }).n
+  return `${version}:${changes}`
+}
+
+function maintainedOf(ctx: ServiceContext, gens: Generation[]): Map<number, Maintained> {
+  const stamp = databaseStamp(ctx)
+  let memo = memos.get(ctx.sqlite)
+  if (!memo || memo.stamp !== stamp) {
+    memo = { stamp, known: new Map() }
+    memos.set(ctx.sqlite, memo)
+  }
+  const known = memo.known
+  let missing = gens.filter((g) => !known.has(g.id))
+  if (missing.length) {
+    for (const [id, stored] of storedHeadlines(
+      ctx,
+      missing.map((g) => g.id),
+    ))
+      known.set(id, stored)
+    missing = missing.filter((g) => !known.has(g.id))
+  }
+  if (missing.length) {
+    for (const [id, figures] of freshFigures(ctx, missing)) known.set(id, { figures, largest: null })
+  }
+  return new Map(gens.map((g) => [g.id, known.get(g.id)!]))
+}
+
+function storedHeadlines(ctx: ServiceContext, ids: number[]): Map<number, Maintained> {
+  const rows = chunked(ids, (chunk) =>
+    ctx.db.select().from(schema.generationHeadline).where(inArray(schema.generationHeadline.generationId, chunk)).all(),
+  )
+  return new Map(rows.map((r) => [r.generationId, v8.deserialize(r.figures) as Maintained]))
+}
+
+/** The counts and headline figures of each of these generations. */
+export function measurementFiguresOf(ctx: ServiceContext, gens: Generation[]): Map<number, MeasurementFigures> {
+  return new Map([...maintainedOf(ctx, gens)].map(([id, m]) => [id, m.figures]))
+}
+
+/** A generation's largest changes (measurementsPage.ts: largestChanges), from the ids kept. */
+export function largestChangesOf(ctx: ServiceContext, generation: Generation): RegressionRow[] {
+  const kept = maintainedOf(ctx, [generation]).get(generation.id)!
+  kept.largest ??= largestChangeIds(ctx, generation.id, LARGEST_CHANGES)
+  return changeRows(ctx, generation, kept.largest)
+}
+
+// ---- writing ----
+
+function store(ctx: ServiceContext, generationId: number, maintained: Maintained): void {
+  const figures = v8.serialize(maintained)
+  ctx.db
+    .insert(schema.generationHeadline)
+    .values({ generationId, figures })
+    .onConflictDoUpdate({ target: schema.generationHeadline.generationId, set: { figures } })
+    .run()
+}
+
+function forget(ctx: ServiceContext, generationIds: number[]): void {
+  chunked(generationIds, (chunk) => {
+    ctx.db.delete(schema.generationHeadline).where(inArray(schema.generationHeadline.generationId, chunk)).run()
+    return []
+  })
+}
+
+/**
+ * Works out again and stores what is kept of these generations: every write path calls
+ * it, inside its transaction, after it has changed their measurements or headline choices.
+ */
+export function headlineChanged(ctx: ServiceContext, generationIds: Iterable<number>): void {
+  const ids = [...new Set(generationIds)]
+  const gens = chunked(ids, (chunk) =>
+    ctx.db.select().from(schema.generations).where(inArray(schema.generations.id, chunk)).all(),
+  )
+  // One generation at a time: a large one is not held beside the others.
+  for (const generation of gens) {
+    try {
+      store(ctx, generation.id, {
+        figures: freshFigures(ctx, [generation]).get(generation.id)!,
+        largest: largestChangeIds(ctx, generation.id, LARGEST_CHANGES),
+      })
+    } catch (error) {
+      if (!(error instanceof TaxInputError)) throw error
+      // What the engine refuses is not stored: the read works it out (and says so) as before.
+      forget(ctx, [generation.id])
+    }
+  }
+}
+
+/** A write and the refresh of the generations it changes, in one transaction. */
+export function withHeadline<T>(ctx: ServiceContext, generationIds: number[], write: () => T): T {
+  return ctx.sqlite.transaction(() => {
+    const result = write()
+    headlineChanged(ctx, generationIds)
+    return result
+  })()
+}
+
+/**
+ * Generations above this many measurements are not filled all at once (a restore or an
+ * upgrade holds one generation's rows at a time, and keeps its memory bounded): they are
+ * worked out when read, and stored by their next write.
+ */
+export const FILL_MAX_ROWS = 250_000
+
+/** Everything kept, worked out again (after a migration or a restore replaced the rows). */
+export function fillHeadlines(ctx: ServiceContext): void {
+  ctx.sqlite.transaction(() => {
+    ctx.db.delete(schema.generationHeadline).run()
+    const sizes = ctx.sqlite
+      .prepare(
+        `SELECT g.id AS id, (SELECT count(*) FROM benchmark_measurements m WHERE m.generation_id = g.id) AS n
+           FROM generations g`,
+      )
+      .all() as { id: number; n: number }[]
+    headlineChanged(
+      ctx,
+      sizes.filter((s) => s.n <= FILL_MAX_ROWS).map((s) => s.id),
+    )
+  })()
+}
+
+/** One row as an import writes it. */
+interface AppendedRow {
+  benchmark: string
+  metric: string
+  groupPath?: string[]
+  baseline: number | null
+  aligned: number | null
+  baselineStderr: number | null
+  alignedStderr: number | null
+}
+
+interface Change {
+  key: number
+  benchmark: string
+  metric: string
+}
+
+/**
+ * What is kept of a generation that was empty, worked out from the rows an import writes
+ * as it writes them (a million-row file is not read back). Exact only while every row
+ * is a benchmark of its own with no group: then each row is one headline entry, in file
+ * order, and the aggregates are fed the same figures in the same order as headlineSet's.
+ * Anything else (a group path, a benchmark with two metrics, a figure the engine
+ * refuses) falls back to headlineChanged at the end.
+ */
+export class HeadlineAppender {
+  private simple = true
+  private count = 0
+  private readonly aggregator = new FiguresAggregator()
+  /** The largest changes so far, largest first (largestChangeIds' order). */
+  private readonly top: Change[] = []
+
+  private constructor(
+    private readonly ctx: ServiceContext,
+    private readonly generationId: number,
+  ) {}
+
+  /** An appender for an import into this generation, or null when it already has measurements. */
+  static into(ctx: ServiceContext, generationId: number): HeadlineAppender | null {
+    const empty = !ctx.sqlite
+      .prepare('SELECT 1 FROM benchmark_measurements WHERE generation_id = ? LIMIT 1')
+      .get(generationId)
+    return empty ? new HeadlineAppender(ctx, generationId) : null
+  }
+
+  /** A row just written (rows are given in the order they were inserted, so by id). */
+  add(r: AppendedRow, direction: Direction): void {
+    if (!this.simple) return
+    if (r.groupPath?.length || (direction !== 'higher' && direction !== 'lower')) {
+      this.simple = false
+      return
+    }
+    this.count++
+    const { baseline, aligned } = r
+    if (baseline === null || aligned === null) {
+      this.aggregator.add(null)
+      return
+    }
+    try {
+      this.aggregator.add(
+        regressionFigures({
+          baseline,
+          aligned,
+          baselineStderr: r.baselineStderr,
+          alignedStderr: r.alignedStderr,
+          direction,
+          metric: r.metric,
+        }),
+      )
+    } catch (error) {
+      if (!(error instanceof TaxInputError)) throw error
+      this.simple = false
+      return
+    }
+    // largestChangeIds' filter and sort key, in the same double arithmetic as its SQL.
+    if (!(baseline > NEAR_ZERO_BASELINE && aligned >= 0)) return
+    const key = Math.abs(
+      ((direction === 'higher' ? baseline - aligned : aligned - baseline) / Math.abs(baseline)) * 100,
+    )
+    const top = this.top
+    const candidate = { key, benchmark: r.benchmark, metric: r.metric }
+    if (top.length === LARGEST_CHANGES && !before(candidate, top[top.length - 1])) return
+    if (isSignedMetric(r.metric)) return
+    let at = top.length
+    while (at > 0 && before(candidate, top[at - 1])) at--
+    top.splice(at, 0, candidate)
+    if (top.length > LARGEST_CHANGES) top.pop()
+  }
+
+  /** Stores what is kept (in the import's transaction, after its last row). */
+  finish(): void {
+    const ctx = this.ctx
+    const repeated =
+      this.simple &&
+      ctx.sqlite
+        .prepare(
+          'SELECT 1 FROM benchmark_measurements WHERE generation_id = ? GROUP BY benchmark HAVING count(*) > 1 LIMIT 1',
+        )
+        .get(this.generationId) !== undefined
+    if (!this.simple || repeated) {
+      headlineChanged(ctx, [this.generationId])
+      return
+    }
+    const find = ctx.sqlite.prepare(
+      'SELECT id FROM benchmark_measurements WHERE generation_id = ? AND benchmark = ? AND metric = ?',
+    )
+    const aggregates = this.aggregator.result()
+    store(ctx, this.generationId, {
+      figures: {
+        count: this.count,
+        skipped: 0,
+        paired: aggregates.paired,
+        headlineCount: this.count,
+        computed: [],
+        aggregates,
+      },
+      largest: this.top.map((c) => (find.get(this.generationId, c.benchmark, c.metric) as { id: number }).id),
+    })
+  }
+}
+
+/** Whether `a` comes before `b` in largestChangeIds' order: larger change, then benchmark and metric as SQLite orders text. */
+function before(a: Change, b: Change): boolean {
+  if (a.key !== b.key) return a.key > b.key
+  const byBenchmark = compareText(a.benchmark, b.benchmark)
+  return byBenchmark !== 0 ? byBenchmark < 0 : compareText(a.metric, b.metric) < 0
+}
+
+/**
+ * SQLite's BINARY collation (UTF-8 bytes, which is code point order) on JavaScript
+ * strings (UTF-16 units, which differ only where a surrogate meets U+E000–U+FFFF).
+ */
+function compareText(a: string, b: string): number {
+  if (a === b) return 0
+  const n = Math.min(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i)
+    const y = b.charCodeAt(i)
+    if (x !== y) return codePointRank(x) - codePointRank(y)
+  }
+  return a.length - b.length
+}
+
+function codePointRank(unit: number): number {
+  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000
+  if (unit >= 0xe000) return unit - 0x800
+  return unit
+}
