@@ -49,6 +49,20 @@ function median(sortedValues: number[]): number {
   return sortedValues.length % 2 === 1 ? sortedValues[middle] : (sortedValues[middle - 1] + sortedValues[middle]) / 2
 }
 
+/**
+ * The median of these values as `median([...values].sort((a, b) => a - b))` gives it, a
+ * numeric typed-array sort being far faster on a million values. The two orders differ
+ * only among zeros (the typed sort puts −0 before 0; the comparator keeps them as given),
+ * so when a zero is in the middle the comparator decides.
+ */
+function medianOf(values: number[]): number {
+  const sorted = Float64Array.from(values).sort()
+  const middle = Math.floor(sorted.length / 2)
+  const odd = sorted.length % 2 === 1
+  if (sorted[middle] === 0 || (!odd && sorted[middle - 1] === 0)) return median([...values].sort((a, b) => a - b))
+  return odd ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
 /** regressionFigures, with error paths naming the item (`baseline` → `items[3].baseline`). */
 function regressionOfItem(input: BenchmarkRegressionInput, itemPath: string): RegressionFigures {
   try {
@@ -106,7 +120,7 @@ export class FiguresAggregator {
       unpaired: this.count - this.paired,
       zeroBaseline: this.zeroBaseline,
       meanPct: mean,
-      medianPct: pcts.length === 0 ? null : median([...pcts].sort((a, b) => a - b)),
+      medianPct: pcts.length === 0 ? null : medianOf(pcts),
       weightedMeanPct: mean,
       regressions: this.regressions,
       gains: this.gains,

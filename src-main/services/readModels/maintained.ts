@@ -208,6 +208,8 @@ interface Change {
 export class HeadlineAppender {
   private simple = true
   private count = 0
+  /** The one metric of every row so far (null: none yet), or false once two differ. */
+  private metric: string | null | false = null
   private readonly aggregator = new FiguresAggregator()
   /** The largest changes so far, largest first (largestChangeIds' order). */
   private readonly top: Change[] = []
@@ -233,6 +235,7 @@ export class HeadlineAppender {
       return
     }
     this.count++
+    if (this.metric !== r.metric) this.metric = this.metric === null ? r.metric : false
     const { baseline, aligned } = r
     if (baseline === null || aligned === null) {
       this.aggregator.add(null)
@@ -272,8 +275,10 @@ export class HeadlineAppender {
   /** Stores what is kept (in the import's transaction, after its last row). */
   finish(): void {
     const ctx = this.ctx
+    // With one metric a benchmark cannot repeat (the unique index would have refused the row).
     const repeated =
       this.simple &&
+      this.metric === false &&
       ctx.sqlite
         .prepare(
           'SELECT 1 FROM benchmark_measurements WHERE generation_id = ? GROUP BY benchmark HAVING count(*) > 1 LIMIT 1',
