@@ -18,8 +18,7 @@ import { defaultMigrationsFolder, openDatabase } from '../../src-main/db/open'
 import { dispatch } from '../../src-main/handlers'
 import type { ServiceContext } from '../../src-main/services/context'
 import { freshFigures } from '../../src-main/services/readModels/load'
-import { FILL_MAX_ROWS, LARGEST_CHANGES } from '../../src-main/services/readModels/maintained'
-import { largestChangeIds } from '../../src-main/services/readModels/measurementsPage'
+import { FILL_MAX_ROWS, LARGEST_CHANGES, largestChangeIds } from '../../src-main/services/readModels/maintained'
 import type { ApiName } from '../../src-shared/api/contract'
 import type { Generation } from '../../src-shared/domain/types'
 import { openTempApp, SHARED_FIXTURES, tempDir } from '../support/tempDb'
@@ -67,19 +66,21 @@ function expectMaintained(ctx: ServiceContext, what: string): number {
   return gens.length
 }
 
-/** The project summary and a generation page by the open app and by a fresh connection; they must agree. */
+/** The project summary, a generation's page and its first page of measurements by the open app and by a fresh connection; they must agree. */
 async function expectSameAsFresh(projectId: number, generationId: number, what: string) {
   const fresh = openApp(app.file, 'desktop')
   try {
     const fromOpen = [
       await call('projects.summary', { projectId }),
       await call('generations.get', { id: generationId }),
+      await call('measurements.page', { generationId }),
     ]
     // Nothing kept on the fresh connection: worked out from the rows (and rolled back).
     fresh.env.sqlite.exec('BEGIN; DELETE FROM generation_headline')
     const fromFresh = [
       await call('projects.summary', { projectId }, fresh),
       await call('generations.get', { id: generationId }, fresh),
+      await call('measurements.page', { generationId }, fresh),
     ]
     fresh.env.sqlite.exec('ROLLBACK')
     expect(fromOpen, what).toEqual(fromFresh)

@@ -31,8 +31,7 @@ import {
 import * as schema from '../../db/schema'
 import type { ServiceContext } from '../context'
 import { chunked } from '../chunked'
-import { freshFigures, type MeasurementFigures } from './load'
-import { changeRows, largestChangeIds } from './measurementsPage'
+import { COMPUTABLE, freshFigures, headlineMembership, regressionRow, type MeasurementFigures } from './load'
 
 /** How many of the largest changes a generation's page carries, for its chart. */
 export const LARGEST_CHANGES = 25
@@ -63,14 +62,19 @@ function databaseStamp(ctx: ServiceContext): string {
   return `${version}:${changes}`
 }
 
-function maintainedOf(ctx: ServiceContext, gens: Generation[]): Map<number, Maintained> {
+/** What this connection knows while nothing has been written. */
+function memoOf(ctx: ServiceContext): Map<number, Maintained> {
   const stamp = databaseStamp(ctx)
   let memo = memos.get(ctx.sqlite)
   if (!memo || memo.stamp !== stamp) {
     memo = { stamp, known: new Map() }
     memos.set(ctx.sqlite, memo)
   }
-  const known = memo.known
+  return memo.known
+}
+
+function maintainedOf(ctx: ServiceContext, gens: Generation[]): Map<number, Maintained> {
+  const known = memoOf(ctx)
   let missing = gens.filter((g) => !known.has(g.id))
   if (missing.length) {
     for (const [id, stored] of storedHeadlines(
@@ -98,11 +102,74 @@ export function measurementFiguresOf(ctx: ServiceContext, gens: Generation[]): M
   return new Map([...maintainedOf(ctx, gens)].map(([id, m]) => [id, m.figures]))
 }
 
-/** A generation's largest changes (measurementsPage.ts: largestChanges), from the ids kept. */
+/** A generation's figures when they are kept (or already worked out), else null: never worked out here. */
+export function keptFiguresOf(ctx: ServiceContext, generation: Generation): MeasurementFigures | null {
+  const known = memoOf(ctx)
+  const kept = known.get(generation.id) ?? storedHeadlines(ctx, [generation.id]).get(generation.id)
+  if (!kept) return null
+  known.set(generation.id, kept)
+  return kept.figures
+}
+
+/** A generation's largest changes (largestChangeIds), from the ids kept. */
 export function largestChangesOf(ctx: ServiceContext, generation: Generation): RegressionRow[] {
   const kept = maintainedOf(ctx, [generation]).get(generation.id)!
   kept.largest ??= largestChangeIds(ctx, generation.id, LARGEST_CHANGES)
   return changeRows(ctx, generation, kept.largest)
+}
+
+// ---- the largest changes ----
+
+/**
+ * The ids of the `limit` largest changes of a generation — the rows with a regression %, largest
+ * |%| first, equal ones in name order: the first rows of `measurementsPage` sorted by
+ * largest change, without reading every row into the engine. SQLite computes the same
+ * relative figure as `regressionFigures` (the same double arithmetic, in the same order)
+ * for the rows that have one, and keeps the top `limit` while it scans. Which metric is
+ * signed is the engine's rule (isSignedMetric), applied to the rows SQLite returns: a
+ * signed metric among them is left out of the next query until none is returned.
+ */
+export function largestChangeIds(ctx: ServiceContext, generationId: number, limit: number): number[] {
+  const signed: string[] = []
+  for (;;) {
+    const rows = ctx.sqlite
+      .prepare(
+        `SELECT id, metric FROM benchmark_measurements
+          WHERE generation_id = ? AND ${COMPUTABLE} AND baseline > ? AND aligned >= 0
+            ${signed.length ? `AND metric NOT IN (${signed.map(() => '?').join(',')})` : ''}
+          ORDER BY abs(((CASE WHEN direction = 'higher' THEN baseline - aligned ELSE aligned - baseline END) / abs(baseline)) * 100) DESC,
+                   benchmark, metric
+          LIMIT ?`,
+      )
+      .all(generationId, NEAR_ZERO_BASELINE, ...signed, limit) as { id: number; metric: string }[]
+    const found = [...new Set(rows.map((r) => r.metric).filter(isSignedMetric))]
+    if (found.length) {
+      signed.push(...found)
+      continue
+    }
+    return rows.map((r) => r.id)
+  }
+}
+
+/** The rows of these measurements, in this order, with their working and headline membership. */
+export function changeRows(ctx: ServiceContext, generation: Generation, ids: number[]): RegressionRow[] {
+  if (ids.length === 0) return []
+  // The typed rows (drizzle maps the columns), in the order given.
+  const byId = new Map(
+    ctx.db
+      .select()
+      .from(schema.benchmarkMeasurements)
+      .where(inArray(schema.benchmarkMeasurements.id, ids))
+      .all()
+      .map((m) => [m.id, m]),
+  )
+  const measurements = ids.map((id) => byId.get(id)!)
+  const inHeadline = headlineMembership(
+    ctx,
+    generation,
+    measurements.map((m) => m.benchmark),
+  )
+  return measurements.map((m) => regressionRow(m, inHeadline.has(m.id)))
 }
 
 // ---- writing ----

@@ -1,6 +1,6 @@
 /** A generation's benchmark regressions, a page at a time (and every row, paged, for exports). */
 import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm'
-import type { BenchmarkMeasurement, Direction, Generation } from '../../../src-shared/domain/types'
+import type { BenchmarkMeasurement, Direction } from '../../../src-shared/domain/types'
 import type {
   ComputedGroup,
   MeasurementSort,
@@ -10,9 +10,9 @@ import type {
 import * as schema from '../../db/schema'
 import type { ServiceContext } from '../context'
 import { getGeneration } from '../generations'
-import { isSignedMetric, NEAR_ZERO_BASELINE, parseGroupPath } from '../../../src-shared/tax'
-import type { RegressionRow } from '../../../src-shared/api/views'
+import { parseGroupPath } from '../../../src-shared/tax'
 import { COMPUTABLE, figuresOf, headlineMembership, skippedWarning, headlineOf, regressionRow, UNPAIRED } from './load'
+import { keptFiguresOf } from './maintained'
 
 const measurementsTable = schema.benchmarkMeasurements
 
@@ -80,7 +80,9 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
   let rows: BenchmarkMeasurement[]
   let total: number
   if (sort === 'name') {
-    total = ctx.db.select({ n: count() }).from(measurementsTable).where(where).get()!.n
+    // Every computable row (no filter, nothing collapsed): the count kept at write time, not a scan.
+    const kept = !query.filter?.trim() && !(query.expanded && grouped) ? keptFiguresOf(ctx, generation) : null
+    total = kept ? kept.count : ctx.db.select({ n: count() }).from(measurementsTable).where(where).get()!.n
     rows = ctx.db
       .select()
       .from(measurementsTable)
@@ -157,63 +159,6 @@ export function measurementsPage(ctx: ServiceContext, query: MeasurementsPageQue
     offset,
     limit,
   }
-}
-
-/**
- * The `limit` largest changes of a generation — the rows with a regression %, largest
- * |%| first, equal ones in name order: the first rows of `measurementsPage` sorted by
- * largest change, without reading every row into the engine. SQLite computes the same
- * relative figure as `regressionFigures` (the same double arithmetic, in the same order)
- * for the rows that have one, and keeps the top `limit` while it scans. Which metric is
- * signed is the engine's rule (isSignedMetric), applied to the rows SQLite returns: a
- * signed metric among them is left out of the next query until none is returned.
- */
-export function largestChanges(ctx: ServiceContext, generationId: number, limit: number): RegressionRow[] {
-  return changeRows(ctx, getGeneration(ctx, generationId), largestChangeIds(ctx, generationId, limit))
-}
-
-/** The ids of largestChanges, in its order (what the maintained headline keeps: maintained.ts). */
-export function largestChangeIds(ctx: ServiceContext, generationId: number, limit: number): number[] {
-  const signed: string[] = []
-  for (;;) {
-    const rows = ctx.sqlite
-      .prepare(
-        `SELECT id, metric FROM benchmark_measurements
-          WHERE generation_id = ? AND ${COMPUTABLE} AND baseline > ? AND aligned >= 0
-            ${signed.length ? `AND metric NOT IN (${signed.map(() => '?').join(',')})` : ''}
-          ORDER BY abs(((CASE WHEN direction = 'higher' THEN baseline - aligned ELSE aligned - baseline END) / abs(baseline)) * 100) DESC,
-                   benchmark, metric
-          LIMIT ?`,
-      )
-      .all(generationId, NEAR_ZERO_BASELINE, ...signed, limit) as { id: number; metric: string }[]
-    const found = [...new Set(rows.map((r) => r.metric).filter(isSignedMetric))]
-    if (found.length) {
-      signed.push(...found)
-      continue
-    }
-    return rows.map((r) => r.id)
-  }
-}
-
-/** The rows of these measurements, in this order, with their working and headline membership. */
-export function changeRows(ctx: ServiceContext, generation: Generation, ids: number[]): RegressionRow[] {
-  if (ids.length === 0) return []
-  // The typed rows (drizzle maps the columns), in the order given.
-  const byId = new Map(
-    ctx.db
-      .select()
-      .from(measurementsTable)
-      .where(inArray(measurementsTable.id, ids))
-      .all()
-      .map((m) => [m.id, m]),
-  )
-  const measurements = ids.map((id) => byId.get(id)!)
-  const inHeadline = headlineMembership(
-    ctx,
-    generation,
-    measurements.map((m) => m.benchmark),
-  )
-  return measurements.map((m) => regressionRow(m, inHeadline.has(m.id)))
 }
 
 /** Whether any row of the generation sits in a group (one seek in the partial index of grouped rows). */
