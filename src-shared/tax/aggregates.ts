@@ -52,15 +52,24 @@ function median(sortedValues: number[]): number {
 /**
  * The median of these values as `median([...values].sort((a, b) => a - b))` gives it, a
  * numeric typed-array sort being far faster on a million values. The two orders differ
- * only among zeros (the typed sort puts −0 before 0; the comparator keeps them as given),
- * so when a zero is in the middle the comparator decides.
+ * only among zeros: the comparator's (stable) sort keeps −0 and 0 in the order given, the
+ * typed sort puts −0 first; in both the zeros sit right after the negatives. So where a
+ * zero is in the middle, the one the comparator would put there is looked up.
  */
 function medianOf(values: number[]): number {
   const sorted = Float64Array.from(values).sort()
   const middle = Math.floor(sorted.length / 2)
-  const odd = sorted.length % 2 === 1
-  if (sorted[middle] === 0 || (!odd && sorted[middle - 1] === 0)) return median([...values].sort((a, b) => a - b))
-  return odd ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+  const at = (k: number) => (sorted[k] === 0 ? zeroAt(values, k) : sorted[k])
+  return sorted.length % 2 === 1 ? at(middle) : (at(middle - 1) + at(middle)) / 2
+}
+
+/** The zero (−0 or 0) at index `k` of the comparator's sort of these values. */
+function zeroAt(values: number[], k: number): number {
+  let negatives = 0
+  for (const v of values) if (v < 0) negatives++
+  let nth = k - negatives
+  for (const v of values) if (v === 0 && nth-- === 0) return v
+  throw new Error('zeroAt: no zero at that index')
 }
 
 /** regressionFigures, with error paths naming the item (`baseline` → `items[3].baseline`). */

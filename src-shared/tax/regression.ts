@@ -91,7 +91,22 @@ export function regressionFigures(input: BenchmarkRegressionInput): RegressionFi
   const alignedStderr = optionalAtLeast(fields.alignedStderr, 0, 'alignedStderr')
   const direction = requireDirection(fields.direction, 'direction')
   const metric = typeof fields.metric === 'string' ? fields.metric : ''
+  return checkedRegressionFigures(baseline, aligned, baselineStderr, alignedStderr, direction, metric)
+}
 
+/**
+ * regressionFigures of inputs already checked (finite scores, standard errors null or
+ * ≥ 0, a direction): what an import feeds for each row it has just written (the
+ * database's row rules checked them), without an input object per row.
+ */
+export function checkedRegressionFigures(
+  baseline: number,
+  aligned: number,
+  baselineStderr: number | null,
+  alignedStderr: number | null,
+  direction: Direction,
+  metric: string,
+): RegressionFigures {
   const delta = aligned - baseline
   // Worsening expressed in the metric's own direction: positive = the aligned model is worse.
   const worsening = direction === 'higher' ? baseline - aligned : aligned - baseline

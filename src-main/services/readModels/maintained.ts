@@ -22,10 +22,10 @@ import { inArray } from 'drizzle-orm'
 import type { Direction, Generation } from '../../../src-shared/domain/types'
 import type { RegressionRow } from '../../../src-shared/api/views'
 import {
+  checkedRegressionFigures,
   FiguresAggregator,
   isSignedMetric,
   NEAR_ZERO_BASELINE,
-  regressionFigures,
   TaxInputError,
 } from '../../../src-shared/tax'
 import * as schema from '../../db/schema'
@@ -269,8 +269,8 @@ interface Change {
  * as it writes them (a million-row file is not read back). Exact only while every row
  * is a benchmark of its own with no group: then each row is one headline entry, in file
  * order, and the aggregates are fed the same figures in the same order as headlineSet's.
- * Anything else (a group path, a benchmark with two metrics, a figure the engine
- * refuses) falls back to headlineChanged at the end.
+ * Anything else (a group path, a benchmark with two metrics) falls back to
+ * headlineChanged at the end.
  */
 export class HeadlineAppender {
   private simple = true
@@ -308,34 +308,21 @@ export class HeadlineAppender {
       this.aggregator.add(null)
       return
     }
-    try {
-      this.aggregator.add(
-        regressionFigures({
-          baseline,
-          aligned,
-          baselineStderr: r.baselineStderr,
-          alignedStderr: r.alignedStderr,
-          direction,
-          metric: r.metric,
-        }),
-      )
-    } catch (error) {
-      if (!(error instanceof TaxInputError)) throw error
-      this.simple = false
-      return
-    }
+    // The database's row rules have checked what the import wrote (finite, stderr ≥ 0).
+    this.aggregator.add(
+      checkedRegressionFigures(baseline, aligned, r.baselineStderr, r.alignedStderr, direction, r.metric),
+    )
     // largestChangeIds' filter and sort key, in the same double arithmetic as its SQL.
     if (!(baseline > NEAR_ZERO_BASELINE && aligned >= 0)) return
     const key = Math.abs(
       ((direction === 'higher' ? baseline - aligned : aligned - baseline) / Math.abs(baseline)) * 100,
     )
     const top = this.top
-    const candidate = { key, benchmark: r.benchmark, metric: r.metric }
-    if (top.length === LARGEST_CHANGES && !before(candidate, top[top.length - 1])) return
+    if (top.length === LARGEST_CHANGES && !before(key, r.benchmark, r.metric, top[top.length - 1])) return
     if (isSignedMetric(r.metric)) return
     let at = top.length
-    while (at > 0 && before(candidate, top[at - 1])) at--
-    top.splice(at, 0, candidate)
+    while (at > 0 && before(key, r.benchmark, r.metric, top[at - 1])) at--
+    top.splice(at, 0, { key, benchmark: r.benchmark, metric: r.metric })
     if (top.length > LARGEST_CHANGES) top.pop()
   }
 
@@ -373,11 +360,11 @@ export class HeadlineAppender {
   }
 }
 
-/** Whether `a` comes before `b` in largestChangeIds' order: larger change, then benchmark and metric as SQLite orders text. */
-function before(a: Change, b: Change): boolean {
-  if (a.key !== b.key) return a.key > b.key
-  const byBenchmark = compareText(a.benchmark, b.benchmark)
-  return byBenchmark !== 0 ? byBenchmark < 0 : compareText(a.metric, b.metric) < 0
+/** Whether a change comes before `b` in largestChangeIds' order: larger, then benchmark and metric as SQLite orders text. */
+function before(key: number, benchmark: string, metric: string, b: Change): boolean {
+  if (key !== b.key) return key > b.key
+  const byBenchmark = compareText(benchmark, b.benchmark)
+  return byBenchmark !== 0 ? byBenchmark < 0 : compareText(metric, b.metric) < 0
 }
 
 /**
