@@ -6,17 +6,7 @@
  * their original ids, which must still be free.
  */
 import { sql, type SQL } from 'drizzle-orm'
-import {
-  blob,
-  check,
-  index,
-  integer,
-  real,
-  sqliteTable,
-  text,
-  uniqueIndex,
-  type SQLiteColumn,
-} from 'drizzle-orm/sqlite-core'
+import { check, index, integer, real, sqliteTable, text, uniqueIndex, type SQLiteColumn } from 'drizzle-orm/sqlite-core'
 
 const id = () => integer('id').primaryKey({ autoIncrement: true })
 const createdAt = () =>
@@ -215,14 +205,15 @@ export const benchmarkMeasurements = sqliteTable(
 /**
  * The maintained headline (src-main/services/readModels/maintained.ts): per generation,
  * the counts, headline figures and largest changes of its measurements, written with
- * them (V8-serialized). Derived data: not in backups, filled again after a restore or an
+ * them. Derived data: not in backups, filled again after a restore or an
  * upgrade; triggers (migration 0005) drop a row when its generation's rows change.
  */
 export const generationHeadline = sqliteTable('generation_headline', {
   generationId: integer('generation_id')
     .primaryKey()
     .references(() => generations.id, { onDelete: 'cascade' }),
-  figures: blob('figures', { mode: 'buffer' }).notNull(),
+  /** JSON (see maintained.ts: encodeKept). */
+  figures: text('figures').notNull(),
 })
 
 export const inferencePolicies = sqliteTable(

@@ -11,14 +11,19 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import v8 from 'node:v8'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openApp, type OpenApp } from '../../src-main/app'
 import { defaultMigrationsFolder, openDatabase } from '../../src-main/db/open'
 import { dispatch } from '../../src-main/handlers'
 import type { ServiceContext } from '../../src-main/services/context'
 import { freshFigures } from '../../src-main/services/readModels/load'
-import { FILL_MAX_ROWS, LARGEST_CHANGES, largestChangeIds } from '../../src-main/services/readModels/maintained'
+import {
+  decodeKept,
+  encodeKept,
+  FILL_MAX_ROWS,
+  LARGEST_CHANGES,
+  largestChangeIds,
+} from '../../src-main/services/readModels/maintained'
 import type { ApiName } from '../../src-shared/api/contract'
 import type { Generation } from '../../src-shared/domain/types'
 import { openTempApp, SHARED_FIXTURES, tempDir } from '../support/tempDb'
@@ -44,9 +49,9 @@ function expectMaintained(ctx: ServiceContext, what: string): number {
     (
       ctx.sqlite.prepare('SELECT generation_id AS id, figures FROM generation_headline').all() as {
         id: number
-        figures: Buffer
+        figures: string
       }[]
-    ).map((r) => [r.id, v8.deserialize(r.figures)]),
+    ).map((r) => [r.id, decodeKept(r.figures)]),
   )
   for (const g of gens) {
     const rows = (
@@ -373,5 +378,36 @@ describe('migration 0005 (the maintained headline)', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('what is stored', () => {
+  it('reads back every figure as the same double, −0 and non-finite ones included', () => {
+    const kept = {
+      figures: {
+        count: 2,
+        skipped: 0,
+        paired: 2,
+        headlineCount: 2,
+        computed: [],
+        aggregates: {
+          count: 2,
+          paired: 2,
+          unpaired: 0,
+          zeroBaseline: 0,
+          meanPct: -0,
+          medianPct: 0.1 + 0.2,
+          weightedMeanPct: Infinity,
+          regressions: 1,
+          gains: 1,
+          significant: 0,
+        },
+      },
+      largest: [3, 1],
+    }
+    const back = decodeKept(encodeKept(kept))!
+    expect(Object.is(back.figures.aggregates.meanPct, -0)).toBe(true)
+    expect(back).toEqual(kept)
+    expect(decodeKept('not json')).toBeNull()
   })
 })

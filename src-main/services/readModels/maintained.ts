@@ -17,7 +17,6 @@
  * Another connection's writes (the CLI while the app is open) are seen through the memo's
  * stamp (SQLite's data_version).
  */
-import v8 from 'node:v8'
 import { inArray } from 'drizzle-orm'
 import type { Direction, Generation } from '../../../src-shared/domain/types'
 import type { RegressionRow } from '../../../src-shared/api/views'
@@ -37,7 +36,7 @@ import { COMPUTABLE, freshFigures, headlineMembership, regressionRow, type Measu
 export const LARGEST_CHANGES = 25
 
 /** What is kept per generation. `largest` null: not worked out yet (a generation read without a stored row). */
-interface Maintained {
+export interface Maintained {
   figures: MeasurementFigures
   largest: number[] | null
 }
@@ -90,11 +89,58 @@ function maintainedOf(ctx: ServiceContext, gens: Generation[]): Map<number, Main
   return new Map(gens.map((g) => [g.id, known.get(g.id)!]))
 }
 
+/**
+ * Whether this connection's file has the table: one of an older schema opened without
+ * migrating (tests build old files with today's services) keeps nothing.
+ */
+const hasTable = new WeakMap<object, boolean>()
+function keeps(ctx: ServiceContext): boolean {
+  let has = hasTable.get(ctx.sqlite)
+  if (has === undefined) {
+    has =
+      ctx.sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'generation_headline'").get() !==
+      undefined
+    hasTable.set(ctx.sqlite, has)
+  }
+  return has
+}
+
 function storedHeadlines(ctx: ServiceContext, ids: number[]): Map<number, Maintained> {
+  if (!keeps(ctx)) return new Map()
   const rows = chunked(ids, (chunk) =>
     ctx.db.select().from(schema.generationHeadline).where(inArray(schema.generationHeadline.generationId, chunk)).all(),
   )
-  return new Map(rows.map((r) => [r.generationId, v8.deserialize(r.figures) as Maintained]))
+  const kept = new Map<number, Maintained>()
+  for (const r of rows) {
+    const maintained = decodeKept(r.figures)
+    // Unreadable (written by something else): worked out from the rows, as without a row.
+    if (maintained) kept.set(r.generationId, maintained)
+  }
+  return kept
+}
+
+/**
+ * Stored as JSON, with the numbers JSON cannot hold (−0, which a mean or median can be,
+ * and non-finite ones) written as `{"$n": "-0"}`: read back, every figure is the same double.
+ */
+export function encodeKept(maintained: Maintained): string {
+  return JSON.stringify(maintained, (_key, value: unknown) =>
+    typeof value === 'number' && (Object.is(value, -0) || !Number.isFinite(value))
+      ? { $n: Object.is(value, -0) ? '-0' : String(value) }
+      : value,
+  )
+}
+
+export function decodeKept(text: string): Maintained | null {
+  try {
+    return JSON.parse(text, (_key, value: unknown) =>
+      value !== null && typeof value === 'object' && typeof (value as { $n?: unknown }).$n === 'string'
+        ? Number((value as { $n: string }).$n)
+        : value,
+    ) as Maintained
+  } catch {
+    return null
+  }
 }
 
 /** The counts and headline figures of each of these generations. */
@@ -175,7 +221,7 @@ export function changeRows(ctx: ServiceContext, generation: Generation, ids: num
 // ---- writing ----
 
 function store(ctx: ServiceContext, generationId: number, maintained: Maintained): void {
-  const figures = v8.serialize(maintained)
+  const figures = encodeKept(maintained)
   ctx.db
     .insert(schema.generationHeadline)
     .values({ generationId, figures })
@@ -195,6 +241,7 @@ function forget(ctx: ServiceContext, generationIds: number[]): void {
  * it, inside its transaction, after it has changed their measurements or headline choices.
  */
 export function headlineChanged(ctx: ServiceContext, generationIds: Iterable<number>): void {
+  if (!keeps(ctx)) return
   const ids = [...new Set(generationIds)]
   const gens = chunked(ids, (chunk) =>
     ctx.db.select().from(schema.generations).where(inArray(schema.generations.id, chunk)).all(),
@@ -232,6 +279,7 @@ export const FILL_MAX_ROWS = 250_000
 
 /** Everything kept, worked out again (after a migration or a restore replaced the rows). */
 export function fillHeadlines(ctx: ServiceContext): void {
+  if (!keeps(ctx)) return
   ctx.sqlite.transaction(() => {
     ctx.db.delete(schema.generationHeadline).run()
     const sizes = ctx.sqlite
@@ -288,6 +336,7 @@ export class HeadlineAppender {
 
   /** An appender for an import into this generation, or null when it already has measurements. */
   static into(ctx: ServiceContext, generationId: number): HeadlineAppender | null {
+    if (!keeps(ctx)) return null
     const empty = !ctx.sqlite
       .prepare('SELECT 1 FROM benchmark_measurements WHERE generation_id = ? LIMIT 1')
       .get(generationId)
