@@ -18,6 +18,7 @@ import {
   type RowTable,
 } from '../../src-shared/api/rows'
 import * as schema from '../db/schema'
+import { fillHeadlines } from './readModels/maintained'
 
 export const BACKUP_FORMAT = 'alignment-tax-planner-backup'
 export const BACKUP_VERSION = 1
@@ -274,6 +275,7 @@ export async function restoreBackup(
     const fk = await ctx.dialect.foreignKeyProblems()
     if (fk.length)
       throw new ServiceError('invalid-data', `${fileName}: rows refer to missing parents: ${JSON.stringify(fk[0])}`)
+    await fillHeadlines(ctx)
   })
   return { projects: (tables.projects ?? []).length }
 }

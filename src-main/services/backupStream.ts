@@ -23,6 +23,7 @@ import { policyFractionsProblem } from '../../src-shared/api/rows'
 import { writeFileAtomicallyAsync } from '../files/atomic'
 import type { ServiceContext } from './context'
 import { ServiceError } from './errors'
+import { fillHeadlines } from './readModels/maintained'
 
 export const STREAMING_BACKUP_VERSION = 2
 
@@ -319,6 +320,7 @@ export async function restoreBackupSource(
     if (fk.length) {
       throw new ServiceError('invalid-data', `${fileName}: rows refer to missing parents: ${JSON.stringify(fk[0])}`)
     }
+    await fillHeadlines(ctx)
   })
   onProgress(1)
   return { projects }

@@ -13,6 +13,7 @@ import { parseTrashPayload, QUARANTINE_KIND } from '../../src-shared/api/rows'
 import type { ServiceContext, Tables } from './context'
 import { chunked } from './chunked'
 import { notFound, ServiceError } from './errors'
+import { headlineChanged } from './readModels/maintained'
 
 /** Tables whose rows may be in a snapshot, in the order they can be re-inserted. */
 const RESTORE_ORDER = [
@@ -82,7 +83,7 @@ export async function restoreFromTrash(
   if (!entry) throw notFound('trash entry', id)
   if (entry.generationId !== null) {
     const generationId = entry.generationId
-    ctx.transaction(async () => {
+    await ctx.transaction(async () => {
       const unmarked = (
         await ctx.db
           .update(ctx.t.generations)
@@ -106,7 +107,7 @@ export async function restoreFromTrash(
   const parsed = parseTrashPayload(entry.payload)
   if (!parsed.ok) throw new ServiceError('invalid-data', `cannot restore ${entry.label}: ${parsed.problem}`)
   const snapshot = parsed.snapshot as Snapshot
-  ctx.transaction(async () => {
+  await ctx.transaction(async () => {
     for (const name of RESTORE_ORDER) {
       const table = ctx.t[name] as SQLiteTable
       const rows = snapshot[name]
@@ -128,6 +129,10 @@ export async function restoreFromTrash(
       }
     }
     await afterRestore?.(ctx, [...new Set((snapshot.generations ?? []).map((g) => g.projectId as number))])
+    await headlineChanged(ctx, [
+      ...(snapshot.generations ?? []).map((g) => g.id as number),
+      ...(snapshot.benchmarkMeasurements ?? []).map((m) => m.generationId as number),
+    ])
     await ctx.db.delete(ctx.t.trash).where(eq(ctx.t.trash.id, id))
   })
   return { restored: entry.label }
