@@ -256,6 +256,9 @@ export async function runImport(ctx: ServiceContext, req: ImportRequest): Promis
           })
           .returning()
       )[0]
+      // Before the writer looks whether the generation is empty: another transaction that
+      // refreshes what is kept of it has committed first, or waits for this import (PostgreSQL).
+      await ctx.dialect.lockGenerations([generation.id])
       const write = await rowWriter(ctx, generation.id, record.id, req.fileName)
       // Before the first row: into an empty generation the headline is kept as rows are written.
       const appender = await HeadlineAppender.into(ctx, generation.id, write.plainInserts)

@@ -329,6 +329,40 @@ describe('the maintained headline', () => {
     await expectSameAsFresh(project.id, g2.id, 'raw update')
   })
 
+  it('stays equal to a fresh computation when two connections write the same generation at once', async () => {
+    const project = await call('projects.create', { name: 'P' })
+    const g = await call('generations.create', { projectId: project.id, name: 'G', pretrainedOn: '2024-01-01' })
+    // PostgreSQL: two pools, the writes at once (each refresh must see the other's rows). The
+    // SQLite file has one writer at a time, so in one process they share the connection's queue.
+    const other = TEST_STORE === 'postgres' ? openAgain(app) : app
+    try {
+      await Promise.all([
+        ...Array.from({ length: 8 }, (_, i) =>
+          call(
+            'measurements.create',
+            { generationId: g.id, benchmark: `b${i}`, metric: 'acc', baseline: 0.5, aligned: 0.4 - i / 100 },
+            i % 2 ? other : app,
+          ),
+        ),
+        call(
+          'imports.run',
+          {
+            format: 'csv',
+            fileName: 'c.csv',
+            contentBase64: base64(flatCsv(200, 'concurrent')),
+            generationId: g.id,
+            role: 'baseline',
+          },
+          other,
+        ),
+      ])
+      expect(await expectMaintained(app.env, 'concurrent writes')).toBe(1)
+      await expectSameAsFresh(project.id, g.id, 'concurrent writes')
+    } finally {
+      if (other !== app) other.close()
+    }
+  })
+
   it('keeps an imported CSV of 20,000 flat rows row by row, identical to the fresh computation', async () => {
     const project = await call('projects.create', { name: 'P' })
     const g = await call('generations.create', { projectId: project.id, name: 'G', pretrainedOn: '2024-01-01' })

@@ -236,6 +236,9 @@ async function forget(ctx: ServiceContext, generationIds: number[]): Promise<voi
 export async function headlineChanged(ctx: ServiceContext, generationIds: Iterable<number>): Promise<void> {
   if (!(await keeps(ctx))) return
   const ids = [...new Set(generationIds)]
+  // Another transaction refreshing the same generations waits for this one (PostgreSQL), and
+  // this one's reads below then see its committed rows: the last to store has them all.
+  await ctx.dialect.lockGenerations(ids)
   const g = ctx.t.generations
   const gens = await chunked(ids, async (chunk) => ctx.db.select().from(g).where(inArray(g.id, chunk)))
   // One generation at a time: a large one is not held beside the others.
