@@ -9,7 +9,7 @@
  * - every write path that changes a generation's measurements or headline choices calls
  *   `headlineChanged` (recomputes those generations) before it commits; an import into
  *   an empty generation feeds a `HeadlineAppender` instead, row by row, as it writes;
- * - triggers (migration 0005) drop a generation's row when one of its measurements is
+ * - triggers (drizzle/sqlite 0007, drizzle/pg 0004) drop a generation's row when one of its measurements is
  *   updated or deleted or its headline choices change, whoever writes (raw SQL, an older
  *   tool): a generation without a row is worked out from its rows when read, as before;
  * - opening a file that needed migrating, and restoring a backup, fill every generation
