@@ -378,11 +378,15 @@ describe('the maintained headline', () => {
   })
 })
 
-/** A copy of a store's migrations up to `lastIdx` (the schema before the maintained headline). */
-function migrationsUpTo(source: string, lastIdx: number, folder: string): string {
+/**
+ * A copy of a store's migrations before the maintained headline's (the first whose tag names
+ * it: found by name, so that renumbering on a merge does not move what the test builds).
+ */
+function migrationsBeforeHeadline(source: string, folder: string): string {
   fs.mkdirSync(path.join(folder, 'meta'), { recursive: true })
   const journal = JSON.parse(fs.readFileSync(path.join(source, 'meta/_journal.json'), 'utf8'))
-  journal.entries = journal.entries.filter((e: { idx: number }) => e.idx <= lastIdx)
+  const first = journal.entries.find((e: { tag: string }) => e.tag.endsWith('_maintained_headline')).idx as number
+  journal.entries = journal.entries.filter((e: { idx: number }) => e.idx < first)
   fs.writeFileSync(path.join(folder, 'meta/_journal.json'), JSON.stringify(journal))
   for (const e of journal.entries) fs.copyFileSync(path.join(source, `${e.tag}.sql`), path.join(folder, `${e.tag}.sql`))
   return folder
@@ -444,8 +448,8 @@ describe('the migrations of the maintained headline', () => {
   it.skipIf(TEST_STORE !== 'sqlite')('fill what is kept for a SQLite file holding data, trash included', async () => {
     const dir = tempDir()
     try {
-      // The schema before these migrations (0000–0005), with data written by raw SQL.
-      const folder = migrationsUpTo(defaultMigrationsFolder(), 5, path.join(dir, 'migrations-0005'))
+      // The schema before these migrations, with data written by raw SQL.
+      const folder = migrationsBeforeHeadline(defaultMigrationsFolder(), path.join(dir, 'migrations-before'))
       const file = path.join(dir, 'old.db')
       const old = openDatabase(file, { migrationsFolder: folder })
       const { projectId, before } = await seedOldStore(sqliteContext(old.db, old.sqlite))
@@ -479,8 +483,8 @@ describe('the migrations of the maintained headline', () => {
       const dir = tempDir()
       const database = await createTestDatabase()
       try {
-        // The schema before these migrations (0000–0002), with data written by raw SQL.
-        const folder = migrationsUpTo(path.join(REPO_ROOT, 'drizzle/pg'), 2, path.join(dir, 'migrations-0002'))
+        // The schema before these migrations, with data written by raw SQL.
+        const folder = migrationsBeforeHeadline(path.join(REPO_ROOT, 'drizzle/pg'), path.join(dir, 'migrations-before'))
         const old = await openPostgres(database.url, { migrationsFolder: folder })
         expect(old.upgraded).toBe(false)
         const { projectId, before } = await seedOldStore(postgresContext(old.pool, old.db))
