@@ -7,6 +7,7 @@ import type { HandlerEnv } from './handlers'
 import { findAppRoot } from './paths'
 import { sqliteContext } from './db/dialects/sqlite'
 import { dailySnapshotDue, freeSnapshotName, keptSnapshot, takeDailySnapshotIfDue } from './services/snapshots'
+import { fillHeadlines } from './services/readModels/maintained'
 
 export function appVersion(): string {
   const pkg = JSON.parse(fs.readFileSync(path.join(findAppRoot(), 'package.json'), 'utf8')) as { version: string }
@@ -54,6 +55,16 @@ export function openApp(
     // whether the file itself can be written.
     readOnlyReason: options.readonly ? fileReadOnlyReason(database.file) : database.readOnlyReason,
     retryBusyForMs: options.interactive ? BUSY_TIMEOUT_MS : 0,
+  }
+  // A file this open upgraded: what is kept of each generation is filled before the first
+  // request (queued first; the SQLite store serves one request at a time). Until it is, or if
+  // it fails, reads work the figures out from the rows, as without the table.
+  if (database.upgraded) {
+    void env.dialect
+      .exclusive(() => fillHeadlines(env))
+      .catch((err) => {
+        if (database.sqlite.open) console.error(`atax: could not fill the kept headlines: ${(err as Error).message}`)
+      })
   }
   let timer: NodeJS.Timeout | null = null
   if (options.interactive && !options.readonly) {

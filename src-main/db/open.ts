@@ -30,6 +30,11 @@ export interface OpenedDatabase {
   readOnlyReason: string | null
   /** Labels of the rows moved to the trash because they break the row rules, when this open upgraded the file. */
   quarantined: string[]
+  /**
+   * This open migrated a file that held data: derived data (the maintained headline,
+   * services/readModels/maintained.ts) is to be filled by the opener (`fillHeadlines`, async).
+   */
+  upgraded: boolean
   close(): void
 }
 
@@ -110,6 +115,7 @@ export function openDatabase(
   const db = drizzle(sqlite, { schema })
   let backupFile: string | null = null
   let quarantined: string[] = []
+  let upgraded = false
   const pending = pendingMigrationCount(sqlite, migrationsFolder)
   if (pending > 0 && readOnlyReason !== null && holdsData(sqlite)) {
     sqlite.close()
@@ -120,7 +126,8 @@ export function openDatabase(
   }
   if (readOnlyReason === null && pending > 0) {
     try {
-      if (resolved !== ':memory:' && holdsData(sqlite)) {
+      upgraded = holdsData(sqlite)
+      if (resolved !== ':memory:' && upgraded) {
         backupFile = `${resolved}.before-migration-${new Date().toISOString().replace(/[:.]/g, '-')}.bak`
         vacuumIntoAtomically(sqlite, backupFile)
       }
@@ -164,6 +171,7 @@ export function openDatabase(
     backupFile,
     readOnlyReason,
     quarantined,
+    upgraded,
     close: () => {
       if (sqlite.open) sqlite.close()
     },

@@ -213,6 +213,20 @@ export const benchmarkMeasurements = sqliteTable(
   ],
 )
 
+/**
+ * The maintained headline (src-main/services/readModels/maintained.ts): per generation,
+ * the counts, headline figures and largest changes of its measurements, written with
+ * them. Derived data: not in backups, filled again after a restore or an
+ * upgrade; triggers (migration 0007; on PostgreSQL drizzle/pg 0004) drop a row when its generation's rows change.
+ */
+export const generationHeadline = sqliteTable('generation_headline', {
+  generationId: integer('generation_id')
+    .primaryKey()
+    .references(() => generations.id, { onDelete: 'cascade' }),
+  /** JSON (see maintained.ts: encodeKept). */
+  figures: text('figures').notNull(),
+})
+
 export const inferencePolicies = sqliteTable(
   'inference_policies',
   {

@@ -7,6 +7,7 @@ import { openDatabase, type OpenedDatabase } from './open'
 import type { OpenedPostgres } from './pg/open'
 import { sqliteContext } from './dialects/sqlite'
 import type { ServiceContext } from '../services/context'
+import { fillHeadlines } from '../services/readModels/maintained'
 
 /** A PostgreSQL URL (postgres:// or postgresql://), not a file path. */
 export function isPostgresUrl(store: string): boolean {
@@ -46,10 +47,13 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       import('./dialects/postgres'),
     ])
     const opened = await openPostgres(url, { migrationsFolder: options.migrationsFolder, poolSize: options.poolSize })
+    const ctx = postgresContext(opened.pool, opened.db)
+    // A database this open upgraded: what is kept of each generation (derived data) is filled.
+    if (opened.upgraded) await fillHeadlines(ctx)
     return {
       kind: 'postgres',
       location: opened.url,
-      ctx: postgresContext(opened.pool, opened.db),
+      ctx,
       readOnlyReason: null,
       sqlite: null,
       postgres: opened,
@@ -57,10 +61,12 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     }
   }
   const database = openDatabase(url, options)
+  const ctx = sqliteContext(database.db, database.sqlite)
+  if (database.upgraded) await fillHeadlines(ctx)
   return {
     kind: 'sqlite',
     location: database.file,
-    ctx: sqliteContext(database.db, database.sqlite),
+    ctx,
     readOnlyReason: database.readOnlyReason,
     sqlite: database,
     postgres: null,

@@ -373,6 +373,10 @@ function cellReaders(
     if (trimmed === '') fail(line, column, 'is empty: every row needs one', record.field(f))
     return trimmed
   }
+  /** The metric: files repeat a handful of names over millions of rows, so a repeat of the last one is not read (allocated) again. */
+  let lastMetric = ''
+  const metricName = (record: CsvRecord, f: number, line: number): string =>
+    lastMetric !== '' && record.equals(f, lastMetric) ? lastMetric : (lastMetric = name(record, f, line, 'metric'))
   const knownByMetric = new Map<string, Direction | null>()
   const direction = (record: CsvRecord, f: number, line: number, metric: string): Direction | null => {
     if (f !== -1 && !record.isEmpty(f)) {
@@ -403,7 +407,7 @@ function cellReaders(
       )
     }
   }
-  return { number, stderr, shots, name, direction, unique, fail }
+  return { number, stderr, shots, name, metricName, direction, unique, fail }
 }
 
 function measurementSink(
@@ -432,7 +436,7 @@ function measurementSink(
   }
   return (record, line, offset) => {
     const benchmark = read.name(record, iBenchmark, line, 'benchmark')
-    const metric = read.name(record, iMetric, line, 'metric')
+    const metric = read.metricName(record, iMetric, line)
     const baseline = read.number(record, iBaseline, line, 'baseline')
     const aligned = read.number(record, iAligned, line, 'aligned')
     if (baseline === null && aligned === null) {
@@ -468,7 +472,7 @@ function runSink(columns: Columns, read: CellReaders, emit: (row: ParsedResult, 
   const row: ParsedResult = { benchmark: '', metric: '', value: 0, stderr: null, direction: null, shots: null }
   return (record, line, offset) => {
     const benchmark = read.name(record, iBenchmark, line, 'benchmark')
-    const metric = read.name(record, iMetric, line, 'metric')
+    const metric = read.metricName(record, iMetric, line)
     const value = read.number(record, iValue, line, 'value')
     if (value === null) read.fail(line, 'value', 'is empty: every row needs a value', record.field(iValue))
     row.benchmark = benchmark

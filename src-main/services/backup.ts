@@ -19,6 +19,7 @@ import {
   type RowTable,
 } from '../../src-shared/api/rows'
 import * as schema from '../db/schema'
+import { fillHeadlines } from './readModels/maintained'
 
 export const BACKUP_FORMAT = 'alignment-tax-planner-backup'
 export const BACKUP_VERSION = 1
@@ -277,6 +278,7 @@ export async function restoreBackup(
       throw new ServiceError('invalid-data', `${fileName}: rows refer to missing parents: ${JSON.stringify(fk[0])}`)
     // A backup made before projects had a uid: each gets one (a push finds it by it).
     await ensureProjectUids(ctx)
+    await fillHeadlines(ctx)
   })
   return { projects: (tables.projects ?? []).length }
 }

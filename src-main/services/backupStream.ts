@@ -24,6 +24,7 @@ import { writeFileAtomicallyAsync } from '../files/atomic'
 import type { ServiceContext } from './context'
 import { ServiceError } from './errors'
 import { ensureProjectUids } from './projects'
+import { fillHeadlines } from './readModels/maintained'
 
 export const STREAMING_BACKUP_VERSION = 2
 
@@ -322,6 +323,7 @@ export async function restoreBackupSource(
     }
     // A backup made before projects had a uid: each gets one (a push finds it by it).
     await ensureProjectUids(ctx)
+    await fillHeadlines(ctx)
   })
   onProgress(1)
   return { projects }

@@ -8,7 +8,7 @@ import { headlineSet, parseGroupPath, parseHeadlineChoices } from '../../src-sha
 import type { ServiceContext } from './context'
 import { ServiceError } from './errors'
 import { getGeneration, getWritableGeneration } from './generations'
-import { headlineOf, measurementFigures } from './readModels'
+import { headlineOf, measurementFigures, withHeadline } from './readModels'
 
 /** Every measurement of a generation with its group, headline flag and figures, by benchmark then metric. */
 export async function performanceList(ctx: ServiceContext, generationId: number): Promise<PerformanceRow[]> {
@@ -67,10 +67,12 @@ export async function setHeadlineMetric(
         .join(', ')})`,
     )
   }
-  await ctx.db
-    .update(ctx.t.generations)
-    .set({ headlineMetrics: JSON.stringify(choices) })
-    .where(eq(ctx.t.generations.id, generation.id))
+  await withHeadline(ctx, [generation.id], (tx) =>
+    tx.db
+      .update(tx.t.generations)
+      .set({ headlineMetrics: JSON.stringify(choices) })
+      .where(eq(tx.t.generations.id, generation.id)),
+  )
   return {
     generationId: generation.id,
     benchmark: input.benchmark,

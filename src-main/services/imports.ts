@@ -24,6 +24,7 @@ import { describeValue, importError } from '../importers/types'
 import { ServiceError } from './errors'
 import type { ServiceContext } from './context'
 import { getWritableGeneration } from './generations'
+import { headlineChanged, HeadlineAppender } from './readModels/maintained'
 
 export interface ImportRequest {
   format: 'lm-eval' | 'inspect' | 'csv'
@@ -255,12 +256,18 @@ export async function runImport(ctx: ServiceContext, req: ImportRequest): Promis
           })
           .returning()
       )[0]
+      // Before the writer looks whether the generation is empty: another transaction that
+      // refreshes what is kept of it has committed first, or waits for this import (PostgreSQL).
+      await ctx.dialect.lockGenerations([generation.id])
       const write = await rowWriter(ctx, generation.id, record.id, req.fileName)
+      // Before the first row: into an empty generation the headline is kept as rows are written.
+      const appender = await HeadlineAppender.into(ctx, generation.id, write.plainInserts)
       const take = (r: Row, index: number, line?: number) => {
         const direction = r.direction ?? directions[r.metric] ?? null
         if (direction === null) needsDirection.add(r.metric)
         if (needsDirection.size) return // nothing will be kept: just collect what to ask
         const stored = write(r, direction, index, line)
+        appender?.add(r, direction)
         const isUnmatched = stored.baseline === null || stored.aligned === null
         // An entry object only where one is kept: a million-row summary import allocates none per row.
         if (listAll || (isUnmatched && unmatchedCount < UNMATCHED_IN_SUMMARY)) {
@@ -324,6 +331,8 @@ export async function runImport(ctx: ServiceContext, req: ImportRequest): Promis
       }
       await write.flush()
       if (needsDirection.size) throw new NeedsDirection()
+      if (appender) await appender.finish(ctx)
+      else await headlineChanged(ctx, [generation.id])
       await ctx.db.update(ctx.t.importRecords).set({ rowCount: imported }).where(eq(ctx.t.importRecords.id, record.id))
       return record.id
     })
@@ -394,7 +403,7 @@ async function rowWriter(ctx: ServiceContext, generationId: number, importId: nu
     if (stored === undefined) throw duplicateOrRethrow(ctx, null, fileName, r, index, line)
     return stored // both sides as stored: the row itself after a plain insert (no object per row)
   }
-  return Object.assign(write, { flush: () => writer.flush() })
+  return Object.assign(write, { flush: () => writer.flush(), plainInserts: writer.plainInserts })
 }
 
 /** A file that names the same benchmark · metric twice is refused: which value would be right? */

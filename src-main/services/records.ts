@@ -17,6 +17,7 @@ import { nowIso, type ServiceContext, type Tables } from './context'
 import { explainConstraint, notFound } from './errors'
 import { getWritableGeneration } from './generations'
 import { moveToTrash } from './trash'
+import { headlineChanged, withHeadline } from './readModels/maintained'
 
 // ---- benchmark measurements ----
 
@@ -34,7 +35,11 @@ export async function createMeasurement(
 ): Promise<BenchmarkMeasurement> {
   const generation = await getWritableGeneration(ctx, input.generationId)
   try {
-    return (await ctx.db.insert(ctx.t.benchmarkMeasurements).values(input).returning())[0]
+    return await withHeadline(
+      ctx,
+      [generation.id],
+      async (tx) => (await tx.db.insert(tx.t.benchmarkMeasurements).values(input).returning())[0],
+    )
   } catch (err) {
     explainConstraint(
       err,
@@ -48,11 +53,13 @@ export async function updateMeasurement(
   input: ApiParsedInput<'measurements.update'>,
 ): Promise<BenchmarkMeasurement> {
   const { id, ...changes } = input
-  await getById(ctx, ctx.t.benchmarkMeasurements, id, 'measurement')
+  const { generationId } = await getById(ctx, ctx.t.benchmarkMeasurements, id, 'measurement')
   const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined))
   try {
     if (Object.keys(set).length) {
-      await ctx.db.update(ctx.t.benchmarkMeasurements).set(set).where(eq(ctx.t.benchmarkMeasurements.id, id))
+      await withHeadline(ctx, [generationId], (tx) =>
+        tx.db.update(tx.t.benchmarkMeasurements).set(set).where(eq(tx.t.benchmarkMeasurements.id, id)),
+      )
     }
   } catch (err) {
     explainConstraint(err, 'that generation already has a measurement of this benchmark and metric')
@@ -67,7 +74,10 @@ export async function deleteMeasurement(ctx: ServiceContext, id: number): Promis
     'measurement',
     `measurement ${row.benchmark} · ${row.metric}`,
     { benchmarkMeasurements: [row] },
-    () => ctx.db.delete(ctx.t.benchmarkMeasurements).where(eq(ctx.t.benchmarkMeasurements.id, id)),
+    async () => {
+      await ctx.db.delete(ctx.t.benchmarkMeasurements).where(eq(ctx.t.benchmarkMeasurements.id, id))
+      await headlineChanged(ctx, [row.generationId])
+    },
   )
 }
 

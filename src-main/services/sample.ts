@@ -7,6 +7,7 @@
 import { eq } from 'drizzle-orm'
 import type { ServiceContext } from './context'
 import { createGeneration } from './generations'
+import { headlineChanged } from './readModels/maintained'
 import { createCost, createCurve, createMeasurement, createPhase, createPolicy, savePlan } from './records'
 import {
   costCreate,
@@ -297,6 +298,7 @@ export async function loadSample(ctx: ServiceContext): Promise<{ projectId: numb
         notes: 'Ship within a quarter of the base model.',
       }),
     )
+    await headlineChanged(ctx, [gen1.id, gen2.id])
     return { projectId: project.id, created: true }
   })
 }

@@ -13,6 +13,7 @@ import { parseTrashPayload, QUARANTINE_KIND } from '../../src-shared/api/rows'
 import type { ServiceContext, Tables } from './context'
 import { chunked } from './chunked'
 import { notFound, ServiceError, sqlState } from './errors'
+import { headlineChanged } from './readModels/maintained'
 
 /** Tables whose rows may be in a snapshot, in the order they can be re-inserted. */
 const RESTORE_ORDER = [
@@ -129,6 +130,10 @@ export async function restoreFromTrash(
       }
     }
     await afterRestore?.(ctx, [...new Set((snapshot.generations ?? []).map((g) => g.projectId as number))])
+    await headlineChanged(ctx, [
+      ...(snapshot.generations ?? []).map((g) => g.id as number),
+      ...(snapshot.benchmarkMeasurements ?? []).map((m) => m.generationId as number),
+    ])
     await ctx.db.delete(ctx.t.trash).where(eq(ctx.t.trash.id, id))
   })
   return { restored: entry.label }

@@ -24,10 +24,19 @@ export const NEAR_ZERO_BASELINE = 0.01
 const SIGNED_METRIC =
   /^(mcc|matthews_corrcoef|.*_diff|diff|delta|.*correlation|pearson.*|spearman.*|kendall.*|r2|.*_bias|bias)$/
 
+const signedByName = new Map<string, boolean>()
+
 /** Whether a metric is signed by its name (see SIGNED_METRIC). */
 export function isSignedMetric(metric: string): boolean {
-  const bare = metric.split(' (')[0].split('/').at(-1)!.trim().toLowerCase()
-  return SIGNED_METRIC.test(bare)
+  let signed = signedByName.get(metric)
+  if (signed === undefined) {
+    const bare = metric.split(' (')[0].split('/').at(-1)!.trim().toLowerCase()
+    signed = SIGNED_METRIC.test(bare)
+    // Files hold a handful of metric names over up to millions of rows: each is worked out once.
+    if (signedByName.size >= 10_000) signedByName.clear()
+    signedByName.set(metric, signed)
+  }
+  return signed
 }
 
 /** Why a paired measurement has no relative figure; null when it has one. */
@@ -82,7 +91,22 @@ export function regressionFigures(input: BenchmarkRegressionInput): RegressionFi
   const alignedStderr = optionalAtLeast(fields.alignedStderr, 0, 'alignedStderr')
   const direction = requireDirection(fields.direction, 'direction')
   const metric = typeof fields.metric === 'string' ? fields.metric : ''
+  return checkedRegressionFigures(baseline, aligned, baselineStderr, alignedStderr, direction, metric)
+}
 
+/**
+ * regressionFigures of inputs already checked (finite scores, standard errors null or
+ * ≥ 0, a direction): what an import feeds for each row it has just written (the
+ * database's row rules checked them), without an input object per row.
+ */
+export function checkedRegressionFigures(
+  baseline: number,
+  aligned: number,
+  baselineStderr: number | null,
+  alignedStderr: number | null,
+  direction: Direction,
+  metric: string,
+): RegressionFigures {
   const delta = aligned - baseline
   // Worsening expressed in the metric's own direction: positive = the aligned model is worse.
   const worsening = direction === 'higher' ? baseline - aligned : aligned - baseline

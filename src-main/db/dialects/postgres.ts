@@ -231,6 +231,10 @@ export function postgresDialect({ client, inTransaction, storeKey }: PostgresDia
     // ILIKE folds case by the collation's rules: under "C", ASCII letters only, as SQLite's LIKE.
     likeFolded: (expr, pattern) => sql`((${expr}) COLLATE "C" ILIKE ${pattern} ESCAPE '\\')`,
     isUniqueViolation: (err) => pgErrorCode(err) === '23505',
+    lockGenerations: async (ids) => {
+      if (ids.length === 0) return
+      await on().query('SELECT id FROM generations WHERE id = ANY($1::int[]) ORDER BY id FOR NO KEY UPDATE', [ids])
+    },
 
     exclusive: (fn) => fn(),
     dataVersion: async () => {

@@ -92,6 +92,8 @@ export function sqliteDialect(sqlite: Database.Database, db: BetterSQLite3Databa
     unitSeparator: () => sql`char(31)`,
     likeFolded: (expr, pattern) => sql`${expr} LIKE ${pattern} ESCAPE '\\'`,
     isUniqueViolation: (err) => Boolean((err as Error)?.message?.includes('UNIQUE constraint failed')),
+    // One writer at a time (BEGIN IMMEDIATE): nothing to hold.
+    lockGenerations: async () => {},
 
     exclusive: (fn) => oneAtATime(sqlite, fn),
     /**

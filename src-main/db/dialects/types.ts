@@ -80,6 +80,14 @@ export interface Dialect {
   likeFolded(expr: SQL, pattern: string): SQL
   /** True when `err` is the store's unique-constraint violation. */
   isUniqueViolation(err: unknown): boolean
+  /**
+   * Inside a transaction: holds these generations against another transaction's refresh of
+   * what is kept of them (the maintained headline) until this one ends, so that the last
+   * to store works its figures out after the other's rows are committed. SQLite: nothing
+   * (one writer at a time: BEGIN IMMEDIATE). PostgreSQL: `FOR NO KEY UPDATE` on their rows,
+   * in id order (not in conflict with the key-share locks of inserts that refer to them).
+   */
+  lockGenerations(ids: number[]): Promise<void>
 
   // ---- store behaviour ----
   /**

@@ -22,6 +22,8 @@ export interface OpenedPostgres {
   url: string
   pool: pg.Pool
   db: PgDb
+  /** This open migrated a database that already had the app's tables: derived data (the maintained headline) is to be filled by the opener. */
+  upgraded: boolean
   close(): Promise<void>
 }
 
@@ -107,6 +109,7 @@ export async function openPostgres(
   pool.on('error', (err) => {
     process.stderr.write(`atax: a PostgreSQL connection to ${target.where} was lost: ${err.message}\n`)
   })
+  let upgraded: boolean
   try {
     let client: pg.PoolClient
     try {
@@ -116,7 +119,7 @@ export async function openPostgres(
     }
     try {
       await checkServer(client, target, shown)
-      await migrateLocked(client, migrationsFolder, target, shown)
+      upgraded = await migrateLocked(client, migrationsFolder, target, shown)
     } finally {
       client.release()
     }
@@ -131,6 +134,7 @@ export async function openPostgres(
     url: shown,
     pool,
     db,
+    upgraded,
     close: () => (closed ??= pool.end()),
   }
 }
@@ -216,7 +220,13 @@ async function checkServer(client: pg.PoolClient, t: Target, shown: string): Pro
   }
 }
 
-async function migrateLocked(client: pg.PoolClient, migrationsFolder: string, t: Target, shown: string): Promise<void> {
+/** Applies the migrations not applied yet; whether it migrated a database that had some already (an upgrade). */
+async function migrateLocked(
+  client: pg.PoolClient,
+  migrationsFolder: string,
+  t: Target,
+  shown: string,
+): Promise<boolean> {
   const migrations = readMigrationFiles({ migrationsFolder })
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
   try {
@@ -228,13 +238,14 @@ async function migrateLocked(client: pg.PoolClient, migrationsFolder: string, t:
         shown,
       )
     }
-    if (applied.count === migrations.length) return
+    if (applied.count === migrations.length) return false
     try {
       await migrate(drizzle(client, { schema }), {
         migrationsFolder,
         migrationsSchema: MIGRATIONS_SCHEMA,
         migrationsTable: MIGRATIONS_TABLE,
       })
+      return applied.count > 0
     } catch (err) {
       const cause = err instanceof Error && err.cause ? err.cause : err
       const hint = pgCode(cause) === '42501' ? ` (user "${t.user}" needs the right to create tables in it)` : ''

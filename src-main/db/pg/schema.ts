@@ -221,6 +221,15 @@ export const benchmarkMeasurements = pgTable(
   ],
 )
 
+/** The maintained headline (see ../schema.ts): derived data, not in backups; triggers (drizzle/pg 0004) drop a row when its generation's rows change. */
+export const generationHeadline = pgTable('generation_headline', {
+  generationId: integer('generation_id')
+    .primaryKey()
+    .references(() => generations.id, { onDelete: 'cascade' }),
+  /** JSON text (see maintained.ts: encodeKept): read back by the same parser on both stores. */
+  figures: text('figures').notNull(),
+})
+
 export const inferencePolicies = pgTable(
   'inference_policies',
   {

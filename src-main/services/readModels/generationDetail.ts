@@ -7,10 +7,9 @@ import type { ServiceContext } from '../context'
 import { getGeneration } from '../generations'
 import { getPlan, listCosts, listCurves, listPhases, listPolicies } from '../records'
 import { summarizeGeneration } from './projectSummary'
-import { largestChanges } from './measurementsPage'
+import { LARGEST_CHANGES, largestChangesOf } from './maintained'
 
-/** How many of the largest changes a generation's page carries, for its chart. */
-export const LARGEST_CHANGES = 25
+export { LARGEST_CHANGES }
 
 export async function generationDetail(ctx: ServiceContext, id: number): Promise<GenerationDetail> {
   const generation = await getGeneration(ctx, id)
@@ -20,7 +19,7 @@ export async function generationDetail(ctx: ServiceContext, id: number): Promise
     summary,
     // The measurements the engine can compute: what the page's table pages through.
     measurementCount: summary.regressions.count,
-    largestChanges: await largestChanges(ctx, id, LARGEST_CHANGES),
+    largestChanges: await largestChangesOf(ctx, generation),
     ...records,
     // The summary already names skipped measurements (the page's count of them is the same).
     warnings: [...new Set([...summary.warnings, ...records.warnings])],

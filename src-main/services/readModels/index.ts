@@ -8,4 +8,5 @@ export { planChecks, projectSummary, summarizeGeneration, summarizeGenerations }
 export { LARGEST_CHANGES, generationDetail, generationRecords, measurementSources } from './generationDetail'
 export { measurementFigures, measurementsPage, type MeasurementsPageQuery } from './measurementsPage'
 export { timeline } from './timeline'
+export { fillHeadlines, headlineChanged, HeadlineAppender, withHeadline } from './maintained'
 export { compare } from './compare'

@@ -200,36 +200,13 @@ export interface MeasurementFigures {
 }
 
 /**
- * Per connection: the figures already worked out, valid while nothing has been written
- * to the database since. "Nothing written" is two counters SQLite keeps: `PRAGMA
- * data_version` (changes when another connection — another door, the CLI, a restore —
- * commits) and `total_changes()` (every row this connection inserts, updates or deletes).
- * So every write path invalidates, whichever service or raw SQL did it, and an
- * unchanged database is summarised without reading its measurements again.
+ * The counts and headline of each of these generations, worked out from their rows (one
+ * query per table for all of them): what the maintained headline (maintained.ts) stores
+ * at write time, and must always equal.
  */
-interface Memo {
-  stamp: string
-  figures: Map<number, MeasurementFigures>
-}
-const memos = new WeakMap<object, Memo>()
-
-/**
- * The counts and headline of each of these generations: from the memo when the
- * database is unchanged since they were worked out, else read in one query per table
- * for all the missing ones.
- */
-export async function measurementFiguresOf(
-  ctx: ServiceContext,
-  gens: Generation[],
-): Promise<Map<number, MeasurementFigures>> {
-  const stamp = await ctx.dialect.dataVersion()
-  let memo = stamp === null ? undefined : memos.get(ctx.dialect.storeKey)
-  if (!memo || memo.stamp !== stamp) {
-    memo = { stamp: stamp ?? '', figures: new Map() }
-    if (stamp !== null) memos.set(ctx.dialect.storeKey, memo)
-  }
-  const known = memo.figures
-  const missing = gens.filter((g) => !known.has(g.id))
+export async function freshFigures(ctx: ServiceContext, gens: Generation[]): Promise<Map<number, MeasurementFigures>> {
+  const known = new Map<number, MeasurementFigures>()
+  const missing = gens
   if (missing.length) {
     const ids = missing.map((g) => g.id)
     const candidates = await headlineCandidates(ctx, ids)
@@ -260,5 +237,5 @@ export async function measurementFiguresOf(
       })
     }
   }
-  return new Map(gens.map((g) => [g.id, known.get(g.id)!]))
+  return known
 }

@@ -9,18 +9,9 @@ import type {
 } from '../../../src-shared/api/views'
 import type { ServiceContext } from '../context'
 import { getGeneration } from '../generations'
-import { isSignedMetric, NEAR_ZERO_BASELINE, parseGroupPath } from '../../../src-shared/tax'
-import type { RegressionRow } from '../../../src-shared/api/views'
-import {
-  COMPUTABLE,
-  figuresOf,
-  inList,
-  headlineMembership,
-  skippedWarning,
-  headlineOf,
-  regressionRow,
-  UNPAIRED,
-} from './load'
+import { parseGroupPath } from '../../../src-shared/tax'
+import { COMPUTABLE, figuresOf, headlineMembership, skippedWarning, headlineOf, regressionRow, UNPAIRED } from './load'
+import { keptFiguresOf } from './maintained'
 
 export interface MeasurementsPageQuery {
   generationId: number
@@ -98,7 +89,9 @@ export async function measurementsPage(ctx: ServiceContext, query: MeasurementsP
   let rows: BenchmarkMeasurement[]
   let total: number
   if (sort === 'name') {
-    total = (await ctx.db.select({ n: count() }).from(measurementsTable).where(where))[0].n
+    // Every computable row (no filter, nothing collapsed): the count kept at write time, not a scan.
+    const kept = !query.filter?.trim() && !(query.expanded && grouped) ? await keptFiguresOf(ctx, generation) : null
+    total = kept ? kept.count : (await ctx.db.select({ n: count() }).from(measurementsTable).where(where))[0].n
     rows = await ctx.db
       .select()
       .from(measurementsTable)
@@ -165,53 +158,6 @@ export async function measurementsPage(ctx: ServiceContext, query: MeasurementsP
     total,
     offset,
     limit,
-  }
-}
-
-/**
- * The `limit` largest changes of a generation — the rows with a regression %, largest
- * |%| first, equal ones in name order: the first rows of `measurementsPage` sorted by
- * largest change, without reading every row into the engine. SQLite computes the same
- * relative figure as `regressionFigures` (the same double arithmetic, in the same order)
- * for the rows that have one, and keeps the top `limit` while it scans. Which metric is
- * signed is the engine's rule (isSignedMetric), applied to the rows SQLite returns: a
- * signed metric among them is left out of the next query until none is returned.
- */
-export async function largestChanges(
-  ctx: ServiceContext,
-  generationId: number,
-  limit: number,
-): Promise<RegressionRow[]> {
-  const generation = await getGeneration(ctx, generationId)
-  const measurementsTable = ctx.t.benchmarkMeasurements
-  const signed: string[] = []
-  for (;;) {
-    const rows = await ctx.dialect.rows<{ id: number; metric: string }>(
-      sql`SELECT id, metric FROM benchmark_measurements
-           WHERE generation_id = ${generationId} AND ${sql.raw(COMPUTABLE)} AND baseline > ${NEAR_ZERO_BASELINE} AND aligned >= 0
-             ${signed.length ? sql`AND metric NOT IN (${inList(signed)})` : sql``}
-           ORDER BY abs(((CASE WHEN direction = 'higher' THEN baseline - aligned ELSE aligned - baseline END) / abs(baseline)) * 100) DESC,
-                    benchmark, metric
-           LIMIT ${limit}`,
-    )
-    const found = [...new Set(rows.map((r) => r.metric).filter(isSignedMetric))]
-    if (found.length) {
-      signed.push(...found)
-      continue
-    }
-    const ids = rows.map((r) => r.id)
-    if (ids.length === 0) return []
-    // The typed rows (drizzle maps the columns), in the order SQLite chose.
-    const byId = new Map(
-      (await ctx.db.select().from(measurementsTable).where(inArray(measurementsTable.id, ids))).map((m) => [m.id, m]),
-    )
-    const measurements = ids.map((id) => byId.get(id)!)
-    const inHeadline = await headlineMembership(
-      ctx,
-      generation,
-      measurements.map((m) => m.benchmark),
-    )
-    return measurements.map((m) => regressionRow(m, inHeadline.has(m.id)))
   }
 }
 

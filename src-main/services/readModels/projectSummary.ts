@@ -18,7 +18,8 @@ import type { ServiceContext } from '../context'
 import { listGenerations } from '../generations'
 import { getProject } from '../projects'
 import { chunked } from '../chunked'
-import { groupBy, measurementFiguresOf, skippedWarning } from './load'
+import { groupBy, skippedWarning } from './load'
+import { measurementFiguresOf } from './maintained'
 /**
  * Summaries of generations, which must be given in project order (for the shrink: each
  * generation's is against the one before it in the list, of the same project), unless

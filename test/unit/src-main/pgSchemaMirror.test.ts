@@ -41,7 +41,9 @@ function describeColumn(c: SQLiteColumn | PgColumn, pg: boolean) {
         : (TYPE_MAP[c.columnType] ?? `unmapped ${c.columnType}`),
     notNull: c.notNull,
     primary: c.primary,
-    hasDefault: c.hasDefault,
+    // An INTEGER PRIMARY KEY that is not an id (generation_headline.generation_id, always
+    // given) is SQLite's rowid, which drizzle marks as having a default; PostgreSQL's has none.
+    hasDefault: c.hasDefault && (pg || !(c.primary && c.name !== 'id')),
     default: is(c.default, SQL) ? 'SQL' : c.default,
     unique: c.isUnique,
   }

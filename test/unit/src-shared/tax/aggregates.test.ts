@@ -220,4 +220,29 @@ describe('regressionAggregates', () => {
       }),
     )
   })
+
+  it('aggregatesOfFigures median is the comparator sort median, zeros of either sign included', () => {
+    const pct = fc.oneof(
+      fc.constantFrom(0, -0, 1.5, -1.5, 2, -2),
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }),
+    )
+    fc.assert(
+      fc.property(fc.array(pct, { maxLength: 40 }), (pcts) => {
+        const figures = pcts.map((regressionPct) => ({
+          regressionPct,
+          noRelativeReason: null,
+          delta: 0,
+          z: null,
+          significant: null,
+          isGain: false,
+          isRegression: false,
+        }))
+        const sorted = [...pcts].sort((a, b) => a - b)
+        const m = Math.floor(sorted.length / 2)
+        const expected = sorted.length === 0 ? null : sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2
+        expect(Object.is(aggregatesOfFigures(figures).medianPct, expected)).toBe(true)
+      }),
+      { numRuns: 2000 },
+    )
+  })
 })
