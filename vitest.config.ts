@@ -26,8 +26,6 @@ const NOT_ON_PG = [
   'test/integration/badRows.test.ts',
   // By file path: the CLI (--db) and the engine host behind web mode.
   'test/integration/cli*.test.ts',
-  'test/integration/headline.test.ts',
-  'test/integration/folderImport.test.ts',
   'test/integration/engineHost.test.ts',
   'test/integration/webStart.test.ts',
   'test/integration/webServer.test.ts',
