@@ -26,10 +26,7 @@ const NOT_ON_PG = [
   'test/integration/badRows.test.ts',
   // By file path: the CLI (--db) and the engine host behind web mode.
   'test/integration/cli*.test.ts',
-  'test/integration/engineHost.test.ts',
   'test/integration/webStart.test.ts',
-  'test/integration/webServer.test.ts',
-  'test/integration/webSecurity.test.ts',
 ]
 
 export default defineConfig({
