@@ -26,7 +26,6 @@ const NOT_ON_PG = [
   'test/integration/badRows.test.ts',
   // By file path: the CLI (--db) and the engine host behind web mode.
   'test/integration/cliCancel.test.ts',
-  'test/integration/cliPush.test.ts',
   'test/integration/cliRemote.test.ts',
   'test/integration/webStart.test.ts',
 ]

@@ -18,7 +18,9 @@ import { TEST_STORE } from './tempDb'
 export const onPg = TEST_STORE === 'postgres'
 
 const made = new Map<string, string>()
-let cleanupRegistered = false
+// Registered when a test file imports this module (a hook added while tests run would be lost);
+// vitest runs afterAll hooks last-registered first, so this one after the file's own.
+afterAll(dropAll)
 
 /**
  * The store named by `file`: the file itself on SQLite; on PostgreSQL the URL of a new
@@ -41,10 +43,6 @@ export function testStore(file: string): string {
   const url = new URL(admin)
   url.pathname = `/${name}`
   made.set(file, url.toString())
-  if (!cleanupRegistered) {
-    cleanupRegistered = true
-    afterAll(dropAll)
-  }
   return url.toString()
 }
 
@@ -54,6 +52,7 @@ export function storeArgs(file: string): string[] {
 }
 
 function dropAll(): void {
+  if (made.size === 0) return
   const bin = findPostgresBin()
   if (!bin) return
   const admin = new URL(testServerUrl())
