@@ -25,7 +25,6 @@ const NOT_ON_PG = [
   // Rows that break the CHECK constraints: only an old SQLite file can hold them.
   'test/integration/badRows.test.ts',
   // By file path: the CLI (--db) and the engine host behind web mode.
-  'test/integration/cliCancel.test.ts',
   'test/integration/cliRemote.test.ts',
   'test/integration/webStart.test.ts',
 ]
