@@ -86,9 +86,23 @@ export function commandHelp(c: Command): string {
 function logInternalError(io: Io): (reference: string, err: unknown) => string {
   return (reference, err) => {
     if (!io.env.ATAX_DEBUG) return 'set ATAX_DEBUG=1 for the details'
-    io.stderr(`[atax internal error ${reference}] ${(err as Error)?.stack ?? String(err)}\n`)
+    io.stderr(`[atax internal error ${reference}] ${withCauses(err)}\n`)
     return 'the details are above'
   }
+}
+
+/**
+ * An error's stack and those of its causes: drizzle on PostgreSQL wraps the driver's error
+ * ("Failed query: …") and keeps what PostgreSQL said in `cause`.
+ */
+function withCauses(err: unknown): string {
+  let text = (err as Error)?.stack ?? String(err)
+  let cause = (err as Error)?.cause
+  for (let depth = 0; cause !== undefined && cause !== null && depth < 5; depth++) {
+    text += `\ncaused by: ${(cause as Error)?.stack ?? String(cause)}`
+    cause = (cause as Error)?.cause
+  }
+  return text
 }
 
 /** The global options that take a value, with the placeholder their usage error names. */

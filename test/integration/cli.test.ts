@@ -1,10 +1,14 @@
-/** The real `atax` binary, spawned as a pipeline would run it, on real database files. */
+/**
+ * The real `atax` binary, spawned as a pipeline would run it, on real stores: database files
+ * (`--db FILE`), or PostgreSQL databases (`--store URL`) in the integration-pg run.
+ */
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { calendarMonths, inferenceTaxFromPolicy } from '../../src-shared/tax'
 import { REPO_ROOT, tempDir } from '../support/tempDb'
 import { runAtax } from '../support/atax'
+import { onPg, storeArgs, testStore } from '../support/testStore'
 
 const dir = tempDir()
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
@@ -15,11 +19,11 @@ const SAMPLE = 'RLHF pipeline (sample)'
 describe('atax', () => {
   it('loads the sample and lists generations as JSON with ttdMonths 9 and 3', () => {
     const db = path.join(dir, 'demo.db')
-    expect(atax(['--db', db, 'sample']).code).toBe(0)
-    const again = atax(['--db', db, 'sample'])
+    expect(atax([...storeArgs(db), 'sample']).code).toBe(0)
+    const again = atax([...storeArgs(db), 'sample'])
     expect(again.code).toBe(0)
     expect(again.stdout).toMatch(/nothing changed/)
-    const r = atax(['--db', db, '--json', 'gen', 'list', '--project', SAMPLE])
+    const r = atax([...storeArgs(db), '--json', 'gen', 'list', '--project', SAMPLE])
     expect(r.code).toBe(0)
     const gens = JSON.parse(r.stdout)
     expect(gens.map((g: any) => g.ttdMonths)).toEqual([9, 3])
@@ -31,7 +35,7 @@ describe('atax', () => {
 
   it('logs a project, generations, a regression, a cost and a phase; reads ATAX_DB', () => {
     const db = path.join(dir, 'env.db')
-    const env = { ATAX_DB: db }
+    const env = { ATAX_DB: testStore(db) }
     expect(atax(['project', 'add', 'Pipeline', '--description', 'from CI'], env).code).toBe(0)
     expect(
       atax(
@@ -130,24 +134,34 @@ describe('atax', () => {
 
   it('exits 2 on usage errors and 1 on invalid data, says what and where, and writes nothing', () => {
     const db = path.join(dir, 'errors.db')
-    atax(['--db', db, 'project', 'add', 'P'])
-    atax(['--db', db, 'gen', 'add', '--project', 'P', '--name', 'G', '--pretrained', '2024-01-01'])
+    atax([...storeArgs(db), 'project', 'add', 'P'])
+    atax([...storeArgs(db), 'gen', 'add', '--project', 'P', '--name', 'G', '--pretrained', '2024-01-01'])
     // Every table, from the app's own backup export: nothing below may change it.
-    const stored = () => JSON.stringify(JSON.parse(atax(['--db', db, 'export', 'json']).stdout).tables)
+    const stored = () => JSON.stringify(JSON.parse(atax([...storeArgs(db), 'export', 'json']).stdout).tables)
     const before = stored()
     const inGeneration = (command: string[], ...options: string[]) =>
-      atax(['--db', db, ...command, '--project', 'P', '--gen', 'G', ...options])
+      atax([...storeArgs(db), ...command, '--project', 'P', '--gen', 'G', ...options])
 
-    const noCmd = atax(['--db', db])
+    const noCmd = atax(storeArgs(db))
     expect(noCmd.code).toBe(2)
-    const unknownFlag = atax(['--db', db, 'gen', 'add', '--project', 'P', '--colour', 'red'])
+    const unknownFlag = atax([...storeArgs(db), 'gen', 'add', '--project', 'P', '--colour', 'red'])
     expect(unknownFlag.code).toBe(2)
     expect(unknownFlag.stderr).toMatch(/--colour/)
-    const missing = atax(['--db', db, 'gen', 'add', '--project', 'P', '--name', 'X'])
+    const missing = atax([...storeArgs(db), 'gen', 'add', '--project', 'P', '--name', 'X'])
     expect(missing.code).toBe(2)
     expect(missing.stderr).toMatch(/--pretrained is required/)
 
-    const badDate = atax(['--db', db, 'gen', 'add', '--project', 'P', '--name', 'X', '--pretrained', '2024-13-01'])
+    const badDate = atax([
+      ...storeArgs(db),
+      'gen',
+      'add',
+      '--project',
+      'P',
+      '--name',
+      'X',
+      '--pretrained',
+      '2024-13-01',
+    ])
     expect(badDate.code).toBe(1)
     expect(badDate.stderr).toMatch(/--pretrained: must be a real date written YYYY-MM-DD \(got "2024-13-01"\)/)
     const badNumber = inGeneration(['perf', 'add'], '--benchmark', 'b', '--baseline', 'abc', '--aligned', '1')
@@ -166,7 +180,7 @@ describe('atax', () => {
     )
     expect(negStderr.code).toBe(1)
     expect(negStderr.stderr).toMatch(/--aligned-stderr: aligned standard error must not be negative/)
-    const noProject = atax(['--db', db, 'gen', 'list', '--project', 'Nope'])
+    const noProject = atax([...storeArgs(db), 'gen', 'list', '--project', 'Nope'])
     expect(noProject.code).toBe(1)
     expect(noProject.stderr).toMatch(/no project named "Nope"/)
     const badCategory = inGeneration(['dev', 'add'], '--category', 'snacks', '--amount-usd', '5')
@@ -179,10 +193,11 @@ describe('atax', () => {
     expect(stored()).toBe(before)
   })
 
-  it('refuses a file that is not a database with a clear message (not "damaged")', () => {
+  // SQLite only: a file that is not a database (a PostgreSQL store has no file).
+  it.skipIf(onPg)('refuses a file that is not a database with a clear message (not "damaged")', () => {
     const db = path.join(dir, 'damaged.db')
     fs.writeFileSync(db, 'garbage '.repeat(200))
-    const r = atax(['--db', db, 'project', 'list'])
+    const r = atax([...storeArgs(db), 'project', 'list'])
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/damaged\.db is not an Alignment Tax Planner database: it is not an SQLite file/)
     expect(r.stderr).not.toMatch(/is damaged/)
@@ -228,8 +243,8 @@ describe('atax import and export', () => {
   it('imports baseline and aligned lm-eval runs into regressions, recognises a repeat, and exports without overwriting', () => {
     const db = path.join(dir, 'import.db')
     const fixtures = path.resolve(REPO_ROOT, '../shared/fixtures/lm-eval')
-    atax(['--db', db, 'project', 'add', 'Evals'])
-    atax(['--db', db, 'gen', 'add', '--project', 'Evals', '--name', 'g1', '--pretrained', '2024-01-01'])
+    atax([...storeArgs(db), 'project', 'add', 'Evals'])
+    atax([...storeArgs(db), 'gen', 'add', '--project', 'Evals', '--name', 'g1', '--pretrained', '2024-01-01'])
     const baselineFile = path.join(fixtures, 'truthfulqa_mc-v1-res.json')
     const base = JSON.parse(fs.readFileSync(baselineFile, 'utf8')).results.truthfulqa_mc
     const alignedFile = path.join(dir, 'aligned.json')
@@ -238,8 +253,7 @@ describe('atax import and export', () => {
     // The same command twice: the second run must be recognised as a repeat.
     const importBaseline = () =>
       atax([
-        '--db',
-        db,
+        ...storeArgs(db),
         '--json',
         'import',
         'lm-eval',
@@ -255,8 +269,7 @@ describe('atax import and export', () => {
     expect(first.code).toBe(0)
     expect(JSON.parse(first.stdout)).toMatchObject({ imported: 2, skipped: 0 })
     const second = atax([
-      '--db',
-      db,
+      ...storeArgs(db),
       '--json',
       'import',
       'lm-eval',
@@ -281,8 +294,7 @@ describe('atax import and export', () => {
     expect(JSON.parse(repeat.stdout)).toMatchObject({ imported: 0, duplicate: true })
 
     const bad = atax([
-      '--db',
-      db,
+      ...storeArgs(db),
       'import',
       'csv',
       path.join(dir, 'missing.csv'),
@@ -297,28 +309,28 @@ describe('atax import and export', () => {
     expect(bad.stderr).toMatch(/missing\.csv: no such file/)
 
     const report = path.join(dir, 'report.md')
-    expect(atax(['--db', db, 'export', 'md', '--project', 'Evals', '--out', report]).code).toBe(0)
+    expect(atax([...storeArgs(db), 'export', 'md', '--project', 'Evals', '--out', report]).code).toBe(0)
     expect(fs.readFileSync(report, 'utf8')).toMatch(/truthfulqa\\_mc · mc2/)
     fs.writeFileSync(report, 'keep me')
-    const refused = atax(['--db', db, 'export', 'md', '--out', report])
+    const refused = atax([...storeArgs(db), 'export', 'md', '--out', report])
     expect(refused.code).toBe(1)
     expect(refused.stderr).toMatch(/already exists: pass --force/)
     expect(fs.readFileSync(report, 'utf8')).toBe('keep me')
-    expect(atax(['--db', db, 'export', 'md', '--out', report, '--force']).code).toBe(0)
+    expect(atax([...storeArgs(db), 'export', 'md', '--out', report, '--force']).code).toBe(0)
     expect(fs.readFileSync(report, 'utf8')).not.toBe('keep me')
   })
 
   it('restores a backup so that the next export is identical', () => {
     const db = path.join(dir, 'roundtrip.db')
-    atax(['--db', db, 'sample'])
+    atax([...storeArgs(db), 'sample'])
     const backup = path.join(dir, 'backup.json')
-    expect(atax(['--db', db, 'export', 'json', '--out', backup]).code).toBe(0)
+    expect(atax([...storeArgs(db), 'export', 'json', '--out', backup]).code).toBe(0)
     const other = path.join(dir, 'restored.db')
-    atax(['--db', other, 'project', 'add', 'Will be replaced'])
-    const restored = atax(['--db', other, 'import', 'backup', backup])
+    atax([...storeArgs(other), 'project', 'add', 'Will be replaced'])
+    const restored = atax([...storeArgs(other), 'import', 'backup', backup])
     expect(restored.code).toBe(0)
     const again = path.join(dir, 'backup2.json')
-    expect(atax(['--db', other, 'export', 'json', '--out', again]).code).toBe(0)
+    expect(atax([...storeArgs(other), 'export', 'json', '--out', again]).code).toBe(0)
     // JSON Lines: everything but the first line (the header, with its time) is the data.
     const strip = (file: string) => fs.readFileSync(file, 'utf8').split('\n').slice(1).join('\n')
     expect(fs.readFileSync(backup, 'utf8').split('\n')[0]).toMatch(/"version":2/)

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { isA4, readPdfText } from '../support/pdfText'
 import { tempDir } from '../support/tempDb'
 import { runAtax } from '../support/atax'
+import { storeArgs } from '../support/testStore'
 
 const dir = tempDir()
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
@@ -19,9 +20,9 @@ const SAMPLE = 'RLHF pipeline (sample)'
 describe('atax export pdf', () => {
   it('writes the report of a project as an A4 PDF holding its figures', async () => {
     const db = path.join(dir, 'pdf.db')
-    expect(atax(['--db', db, 'sample']).code).toBe(0)
+    expect(atax([...storeArgs(db), 'sample']).code).toBe(0)
     const out = path.join(dir, 'report.pdf')
-    const r = atax(['--db', db, 'export', 'pdf', '--project', SAMPLE, '--out', out])
+    const r = atax([...storeArgs(db), 'export', 'pdf', '--project', SAMPLE, '--out', out])
     expect(r.stderr).toBe(`wrote ${out}\n`)
     expect(r.code).toBe(0)
     const pdf = fs.readFileSync(out)
@@ -30,21 +31,21 @@ describe('atax export pdf', () => {
     for (const figure of [SAMPLE, '9.0 months', '3.0 months']) expect(text).toContain(figure)
     expect(sizes.every(isA4)).toBe(true)
 
-    const again = atax(['--db', db, 'export', 'pdf', '--project', SAMPLE, '--out', out])
+    const again = atax([...storeArgs(db), 'export', 'pdf', '--project', SAMPLE, '--out', out])
     expect(again.code).toBe(1)
     expect(again.stderr).toMatch(/already exists: pass --force/)
   }, 120_000)
 
   it('needs --out, and says where a browser comes from when the one named is missing', () => {
     const db = path.join(dir, 'nobrowser.db')
-    expect(atax(['--db', db, 'sample']).code).toBe(0)
-    const noOut = atax(['--db', db, 'export', 'pdf'])
+    expect(atax([...storeArgs(db), 'sample']).code).toBe(0)
+    const noOut = atax([...storeArgs(db), 'export', 'pdf'])
     expect(noOut.code).toBe(2)
     expect(noOut.stderr).toMatch(/export pdf needs --out FILE/)
 
     const missing = path.join(dir, 'no-such-chrome')
     const out = path.join(dir, 'never.pdf')
-    const r = atax(['--db', db, 'export', 'pdf', '--out', out], { ATAX_CHROMIUM: missing })
+    const r = atax([...storeArgs(db), 'export', 'pdf', '--out', out], { ATAX_CHROMIUM: missing })
     expect(r.code).toBe(1)
     expect(r.stderr).toContain(`ATAX_CHROMIUM=${missing}: no such file`)
     expect(fs.existsSync(out)).toBe(false)

@@ -1,7 +1,7 @@
 /**
  * `atax --db FILE push --project P --server URL --token T`: the built CLI pushes a local
  * project (the sample's policies, curves, costs, phases and plans, plus real lm-eval imports)
- * to a real team server (`atax --store FILE serve`, spawned). Pushing again after a local
+ * to a real team server (`atax --store FILE serve`, spawned; on PostgreSQL in the integration-pg run). Pushing again after a local
  * change updates the server's copy — the same project id, no duplicate — and every summary
  * figure is the same on both sides. A viewer's token exits 5, a wrong token 4, a copy in the
  * server's trash is a conflict (6).
@@ -16,8 +16,11 @@ import { openApp } from '../../src-main/app'
 import { dispatch } from '../../src-main/handlers'
 import { pushProject } from '../../src-main/services/pushProject'
 import { REPO_ROOT, SHARED_FIXTURES, tempDir } from '../support/tempDb'
+import { testStore } from '../support/testStore'
 
 const dir = tempDir('atax-push-')
+// The team server's store: a file, or a PostgreSQL database in the integration-pg run. The
+// local store pushed from is a file on both (push copies local work up).
 const teamStore = path.join(dir, 'team.db')
 const local = path.join(dir, 'local.db')
 let child: ChildProcess | null = null
@@ -39,12 +42,12 @@ const LM_EVAL = path.join(SHARED_FIXTURES, 'lm-eval')
 beforeAll(async () => {
   if (!fs.existsSync(path.join(REPO_ROOT, 'out/main/cli.js'))) throw new Error('build first: npx electron-vite build')
   for (const role of ['admin', 'editor', 'viewer'] as const) {
-    const r = ok(runAtax(dir, ['--store', teamStore, '--json', 'users', 'add', `u-${role}`, '--role', role]))
+    const r = ok(runAtax(dir, ['--store', testStore(teamStore), '--json', 'users', 'add', `u-${role}`, '--role', role]))
     tokens[role] = (JSON.parse(r.stdout) as { token: string }).token
   }
   child = spawn(
     process.execPath,
-    [path.join(REPO_ROOT, 'bin/atax.mjs'), '--store', teamStore, 'serve', '--port', '0'],
+    [path.join(REPO_ROOT, 'bin/atax.mjs'), '--store', testStore(teamStore), 'serve', '--port', '0'],
     {
       cwd: dir,
       env: { ...process.env, ATAX_DB: '' },

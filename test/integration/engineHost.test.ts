@@ -1,5 +1,5 @@
 /**
- * The engine host on a real SQLite file, through real worker threads: a read is
+ * The engine host on a real store (a SQLite file, or PostgreSQL in the integration-pg run), through real worker threads: a read is
  * answered while an import is still running, progress arrives in steps, a
  * cancelled import leaves the database exactly as it was, and a worker that dies is
  * replaced.
@@ -11,13 +11,15 @@ import { startEngineHost, type EngineHost } from '../../src-main/engine/host'
 import { appVersion } from '../../src-main/app'
 import { tempDir } from '../support/tempDb'
 import { bigCsv } from '../support/bigCsv'
+import { onPg, testStore } from '../support/testStore'
 
 let dir: string
 let host: EngineHost
 let generationId: number
 beforeEach(async () => {
   dir = tempDir()
-  host = await startEngineHost({ dbFile: path.join(dir, 'host.db'), version: appVersion(), mode: 'web' })
+  // A SQLite file, or a fresh PostgreSQL database (the worker threads open its URL).
+  host = await startEngineHost({ dbFile: testStore(path.join(dir, 'host.db')), version: appVersion(), mode: 'web' })
   const project = await host.request('projects.create', { name: 'Host' })
   expect(project.ok).toBe(true)
   const generation = await host.request('generations.create', {
@@ -125,7 +127,8 @@ describe('engine host', () => {
     expect(page).toMatchObject({ ok: true, value: { total: 1_000 } })
   })
 
-  it('refuses to start on a file that is not a database, saying which', async () => {
+  // SQLite only: a damaged file (a PostgreSQL store has no file).
+  it.skipIf(onPg)('refuses to start on a file that is not a database, saying which', async () => {
     const bad = path.join(dir, 'not-a-db.db')
     fs.writeFileSync(bad, 'hello, this is not SQLite '.repeat(100))
     await expect(startEngineHost({ dbFile: bad, version: '0', mode: 'web' })).rejects.toThrow(/not-a-db\.db/)

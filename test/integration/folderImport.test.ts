@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { selectFolderFiles } from '../../src-shared/api/folder'
 import { SHARED_FIXTURES, tempDir } from '../support/tempDb'
 import { runAtax } from '../support/atax'
+import { storeArgs } from '../support/testStore'
 
 const dir = tempDir()
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
@@ -26,8 +27,8 @@ function put(file: string, content: string | Uint8Array) {
 }
 function newDb(name: string) {
   const db = path.join(dir, `${name}.db`)
-  ok(['--db', db, 'project', 'add', 'P'])
-  ok(['--db', db, 'gen', 'add', '--project', 'P', '--name', 'g1', '--pretrained', '2024-01-01'])
+  ok([...storeArgs(db), 'project', 'add', 'P'])
+  ok([...storeArgs(db), 'gen', 'add', '--project', 'P', '--name', 'g1', '--pretrained', '2024-01-01'])
   return db
 }
 const G = ['--project', 'P', '--gen', 'g1']
@@ -65,13 +66,13 @@ describe('atax import DIR', () => {
     put(path.join(out, 'org__base/samples_arc_easy_2024-03-01T10-00-00.000001.jsonl'), '{"doc_id": 0}\n')
     put(path.join(out, 'org__other/results_2024-02-01T10-00-00.json'), lmEval('piqa', 0.75))
     const db = newDb('lm')
-    const r = JSON.parse(ok(['--db', db, '--json', 'import', 'lm-eval', out, ...G, '--role', 'baseline']).stdout)
+    const r = JSON.parse(ok([...storeArgs(db), '--json', 'import', 'lm-eval', out, ...G, '--role', 'baseline']).stdout)
     expect(r.files.map((f: any) => f.fileName)).toEqual([
       'org__base/results_2024-03-01T10-00-00.000001.json',
       'org__other/results_2024-02-01T10-00-00.json',
     ])
     expect(r.imported).toBe(2)
-    const rows = JSON.parse(ok(['--db', db, '--json', 'perf', 'list', ...G]).stdout)
+    const rows = JSON.parse(ok([...storeArgs(db), '--json', 'perf', 'list', ...G]).stdout)
     expect(rows.map((x: any) => [x.benchmark, x.baseline])).toEqual([
       ['arc_easy', 0.7],
       ['piqa', 0.75],
@@ -90,9 +91,9 @@ describe('atax import DIR', () => {
     put(path.join(logs, 'b.eval'), zipSync({ 'header.json': strToU8(JSON.stringify(header)) }))
     put(path.join(logs, 'logs.json'), '{}')
     const db = newDb('inspect')
-    const r = JSON.parse(ok(['--db', db, '--json', 'import', 'inspect', logs, ...G, '--role', 'aligned']).stdout)
+    const r = JSON.parse(ok([...storeArgs(db), '--json', 'import', 'inspect', logs, ...G, '--role', 'aligned']).stdout)
     expect(r.files.map((f: any) => f.fileName)).toEqual(['a.json', 'b.eval'])
-    const rows = JSON.parse(ok(['--db', db, '--json', 'perf', 'list', ...G]).stdout)
+    const rows = JSON.parse(ok([...storeArgs(db), '--json', 'perf', 'list', ...G]).stdout)
     expect(new Set(rows.map((x: any) => x.benchmark)).size).toBe(2)
   })
 
@@ -101,19 +102,19 @@ describe('atax import DIR', () => {
     put(path.join(bad, 'm1/results_2024-01-01.json'), lmEval('arc_easy', 0.7))
     put(path.join(bad, 'm2/results_2024-01-01.json'), '{"results": {"piqa": {"acc,none": "high"}}}')
     const db = newDb('bad')
-    const refused = atax(['--db', db, 'import', 'lm-eval', bad, ...G, '--role', 'baseline'])
+    const refused = atax([...storeArgs(db), 'import', 'lm-eval', bad, ...G, '--role', 'baseline'])
     expect(refused.code).toBe(1)
     expect(refused.stderr).toMatch(/m2\/results_2024-01-01\.json.*piqa.*"high"/)
     const clash = path.join(dir, 'clash-out')
     put(path.join(clash, 'm1/results_2024-01-01.json'), lmEval('arc_easy', 0.7))
     put(path.join(clash, 'm2/results_2024-01-01.json'), lmEval('arc_easy', 0.6))
-    const twice = atax(['--db', db, 'import', 'lm-eval', clash, ...G, '--role', 'baseline'])
+    const twice = atax([...storeArgs(db), 'import', 'lm-eval', clash, ...G, '--role', 'baseline'])
     expect(twice.code).toBe(1)
     expect(twice.stderr).toMatch(/arc_easy · acc is also in m1/)
-    expect(JSON.parse(ok(['--db', db, '--json', 'perf', 'list', ...G]).stdout)).toEqual([])
+    expect(JSON.parse(ok([...storeArgs(db), '--json', 'perf', 'list', ...G]).stdout)).toEqual([])
     const empty = path.join(dir, 'empty-out')
     fs.mkdirSync(empty)
-    const none = atax(['--db', db, 'import', 'lm-eval', empty, ...G, '--role', 'baseline'])
+    const none = atax([...storeArgs(db), 'import', 'lm-eval', empty, ...G, '--role', 'baseline'])
     expect(none.code).toBe(1)
     expect(none.stderr).toMatch(/no results_<timestamp>\.json/)
   })

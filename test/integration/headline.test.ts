@@ -9,6 +9,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { SHARED_FIXTURES, tempDir } from '../support/tempDb'
 import { runAtax } from '../support/atax'
+import { storeArgs } from '../support/testStore'
 
 const dir = tempDir()
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
@@ -86,11 +87,19 @@ const write = (name: string, doc: Doc) => {
 }
 
 function setUp(db: string, baseline: Doc, aligned: Doc) {
-  ok(['--db', db, 'project', 'add', 'P'])
-  ok(['--db', db, 'gen', 'add', '--project', 'P', '--name', 'g1', '--pretrained', '2024-01-01'])
+  ok([...storeArgs(db), 'project', 'add', 'P'])
+  ok([...storeArgs(db), 'gen', 'add', '--project', 'P', '--name', 'g1', '--pretrained', '2024-01-01'])
   const g = ['--project', 'P', '--gen', 'g1']
-  ok(['--db', db, 'import', 'lm-eval', write(`${path.basename(db)}-base.json`, baseline), ...g, '--role', 'baseline'])
-  ok(['--db', db, 'import', 'lm-eval', write(`${path.basename(db)}-al.json`, aligned), ...g, '--role', 'aligned'])
+  ok([
+    ...storeArgs(db),
+    'import',
+    'lm-eval',
+    write(`${path.basename(db)}-base.json`, baseline),
+    ...g,
+    '--role',
+    'baseline',
+  ])
+  ok([...storeArgs(db), 'import', 'lm-eval', write(`${path.basename(db)}-al.json`, aligned), ...g, '--role', 'aligned'])
   return g
 }
 
@@ -103,7 +112,7 @@ describe('the headline on an lm-eval suite', () => {
     suite((_t, _m, x) => x),
     suite(drop),
   )
-  const perf = JSON.parse(ok(['--db', db, '--json', 'perf', 'list', ...g]).stdout) as Doc[]
+  const perf = JSON.parse(ok([...storeArgs(db), '--json', 'perf', 'list', ...g]).stdout) as Doc[]
 
   it('perf list prints every measurement with exactly the documented fields', () => {
     expect(perf).toHaveLength(11)
@@ -129,7 +138,7 @@ describe('the headline on an lm-eval suite', () => {
     const names = headline.map((r) => r.benchmark)
     expect(new Set(names).size).toBe(names.length)
     expect(names.sort()).toEqual(['gsm8k', 'hellaswag', 'mmlu'])
-    const [summary] = JSON.parse(ok(['--db', db, '--json', 'summary', '--project', 'P']).stdout)
+    const [summary] = JSON.parse(ok([...storeArgs(db), '--json', 'summary', '--project', 'P']).stdout)
     // glue has no aggregate: it counts once, by a figure computed from its subtasks with
     // its primary metric (acc: rte alone, 0.6 → 0.55); cola's MCC is not in it.
     expect(summary.headlineCount).toBe(4)
@@ -138,17 +147,17 @@ describe('the headline on an lm-eval suite', () => {
   })
 
   it('lets the user choose a benchmark headline metric, and go back to the rule', () => {
-    ok(['--db', db, 'perf', 'headline', ...g, '--benchmark', 'hellaswag', '--metric', 'acc'])
-    let rows = JSON.parse(ok(['--db', db, '--json', 'perf', 'list', ...g]).stdout) as Doc[]
+    ok([...storeArgs(db), 'perf', 'headline', ...g, '--benchmark', 'hellaswag', '--metric', 'acc'])
+    let rows = JSON.parse(ok([...storeArgs(db), '--json', 'perf', 'list', ...g]).stdout) as Doc[]
     expect(rows.filter((r) => r.benchmark === 'hellaswag' && r.inHeadline).map((r) => r.metric)).toEqual(['acc'])
-    const bad = atax(['--db', db, 'perf', 'headline', ...g, '--benchmark', 'hellaswag', '--metric', 'f1'])
+    const bad = atax([...storeArgs(db), 'perf', 'headline', ...g, '--benchmark', 'hellaswag', '--metric', 'f1'])
     expect(bad.code).toBe(1)
     expect(bad.stderr).toMatch(/hellaswag.*no metric "f1".*"acc".*"acc_norm"/)
-    const sub = atax(['--db', db, 'perf', 'headline', ...g, '--benchmark', 'mmlu_anatomy', '--metric', 'acc'])
+    const sub = atax([...storeArgs(db), 'perf', 'headline', ...g, '--benchmark', 'mmlu_anatomy', '--metric', 'acc'])
     expect(sub.code).toBe(1)
     expect(sub.stderr).toMatch(/mmlu_anatomy.*not a top-level benchmark/)
-    ok(['--db', db, 'perf', 'headline', ...g, '--benchmark', 'hellaswag', '--default'])
-    rows = JSON.parse(ok(['--db', db, '--json', 'perf', 'list', ...g]).stdout) as Doc[]
+    ok([...storeArgs(db), 'perf', 'headline', ...g, '--benchmark', 'hellaswag', '--default'])
+    rows = JSON.parse(ok([...storeArgs(db), '--json', 'perf', 'list', ...g]).stdout) as Doc[]
     expect(rows.filter((r) => r.benchmark === 'hellaswag' && r.inHeadline).map((r) => r.metric)).toEqual(['acc_norm'])
   })
 })
@@ -164,12 +173,12 @@ describe('the headline on the real nested Open LLM Leaderboard file', () => {
       for (const key of Object.keys(entry)) if (typeof entry[key] === 'number') entry[key] = entry[key] * 0.9
     }
     const g = setUp(db, real, aligned)
-    const rows = JSON.parse(ok(['--db', db, '--json', 'perf', 'list', ...g]).stdout) as Doc[]
+    const rows = JSON.parse(ok([...storeArgs(db), '--json', 'perf', 'list', ...g]).stdout) as Doc[]
     const headline = rows.filter((r) => r.inHeadline)
     expect(headline.map((r) => r.benchmark)).toEqual(['leaderboard'])
     expect(rows.find((r) => r.benchmark === 'leaderboard_bbh_snarks')!.group).toBe('leaderboard_bbh')
     expect(rows.find((r) => r.benchmark === 'leaderboard_bbh')!.group).toBe('leaderboard')
-    const [summary] = JSON.parse(ok(['--db', db, '--json', 'summary', '--project', 'P']).stdout)
+    const [summary] = JSON.parse(ok([...storeArgs(db), '--json', 'summary', '--project', 'P']).stdout)
     expect(summary.headlineCount).toBe(1)
     expect(summary.meanRegressionPct).toBeCloseTo(10, 9)
   })

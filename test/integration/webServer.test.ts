@@ -1,7 +1,8 @@
 /**
  * The web server relays to the engine host: while one tab's import runs, another
  * tab's list is answered; progress arrives as JSON Lines; closing the connection
- * cancels the import and writes nothing. Real HTTP, real workers, a real SQLite file.
+ * cancels the import and writes nothing. Real HTTP, real workers, a real store (a SQLite file,
+ * or a PostgreSQL database in the integration-pg run: the workers open its URL).
  */
 import net from 'node:net'
 import path from 'node:path'
