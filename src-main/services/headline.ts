@@ -9,6 +9,7 @@ import type { ServiceContext } from './context'
 import { ServiceError } from './errors'
 import { getGeneration, getWritableGeneration } from './generations'
 import { headlineOf, measurementFigures } from './readModels'
+import { actorOf, nextStamp, recordAudit } from './audit'
 
 /** Every measurement of a generation with its group, headline flag and figures, by benchmark then metric. */
 export async function performanceList(ctx: ServiceContext, generationId: number): Promise<PerformanceRow[]> {
@@ -67,10 +68,19 @@ export async function setHeadlineMetric(
         .join(', ')})`,
     )
   }
-  await ctx.db
-    .update(ctx.t.generations)
-    .set({ headlineMetrics: JSON.stringify(choices) })
-    .where(eq(ctx.t.generations.id, generation.id))
+  await ctx.transaction(async () => {
+    await ctx.db
+      .update(ctx.t.generations)
+      .set({ headlineMetrics: JSON.stringify(choices), updatedAt: nextStamp(generation.updatedAt), updatedBy: actorOf(ctx) })
+      .where(eq(ctx.t.generations.id, generation.id))
+    await recordAudit(ctx, {
+      projectId: generation.projectId,
+      action: 'headline',
+      entity: 'generation',
+      entityId: generation.id,
+      summary: `generation "${generation.name}": headline metric of ${input.benchmark} ${input.metric === null ? 'back to the default' : `set to ${chosen.metric}`}`,
+    })
+  })
   return {
     generationId: generation.id,
     benchmark: input.benchmark,

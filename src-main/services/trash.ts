@@ -13,6 +13,7 @@ import { parseTrashPayload, QUARANTINE_KIND } from '../../src-shared/api/rows'
 import type { ServiceContext, Tables } from './context'
 import { chunked } from './chunked'
 import { notFound, ServiceError } from './errors'
+import { recordAudit } from './audit'
 
 /** Tables whose rows may be in a snapshot, in the order they can be re-inserted. */
 const RESTORE_ORDER = [
@@ -82,7 +83,7 @@ export async function restoreFromTrash(
   if (!entry) throw notFound('trash entry', id)
   if (entry.generationId !== null) {
     const generationId = entry.generationId
-    ctx.transaction(async () => {
+    await ctx.transaction(async () => {
       const unmarked = (
         await ctx.db
           .update(ctx.t.generations)
@@ -93,6 +94,13 @@ export async function restoreFromTrash(
       if (!unmarked) throw new ServiceError('conflict', `cannot restore ${entry.label}: its project has been deleted`)
       await afterRestore?.(ctx, [unmarked.projectId])
       await ctx.db.delete(ctx.t.trash).where(eq(ctx.t.trash.id, id))
+      await recordAudit(ctx, {
+        projectId: unmarked.projectId,
+        action: 'restore',
+        entity: entry.kind,
+        entityId: generationId,
+        summary: `restored ${entry.label} from the trash`,
+      })
     })
     return { restored: entry.label }
   }
@@ -106,7 +114,7 @@ export async function restoreFromTrash(
   const parsed = parseTrashPayload(entry.payload)
   if (!parsed.ok) throw new ServiceError('invalid-data', `cannot restore ${entry.label}: ${parsed.problem}`)
   const snapshot = parsed.snapshot as Snapshot
-  ctx.transaction(async () => {
+  await ctx.transaction(async () => {
     for (const name of RESTORE_ORDER) {
       const table = ctx.t[name] as SQLiteTable
       const rows = snapshot[name]
@@ -129,8 +137,35 @@ export async function restoreFromTrash(
     }
     await afterRestore?.(ctx, [...new Set((snapshot.generations ?? []).map((g) => g.projectId as number))])
     await ctx.db.delete(ctx.t.trash).where(eq(ctx.t.trash.id, id))
+    for (const projectId of await projectsOfSnapshot(ctx, snapshot)) {
+      const first = Object.values(snapshot).find((rows) => rows?.length)?.[0]
+      await recordAudit(ctx, {
+        projectId,
+        action: 'restore',
+        entity: entry.kind,
+        entityId: typeof first?.id === 'number' ? first.id : null,
+        summary: `restored ${entry.label} from the trash`,
+      })
+    }
   })
   return { restored: entry.label }
+}
+
+/** The projects the rows of a snapshot belong to (for the audit events of a restore). */
+async function projectsOfSnapshot(ctx: ServiceContext, snapshot: Snapshot): Promise<number[]> {
+  const projectIds = new Set((snapshot.generations ?? []).map((g) => g.projectId as number))
+  const generationIds = new Set<number>()
+  for (const rows of Object.values(snapshot)) {
+    for (const row of rows ?? []) if (typeof row.generationId === 'number') generationIds.add(row.generationId)
+  }
+  if (generationIds.size) {
+    const rows = await ctx.db
+      .select({ projectId: ctx.t.generations.projectId })
+      .from(ctx.t.generations)
+      .where(inArray(ctx.t.generations.id, [...generationIds]))
+    for (const row of rows) projectIds.add(row.projectId)
+  }
+  return [...projectIds]
 }
 
 /** Rows of `table` whose `column` is in `ids` (for building snapshots). */
