@@ -124,7 +124,16 @@ class EngineWorker {
     options.signal?.addEventListener('abort', onAbort, { once: true })
     return new Promise<ApiResponse<unknown>>((resolve) => {
       this.pending.set(id, { resolve, onProgress: options.onProgress })
-      const message: ToWorker = { type: 'request', id, name, input, cancel, file: options.file, output: options.output, actor: options.actor }
+      const message: ToWorker = {
+        type: 'request',
+        id,
+        name,
+        input,
+        cancel,
+        file: options.file,
+        output: options.output,
+        actor: options.actor,
+      }
       this.worker.postMessage(message)
     }).finally(() => options.signal?.removeEventListener('abort', onAbort))
   }

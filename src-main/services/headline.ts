@@ -71,7 +71,11 @@ export async function setHeadlineMetric(
   await ctx.transaction(async () => {
     await ctx.db
       .update(ctx.t.generations)
-      .set({ headlineMetrics: JSON.stringify(choices), updatedAt: nextStamp(generation.updatedAt), updatedBy: actorOf(ctx) })
+      .set({
+        headlineMetrics: JSON.stringify(choices),
+        updatedAt: nextStamp(generation.updatedAt),
+        updatedBy: actorOf(ctx),
+      })
       .where(eq(ctx.t.generations.id, generation.id))
     await recordAudit(ctx, {
       projectId: generation.projectId,

@@ -189,7 +189,10 @@ export const rowSchemas = {
     })
     .strict()
     .refine(endsAfterStart, { message: 'end must not be before start', path: ['endOn'] }),
-  plans: planSave.omit({ expectedUpdatedAt: true }).extend({ id, updatedAt: timestamp, ...stamps }).strict(),
+  plans: planSave
+    .omit({ expectedUpdatedAt: true })
+    .extend({ id, updatedAt: timestamp, ...stamps })
+    .strict(),
   trash: z
     .object({
       id,
