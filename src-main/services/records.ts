@@ -13,7 +13,7 @@ import type {
 } from '../../src-shared/domain/types'
 import type { ApiParsedInput } from '../../src-shared/api/contract'
 import type { TrashEntry } from '../../src-shared/api/views'
-import { nowIso, type ServiceContext, type Tables } from './context'
+import { type ServiceContext, type Tables } from './context'
 import { explainConstraint, notFound, ServiceError } from './errors'
 import { getWritableGeneration } from './generations'
 import { moveToTrash } from './trash'
