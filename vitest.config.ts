@@ -32,6 +32,8 @@ const NOT_ON_PG = [
   'test/integration/webStart.test.ts',
   'test/integration/webServer.test.ts',
   'test/integration/webSecurity.test.ts',
+  // The team server on its SQLite file, over HTTP (its services run on PostgreSQL in audit.test.ts).
+  'test/integration/auditTeamServer.test.ts',
 ]
 
 export default defineConfig({
