@@ -1,5 +1,5 @@
 CREATE TABLE `audit_events` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`id` integer PRIMARY KEY NOT NULL,
 	`project_id` integer NOT NULL,
 	`at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL,
 	`actor` text,

@@ -410,7 +410,12 @@ export const plans = sqliteTable(
 export const auditEvents = sqliteTable(
   'audit_events',
   {
-    id: id(),
+    /**
+     * Without AUTOINCREMENT, as the team tables: no counter of its own enters sqlite_sequence
+     * (which backups carry). Events are not part of a backup; a restore that replaces the
+     * projects removes theirs (ON DELETE CASCADE).
+     */
+    id: integer('id').primaryKey(),
     projectId: integer('project_id')
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),
