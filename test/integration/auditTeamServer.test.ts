@@ -12,6 +12,7 @@ import { appVersion, openApp } from '../../src-main/app'
 import { dispatch } from '../../src-main/handlers'
 import { startTeamServer, type TeamServer } from '../../src-main/web/teamServer'
 import { REPO_ROOT, tempDir } from '../support/tempDb'
+import { execFile } from 'node:child_process'
 
 const rendererDir = path.join(REPO_ROOT, 'out', 'renderer')
 const dir = tempDir('atax-audit-team-')
@@ -54,6 +55,21 @@ async function ok(user: string, name: string, input: unknown) {
   const r = await call(user, name, input)
   if (!r.ok) throw new Error(`${name}: ${r.status} ${r.error?.message}`)
   return r.value
+}
+
+/** `atax ARGS` as a separate process, without blocking this one (which serves its requests). */
+function atax(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [path.join(REPO_ROOT, 'bin/atax.mjs'), ...args],
+      { cwd: dir, env: { ...process.env, ATAX_DB: '', ATAX_SERVER: '', ATAX_TOKEN: '' } },
+      (err, stdout, stderr) => {
+        const code = err ? ((err as { code?: unknown }).code as number | null) : 0
+        resolve({ code: typeof code === 'number' ? code : null, stdout, stderr })
+      },
+    )
+  })
 }
 
 describe('who changed what, through the team server', () => {
@@ -122,5 +138,18 @@ describe('who changed what, through the team server', () => {
       'edna: changed project "Team beta": description',
       'eddie: changed project "Team beta": description',
     ])
+  })
+
+  it('lists the activity in the CLI of a client, with who did what', async () => {
+    const args = ['--server', `http://127.0.0.1:${server.port}`, '--token', tokens.vic]
+    const r = await atax([...args, '--json', 'project', 'activity', '--project', 'Team beta', '--limit', '3'])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    const events = JSON.parse(r.stdout) as { actor: string; summary: string }[]
+    expect(events.map((e) => e.actor)).toEqual(['edna', 'eddie', 'eddie'])
+    const text = await atax([...args, 'project', 'activity', '--project', 'Team beta'])
+    expect(text.code).toBe(0)
+    expect(text.stdout).toMatch(/edna\s+changed project "Team beta": description/)
+    expect(text.stdout).toMatch(/eddie\s+created project "Team beta"/)
   })
 })
