@@ -17,7 +17,15 @@
 import fs from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
 import { sql } from 'drizzle-orm'
-import { BACKUP_FORMAT, BACKUP_TABLES, backupIdCounters, checkBackupRow, restoreBackup, SEQUENCES, tableColumnSets } from './backup'
+import {
+  BACKUP_FORMAT,
+  BACKUP_TABLES,
+  backupIdCounters,
+  checkBackupRow,
+  restoreBackup,
+  SEQUENCES,
+  tableColumnSets,
+} from './backup'
 import type { IdCounter } from '../db/dialects/types'
 import { policyFractionsProblem } from '../../src-shared/api/rows'
 import { writeFileAtomicallyAsync } from '../files/atomic'
