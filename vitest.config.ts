@@ -30,6 +30,8 @@ const NOT_ON_PG = [
   // and cliPush.test.ts): started for real, and the CLI client (--server) against it.
   'test/integration/cliRemote.test.ts',
   'test/integration/webStart.test.ts',
+  // The team server on its SQLite file, over HTTP (its services run on PostgreSQL in audit.test.ts).
+  'test/integration/auditTeamServer.test.ts',
 ]
 
 export default defineConfig({

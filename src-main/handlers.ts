@@ -24,6 +24,7 @@ import * as generations from './services/generations'
 import * as records from './services/records'
 import * as summaries from './services/readModels'
 import * as trash from './services/trash'
+import * as audit from './services/audit'
 import * as snapshots from './services/snapshots'
 import { loadSample } from './services/sample'
 import { isFirstRun, setSetting } from './services/settings'
@@ -163,6 +164,8 @@ export const handlers: Handlers = {
 
   'plans.get': (env, i) => records.getPlan(env, i.generationId),
   'plans.save': (env, i) => records.savePlan(env, i),
+
+  'audit.list': (env, i) => audit.listAudit(env, i),
 
   'trash.list': (env) => trash.listTrash(env),
   'trash.restore': (env, i) =>

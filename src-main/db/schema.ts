@@ -20,6 +20,15 @@ const updatedAt = () =>
     .notNull()
     .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`)
 
+/** Who created / last changed a row: the signed-in user's name on a team server; null for local use (shown as "local"). */
+const createdBy = () => text('created_by')
+const updatedBy = () => text('updated_by')
+/**
+ * When a row users edit one by one was last changed, or null while it is as created (SQLite cannot
+ * add a column with a non-constant default): its version for conflict checks is this, else created_at.
+ */
+const changedAt = () => text('updated_at')
+
 // ---- CHECK constraints: the row rules of src-shared/api/rows.ts, said again in SQL so that
 // no writer (an old build, a script, sqlite3 itself) can store a row the app cannot read.
 type Col = SQLiteColumn
@@ -63,6 +72,8 @@ export const projects = sqliteTable(
     deletedAt: text('deleted_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    createdBy: createdBy(),
+    updatedBy: updatedBy(),
   },
   (t) => [
     uniqueIndex('projects_name_unique').on(t.name),
@@ -99,6 +110,8 @@ export const generations = sqliteTable(
     headlineMetrics: text('headline_metrics').notNull().default('{}'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    createdBy: createdBy(),
+    updatedBy: updatedBy(),
     /** Set while the generation is in the trash: hidden everywhere, its rows kept in place (no copy). */
     deletedAt: text('deleted_at'),
   },
@@ -142,6 +155,8 @@ export const importRecords = sqliteTable(
     role: text('role', { enum: ['baseline', 'aligned'] }),
     rowCount: integer('row_count').notNull().default(0),
     importedAt: createdAt(),
+    /** Who imported (null: local use); its measurements carry no stamp of their own. */
+    createdBy: createdBy(),
   },
   (t) => [
     index('import_records_hash').on(t.sha256),
@@ -181,6 +196,9 @@ export const benchmarkMeasurements = sqliteTable(
       .default('manual'),
     importId: integer('import_id').references(() => importRecords.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
+    updatedAt: changedAt(),
+    createdBy: createdBy(),
+    updatedBy: updatedBy(),
   },
   (t) => [
     uniqueIndex('benchmark_measurements_gen_bench_metric').on(t.generationId, t.benchmark, t.metric),
@@ -237,6 +255,9 @@ export const inferencePolicies = sqliteTable(
     name: text('name').notNull(),
     rmCost: real('rm_cost').notNull().default(0),
     createdAt: createdAt(),
+    updatedAt: changedAt(),
+    createdBy: createdBy(),
+    updatedBy: updatedBy(),
   },
   (t) => [
     uniqueIndex('inference_policies_gen_name').on(t.generationId, t.name),
@@ -278,6 +299,9 @@ export const computeCurves = sqliteTable(
       .default('higher'),
     baseline: real('baseline').notNull(),
     createdAt: createdAt(),
+    updatedAt: changedAt(),
+    createdBy: createdBy(),
+    updatedBy: updatedBy(),
   },
   (t) => [
     uniqueIndex('compute_curves_gen_name').on(t.generationId, t.name),
@@ -327,6 +351,9 @@ export const costItems = sqliteTable(
       .notNull()
       .default('manual'),
     createdAt: createdAt(),
+    updatedAt: changedAt(),
+    createdBy: createdBy(),
+    updatedBy: updatedBy(),
   },
   (t) => [
     index('cost_items_gen').on(t.generationId),
@@ -359,6 +386,9 @@ export const pipelinePhases = sqliteTable(
     startOn: text('start_on').notNull(),
     endOn: text('end_on').notNull(),
     createdAt: createdAt(),
+    updatedAt: changedAt(),
+    createdBy: createdBy(),
+    updatedBy: updatedBy(),
   },
   (t) => [
     index('pipeline_phases_gen').on(t.generationId),
@@ -385,6 +415,8 @@ export const plans = sqliteTable(
     delayCostUsdPerMonth: real('delay_cost_usd_per_month'),
     notes: text('notes').notNull().default(''),
     updatedAt: updatedAt(),
+    createdBy: createdBy(),
+    updatedBy: updatedBy(),
   },
   (t) => [
     check(
@@ -392,6 +424,37 @@ export const plans = sqliteTable(
       sql`${amountOk(t.targetTtdMonths)} AND ${amountOk(t.devBudgetUsd)} AND ${amountOk(t.maxPerfTaxPct)} AND ${amountOk(t.inferenceSpendUsdPerMonth)} AND ${amountOk(t.horizonMonths)} AND ${amountOk(t.delayCostUsdPerMonth)}`,
     ),
   ],
+)
+
+/**
+ * Who changed what: one row per write (create, update, delete, restore, import, …), written in
+ * the same transaction as the write. `actor` is the signed-in user's name on a team server, null
+ * for local use. Newest first by id.
+ */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    /**
+     * Without AUTOINCREMENT, as the team tables: no counter of its own enters sqlite_sequence
+     * (which backups carry). Events are not part of a backup; a restore that replaces the
+     * projects removes theirs (ON DELETE CASCADE).
+     */
+    id: integer('id').primaryKey(),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    at: text('at')
+      .notNull()
+      .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`),
+    actor: text('actor'),
+    /** create, update, delete, restore, import, headline, … */
+    action: text('action').notNull(),
+    /** project, generation, measurement, policy, curve, cost, phase, plan, import */
+    entity: text('entity').notNull(),
+    entityId: integer('entity_id'),
+    summary: text('summary').notNull(),
+  },
+  (t) => [index('audit_events_project').on(t.projectId, t.id)],
 )
 
 /**

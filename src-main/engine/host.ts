@@ -29,6 +29,8 @@ export interface RequestOptions {
   file?: string
   /** Where the request's export goes, chosen by the door (a save dialog, a temporary file). */
   output?: string
+  /** Who asks: the signed-in user of a team server (stamped on rows and audit events); none for local use. */
+  actor?: string
 }
 
 /** What a door relays to: the engine host, or anything that answers the same way. */
@@ -55,6 +57,7 @@ export const READER_REQUESTS: ReadonlySet<ApiName> = new Set<ApiName>([
   'projects.list',
   'projects.trash',
   'projects.summary',
+  'audit.list',
   'generations.list',
   'generations.listAll',
   'generations.get',
@@ -125,7 +128,16 @@ class EngineWorker {
     options.signal?.addEventListener('abort', onAbort, { once: true })
     return new Promise<ApiResponse<unknown>>((resolve) => {
       this.pending.set(id, { resolve, onProgress: options.onProgress })
-      const message: ToWorker = { type: 'request', id, name, input, cancel, file: options.file, output: options.output }
+      const message: ToWorker = {
+        type: 'request',
+        id,
+        name,
+        input,
+        cancel,
+        file: options.file,
+        output: options.output,
+        actor: options.actor,
+      }
       this.worker.postMessage(message)
     }).finally(() => options.signal?.removeEventListener('abort', onAbort))
   }

@@ -23,6 +23,8 @@ export type ToWorker = {
   file?: string
   /** Where the request's export is written (a path the door chose). */
   output?: string
+  /** The signed-in user of a team server who asks (the door authenticated them); none for local use. */
+  actor?: string
 }
 
 export type FromWorker =

@@ -64,6 +64,7 @@ port.on('message', async (message: ToWorker) => {
     ...env,
     inputFile: message.file,
     outputFile: message.output,
+    actor: message.actor ?? null,
     onProgress: (fraction) => {
       if (Atomics.load(cancelled, 0) === 1) {
         throw new ServiceError('cancelled', `${message.name} was cancelled: nothing was written`)

@@ -57,6 +57,14 @@ export type Backup = z.infer<typeof backupSchema>
  */
 export const SEQUENCES = 'sqlite_sequence'
 
+/**
+ * The id counters a backup carries: those of the backup's tables only (not the server's own
+ * tables, users or audit events, whose ids PostgreSQL also counts).
+ */
+export async function backupIdCounters(ctx: ServiceContext) {
+  return (await ctx.dialect.idCounters()).filter((c) => (BACKUP_TABLES as readonly string[]).includes(c.name))
+}
+
 /** Each backup table's column names, as the store has them. */
 export async function tableColumnSets(ctx: ServiceContext): Promise<Map<string, Set<string>>> {
   const columns = new Map<string, Set<string>>()
@@ -76,7 +84,7 @@ export async function backupData(ctx: ServiceContext): Promise<Backup['tables']>
       })
       tables[table] = rows
     }
-    tables[SEQUENCES] = (await ctx.dialect.idCounters()) as unknown as Backup['tables'][string]
+    tables[SEQUENCES] = (await backupIdCounters(ctx)) as unknown as Backup['tables'][string]
   })
   return tables
 }

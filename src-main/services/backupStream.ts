@@ -17,7 +17,15 @@
 import fs from 'node:fs'
 import { StringDecoder } from 'node:string_decoder'
 import { sql } from 'drizzle-orm'
-import { BACKUP_FORMAT, BACKUP_TABLES, checkBackupRow, restoreBackup, SEQUENCES, tableColumnSets } from './backup'
+import {
+  BACKUP_FORMAT,
+  BACKUP_TABLES,
+  backupIdCounters,
+  checkBackupRow,
+  restoreBackup,
+  SEQUENCES,
+  tableColumnSets,
+} from './backup'
 import type { IdCounter } from '../db/dialects/types'
 import { policyFractionsProblem } from '../../src-shared/api/rows'
 import { writeFileAtomicallyAsync } from '../files/atomic'
@@ -90,7 +98,7 @@ export async function writeBackupFile(
           })
         }
         line(JSON.stringify({ table: SEQUENCES, columns: ['name', 'seq'] }))
-        for (const { name, seq } of await ctx.dialect.idCounters()) line(JSON.stringify([name, seq]))
+        for (const { name, seq } of await backupIdCounters(ctx)) line(JSON.stringify([name, seq]))
       })
       line(JSON.stringify({ end: true, rows }))
       flush()

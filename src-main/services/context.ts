@@ -18,6 +18,12 @@ export interface ServiceContext {
   dialect: Dialect
   /** Runs `fn` in one transaction (nested: a savepoint); it rolls back when `fn` throws. */
   transaction<T>(fn: (tx: ServiceContext) => Promise<T>): Promise<T>
+  /**
+   * Who is writing: the signed-in user's name on a team server; null/undefined for local use
+   * (desktop, loopback web, the CLI on a file). Stamped on rows (created_by/updated_by) and
+   * audit events.
+   */
+  actor?: string | null
   /** Only on the SQLite store, only for dialect/sqlite code and db/open.ts. */
   sqlite?: Database.Database
 }

@@ -5,6 +5,16 @@ import type { TrashEntry } from '../../src-shared/api/views'
 import { nowIso, type ServiceContext } from './context'
 import { explainConstraint, notFound, ServiceError } from './errors'
 import { getProject } from './projects'
+import {
+  actorOf,
+  checkVersion,
+  conflictError,
+  createdStamp,
+  differingFields,
+  nextStamp,
+  recordAudit,
+  versionWhereNotNull,
+} from './audit'
 
 /** Generations of a project, in order; those in the trash are hidden. */
 export async function listGenerations(ctx: ServiceContext, projectId: number): Promise<Generation[]> {
@@ -76,13 +86,20 @@ export async function createGeneration(
       created = (
         await ctx.db
           .insert(ctx.t.generations)
-          .values({ ...input, ordinal: 0 })
+          .values({ ...input, ordinal: 0, ...createdStamp(ctx) })
           .returning()
       )[0]
     } catch (err) {
       explainConstraint(err, `project "${project.name}" already has a generation named "${input.name}"`)
     }
     await renumberGenerations(ctx, input.projectId)
+    await recordAudit(ctx, {
+      projectId: input.projectId,
+      action: 'create',
+      entity: 'generation',
+      entityId: created.id,
+      summary: `created generation "${created.name}"`,
+    })
     return await getGeneration(ctx, created.id)
   })
 }
@@ -92,21 +109,38 @@ export async function updateGeneration(
   input: ApiParsedInput<'generations.update'>,
 ): Promise<Generation> {
   const current = await getWritableGeneration(ctx, input.id)
-  const { id, ...changes } = input
+  const { id, expectedUpdatedAt, ...changes } = input
+  const what = `generation "${current.name}"`
+  checkVersion(what, current, expectedUpdatedAt, changes)
   const next = { ...current, ...stripUndefined(changes) }
   if (next.deployedOn && next.deployedOn < next.pretrainedOn) {
     throw new ServiceError('invalid-data', `deployedOn ${next.deployedOn} is before pretrainedOn ${next.pretrainedOn}`)
   }
+  const changed = differingFields(current, changes)
   return ctx.transaction(async () => {
+    let updated: { id: number }[] = []
     try {
-      await ctx.db
+      // Compare-and-set: a change committed since the client read (another server too) wins, this one fails.
+      updated = await ctx.db
         .update(ctx.t.generations)
-        .set({ ...stripUndefined(changes), updatedAt: nowIso() })
-        .where(eq(ctx.t.generations.id, id))
+        .set({ ...stripUndefined(changes), updatedAt: nextStamp(current.updatedAt), updatedBy: actorOf(ctx) })
+        .where(versionWhereNotNull(ctx.t.generations, id, expectedUpdatedAt))
+        .returning({ id: ctx.t.generations.id })
     } catch (err) {
       explainConstraint(err, `this project already has a generation named "${next.name}"`)
     }
+    if (!updated.length) {
+      const now = await getGeneration(ctx, id)
+      throw conflictError(what, now, differingFields(now, changes))
+    }
     await renumberGenerations(ctx, current.projectId)
+    await recordAudit(ctx, {
+      projectId: current.projectId,
+      action: 'update',
+      entity: 'generation',
+      entityId: id,
+      summary: `changed generation "${next.name}"${changed.length ? `: ${changed.join(', ')}` : ''}`,
+    })
     return await getGeneration(ctx, id)
   })
 }
@@ -126,6 +160,13 @@ export async function deleteGeneration(ctx: ServiceContext, id: number): Promise
         .returning()
     )[0]
     await renumberGenerations(ctx, generation.projectId)
+    await recordAudit(ctx, {
+      projectId: generation.projectId,
+      action: 'delete',
+      entity: 'generation',
+      entityId: id,
+      summary: `moved generation "${generation.name}" to the trash`,
+    })
     return { id: entry.id, kind: entry.kind, label: entry.label, deletedAt: entry.deletedAt }
   })
 }

@@ -8,7 +8,9 @@ import { headlineSet, parseGroupPath, parseHeadlineChoices } from '../../src-sha
 import type { ServiceContext } from './context'
 import { ServiceError } from './errors'
 import { getGeneration, getWritableGeneration } from './generations'
-import { headlineOf, measurementFigures, withHeadline } from './readModels'
+import { headlineOf, measurementFigures } from './readModels'
+import { headlineChanged } from './readModels/maintained'
+import { actorOf, nextStamp, recordAudit } from './audit'
 
 /** Every measurement of a generation with its group, headline flag and figures, by benchmark then metric. */
 export async function performanceList(ctx: ServiceContext, generationId: number): Promise<PerformanceRow[]> {
@@ -67,12 +69,24 @@ export async function setHeadlineMetric(
         .join(', ')})`,
     )
   }
-  await withHeadline(ctx, [generation.id], (tx) =>
-    tx.db
-      .update(tx.t.generations)
-      .set({ headlineMetrics: JSON.stringify(choices) })
-      .where(eq(tx.t.generations.id, generation.id)),
-  )
+  await ctx.transaction(async () => {
+    await ctx.db
+      .update(ctx.t.generations)
+      .set({
+        headlineMetrics: JSON.stringify(choices),
+        updatedAt: nextStamp(generation.updatedAt),
+        updatedBy: actorOf(ctx),
+      })
+      .where(eq(ctx.t.generations.id, generation.id))
+    await recordAudit(ctx, {
+      projectId: generation.projectId,
+      action: 'headline',
+      entity: 'generation',
+      entityId: generation.id,
+      summary: `generation "${generation.name}": headline metric of ${input.benchmark} ${input.metric === null ? 'back to the default' : `set to ${chosen.metric}`}`,
+    })
+    await headlineChanged(ctx, [generation.id])
+  })
   return {
     generationId: generation.id,
     benchmark: input.benchmark,

@@ -25,6 +25,7 @@ import { ServiceError } from './errors'
 import type { ServiceContext } from './context'
 import { getWritableGeneration } from './generations'
 import { headlineChanged, HeadlineAppender } from './readModels/maintained'
+import { actorOf, recordAudit } from './audit'
 
 export interface ImportRequest {
   format: 'lm-eval' | 'inspect' | 'csv'
@@ -253,6 +254,7 @@ export async function runImport(ctx: ServiceContext, req: ImportRequest): Promis
             format: req.format,
             role: req.role,
             rowCount: 0,
+            createdBy: actorOf(ctx),
           })
           .returning()
       )[0]
@@ -334,6 +336,13 @@ export async function runImport(ctx: ServiceContext, req: ImportRequest): Promis
       if (appender) await appender.finish(ctx)
       else await headlineChanged(ctx, [generation.id])
       await ctx.db.update(ctx.t.importRecords).set({ rowCount: imported }).where(eq(ctx.t.importRecords.id, record.id))
+      await recordAudit(ctx, {
+        projectId: generation.projectId,
+        action: 'import',
+        entity: 'import',
+        entityId: record.id,
+        summary: `imported ${imported} row${imported === 1 ? '' : 's'} from ${req.fileName} into generation "${generation.name}"${req.role ? ` (${req.role})` : ''}`,
+      })
       return record.id
     })
     progress(1)

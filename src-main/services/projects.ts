@@ -5,6 +5,16 @@ import type { ApiParsedInput } from '../../src-shared/api/contract'
 import { deleteGenerationsForever } from './trash'
 import { nowIso, type ServiceContext, type Tables } from './context'
 import { explainConstraint, notFound, ServiceError } from './errors'
+import {
+  checkVersion,
+  conflictError,
+  createdStamp,
+  actorOf,
+  differingFields,
+  nextStamp,
+  recordAudit,
+  versionWhereNotNull,
+} from './audit'
 
 export async function listProjects(ctx: ServiceContext, includeArchived = true): Promise<Project[]> {
   const where = includeArchived
@@ -21,7 +31,22 @@ export async function getProject(ctx: ServiceContext, id: number): Promise<Proje
 
 export async function createProject(ctx: ServiceContext, input: ApiParsedInput<'projects.create'>): Promise<Project> {
   try {
-    return (await ctx.db.insert(ctx.t.projects).values(input).returning())[0]
+    return await ctx.transaction(async () => {
+      const project = (
+        await ctx.db
+          .insert(ctx.t.projects)
+          .values({ ...input, ...createdStamp(ctx) })
+          .returning()
+      )[0]
+      await recordAudit(ctx, {
+        projectId: project.id,
+        action: 'create',
+        entity: 'project',
+        entityId: project.id,
+        summary: `created project "${project.name}"`,
+      })
+      return project
+    })
   } catch (err) {
     explainConstraint(err, await uniqueNameMessage(ctx, input.name))
   }
@@ -37,13 +62,56 @@ async function uniqueNameMessage(ctx: ServiceContext, name: string): Promise<str
 export async function updateProject(ctx: ServiceContext, input: ApiParsedInput<'projects.update'>): Promise<Project> {
   const current = await getProject(ctx, input.id)
   if (current.deletedAt) throw new ServiceError('conflict', `project "${current.name}" is in the trash`)
-  const changes: Partial<Tables['projects']['$inferInsert']> = { updatedAt: nowIso() }
+  const what = `project "${current.name}"`
+  const wanted = { name: input.name, description: input.description }
+  checkVersion(what, current, input.expectedUpdatedAt, wanted)
+  const changes: Partial<Tables['projects']['$inferInsert']> = {
+    updatedAt: nextStamp(current.updatedAt),
+    updatedBy: actorOf(ctx),
+  }
   if (input.name !== undefined) changes.name = input.name
   if (input.description !== undefined) changes.description = input.description
   if (input.archived !== undefined) changes.archivedAt = input.archived ? nowIso() : null
+  const changed = differingFields(current, {
+    ...wanted,
+    archivedAt: input.archived === undefined ? undefined : changes.archivedAt,
+  })
   try {
-    return (await ctx.db.update(ctx.t.projects).set(changes).where(eq(ctx.t.projects.id, input.id)).returning())[0]
+    return await ctx.transaction(async () => {
+      // Compare-and-set: a change committed since the client read (another server too) wins, this one fails.
+      const updated = (
+        await ctx.db
+          .update(ctx.t.projects)
+          .set(changes)
+          .where(versionWhereNotNull(ctx.t.projects, input.id, input.expectedUpdatedAt))
+          .returning()
+      )[0]
+      if (!updated) {
+        const now = await getProject(ctx, input.id)
+        throw conflictError(what, now, differingFields(now, wanted))
+      }
+      const archived =
+        input.archived === undefined || Boolean(current.archivedAt) === input.archived
+          ? ''
+          : input.archived
+            ? ' (archived)'
+            : ' (unarchived)'
+      await recordAudit(ctx, {
+        projectId: input.id,
+        action:
+          input.archived !== undefined && changed.length === 1 && changed[0] === 'archivedAt'
+            ? input.archived
+              ? 'archive'
+              : 'unarchive'
+            : 'update',
+        entity: 'project',
+        entityId: input.id,
+        summary: `changed project "${updated.name}"${changed.filter((f) => f !== 'archivedAt').length ? `: ${changed.filter((f) => f !== 'archivedAt').join(', ')}` : ''}${archived}`,
+      })
+      return updated
+    })
   } catch (err) {
+    if (err instanceof ServiceError) throw err
     explainConstraint(err, await uniqueNameMessage(ctx, input.name ?? current.name))
   }
 }
@@ -52,14 +120,45 @@ export async function updateProject(ctx: ServiceContext, input: ApiParsedInput<'
 export async function deleteProject(ctx: ServiceContext, id: number): Promise<Project> {
   const current = await getProject(ctx, id)
   if (current.deletedAt) return current
-  return (
-    await ctx.db.update(ctx.t.projects).set({ deletedAt: nowIso() }).where(eq(ctx.t.projects.id, id)).returning()
-  )[0]
+  return await ctx.transaction(async () => {
+    const project = (
+      await ctx.db
+        .update(ctx.t.projects)
+        .set({ deletedAt: nowIso(), updatedBy: actorOf(ctx) })
+        .where(eq(ctx.t.projects.id, id))
+        .returning()
+    )[0]
+    await recordAudit(ctx, {
+      projectId: id,
+      action: 'delete',
+      entity: 'project',
+      entityId: id,
+      summary: `moved project "${project.name}" to the trash`,
+    })
+    return project
+  })
 }
 
 export async function restoreProject(ctx: ServiceContext, id: number): Promise<Project> {
-  await getProject(ctx, id)
-  return (await ctx.db.update(ctx.t.projects).set({ deletedAt: null }).where(eq(ctx.t.projects.id, id)).returning())[0]
+  const current = await getProject(ctx, id)
+  if (!current.deletedAt) return current
+  return await ctx.transaction(async () => {
+    const project = (
+      await ctx.db
+        .update(ctx.t.projects)
+        .set({ deletedAt: null, updatedBy: actorOf(ctx) })
+        .where(eq(ctx.t.projects.id, id))
+        .returning()
+    )[0]
+    await recordAudit(ctx, {
+      projectId: id,
+      action: 'restore',
+      entity: 'project',
+      entityId: id,
+      summary: `restored project "${project.name}" from the trash`,
+    })
+    return project
+  })
 }
 
 export async function listTrashedProjects(ctx: ServiceContext): Promise<Project[]> {

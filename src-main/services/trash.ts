@@ -14,6 +14,7 @@ import type { ServiceContext, Tables } from './context'
 import { chunked } from './chunked'
 import { notFound, ServiceError, sqlState } from './errors'
 import { headlineChanged } from './readModels/maintained'
+import { recordAudit } from './audit'
 
 /** Tables whose rows may be in a snapshot, in the order they can be re-inserted. */
 const RESTORE_ORDER = [
@@ -94,6 +95,13 @@ export async function restoreFromTrash(
       if (!unmarked) throw new ServiceError('conflict', `cannot restore ${entry.label}: its project has been deleted`)
       await afterRestore?.(ctx, [unmarked.projectId])
       await ctx.db.delete(ctx.t.trash).where(eq(ctx.t.trash.id, id))
+      await recordAudit(ctx, {
+        projectId: unmarked.projectId,
+        action: 'restore',
+        entity: entry.kind,
+        entityId: generationId,
+        summary: `restored ${entry.label} from the trash`,
+      })
     })
     return { restored: entry.label }
   }
@@ -135,8 +143,35 @@ export async function restoreFromTrash(
       ...(snapshot.benchmarkMeasurements ?? []).map((m) => m.generationId as number),
     ])
     await ctx.db.delete(ctx.t.trash).where(eq(ctx.t.trash.id, id))
+    for (const projectId of await projectsOfSnapshot(ctx, snapshot)) {
+      const first = Object.values(snapshot).find((rows) => rows?.length)?.[0]
+      await recordAudit(ctx, {
+        projectId,
+        action: 'restore',
+        entity: entry.kind,
+        entityId: typeof first?.id === 'number' ? first.id : null,
+        summary: `restored ${entry.label} from the trash`,
+      })
+    }
   })
   return { restored: entry.label }
+}
+
+/** The projects the rows of a snapshot belong to (for the audit events of a restore). */
+async function projectsOfSnapshot(ctx: ServiceContext, snapshot: Snapshot): Promise<number[]> {
+  const projectIds = new Set((snapshot.generations ?? []).map((g) => g.projectId as number))
+  const generationIds = new Set<number>()
+  for (const rows of Object.values(snapshot)) {
+    for (const row of rows ?? []) if (typeof row.generationId === 'number') generationIds.add(row.generationId)
+  }
+  if (generationIds.size) {
+    const rows = await ctx.db
+      .select({ projectId: ctx.t.generations.projectId })
+      .from(ctx.t.generations)
+      .where(inArray(ctx.t.generations.id, [...generationIds]))
+    for (const row of rows) projectIds.add(row.projectId)
+  }
+  return [...projectIds]
 }
 
 /** Rows of `table` whose `column` is in `ids` (for building snapshots). */

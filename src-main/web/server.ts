@@ -68,6 +68,8 @@ export interface AccessPolicy {
   refuse(req: http.IncomingMessage, name: string): Promise<{ status: number; error: ApiError } | null>
   /** True when the request came over https (TLS here, or a trusted proxy's X-Forwarded-Proto). */
   secure(req: http.IncomingMessage): boolean
+  /** The name of the user `refuse` let in (stamped on what the request writes); undefined before. */
+  actorOf?(req: http.IncomingMessage): string | undefined
 }
 
 export interface WebServer {
@@ -231,6 +233,7 @@ export async function startWebServer(options: {
       res.on('close', () => {
         if (upload.id) uploads.release(upload.id)
       })
+      const actor = access?.actorOf?.(req)
       const cancel = new AbortController()
       res.on('close', () => {
         if (!res.writableFinished) cancel.abort()
@@ -238,7 +241,7 @@ export async function startWebServer(options: {
       if (req.headers[DOWNLOAD_HEADER] === '1' && name === 'backup.export') {
         const file = uploads.temporaryFile()
         try {
-          const response = await engine.request(name, input, { signal: cancel.signal, output: file })
+          const response = await engine.request(name, input, { signal: cancel.signal, output: file, actor })
           if (!response.ok) return send(res, statusFor(response.error.code), response)
           const fileName = (response.value as { fileName: string }).fileName.replace(/[^\w.-]/g, '_')
           res.writeHead(200, {
@@ -258,12 +261,13 @@ export async function startWebServer(options: {
         const response = await engine.request(name, input, {
           signal: cancel.signal,
           file: upload.file,
+          actor,
           onProgress: (fraction) => res.write(`${JSON.stringify({ progress: fraction })}\n`),
         })
         res.end(`${JSON.stringify(response)}\n`)
         return
       }
-      const response = await engine.request(name, input, { signal: cancel.signal, file: upload.file })
+      const response = await engine.request(name, input, { signal: cancel.signal, file: upload.file, actor })
       const status = response.ok ? 200 : statusFor(response.error.code)
       return send(res, status, response)
     }

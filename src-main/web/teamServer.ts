@@ -134,6 +134,8 @@ function teamPolicy(
     cookie: header(req, 'cookie'),
     csrf: header(req, CSRF_HEADER),
   })
+  /** Who each request let in is: the name the services stamp on what it writes. */
+  const actors = new WeakMap<http.IncomingMessage, string>()
   const cookie = (value: string, maxAgeSeconds: number, isSecure: boolean) =>
     [
       `${SESSION_COOKIE}=${value}`,
@@ -204,9 +206,11 @@ function teamPolicy(
         return true
       }
     },
+    actorOf: (req) => actors.get(req),
     async refuse(req, name) {
       try {
         const result = await authorize(ctx, name, credentials(req))
+        if (result.ok) actors.set(req, result.principal.name)
         return result.ok ? null : { status: result.status, error: result.error }
       } catch (err) {
         if (isBusy(err)) return { status: 503, error: BUSY }

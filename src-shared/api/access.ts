@@ -62,6 +62,7 @@ export const API_ACCESS: Record<ApiName, Access> = {
   'plans.get': 'read',
   'plans.save': 'write',
 
+  'audit.list': 'read',
   'trash.list': 'read',
   'trash.restore': 'write',
   'trash.empty': 'write',

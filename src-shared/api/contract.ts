@@ -27,6 +27,7 @@ import type {
   SnapshotInfo,
   TimelineView,
   TrashEntry,
+  AuditEvent,
 } from './views'
 import type {
   ExportResult,
@@ -194,6 +195,17 @@ export const contract = {
 
   'plans.get': op<Plan | null>()(byGeneration),
   'plans.save': op<Plan>()(s.planSave.strict()),
+
+  /** Who changed what in a project, newest first; `before` (an event id) pages back. */
+  'audit.list': op<AuditEvent[]>()(
+    z
+      .object({
+        projectId: s.id,
+        limit: z.number().int().min(1).max(500).default(50),
+        before: s.id.optional(),
+      })
+      .strict(),
+  ),
 
   'trash.list': op<TrashEntry[]>()(empty),
   'trash.restore': op<{ restored: string }>()(byId),

@@ -59,6 +59,14 @@ const groupPath = jsonText('group path', z.array(z.string().min(1).max(ROW_LIMIT
 /** A generation's headline metric per benchmark, chosen by the user. */
 const headlineMetrics = jsonText('headline metrics', z.record(z.string().min(1), z.string().min(1)))
 
+/** Who created / last changed a row (added with the team server: optional, older backups lack them). */
+const stamps = {
+  createdBy: z.string().max(100).nullable().optional(),
+  updatedBy: z.string().max(100).nullable().optional(),
+}
+/** The same, with the version of a row users edit (null while as created). */
+const editStamps = { ...stamps, updatedAt: timestamp.nullable().optional() }
+
 export const rowSchemas = {
   projects: z
     .object({
@@ -76,6 +84,7 @@ export const rowSchemas = {
       deletedAt: timestamp.nullable(),
       createdAt: timestamp,
       updatedAt: timestamp,
+      ...stamps,
     })
     .strict(),
   generations: z
@@ -90,6 +99,7 @@ export const rowSchemas = {
       updatedAt: timestamp,
       /** Set while the generation is in the trash. */
       deletedAt: timestamp.nullable().optional(),
+      ...stamps,
     })
     .strict()
     .refine(deployedAfterPretrained, {
@@ -107,6 +117,7 @@ export const rowSchemas = {
       role: z.enum(['baseline', 'aligned']).nullable(),
       rowCount: wholeAtLeast('row count', 0),
       importedAt: timestamp,
+      createdBy: stamps.createdBy,
     })
     .strict(),
   benchmarkMeasurements: z
@@ -125,6 +136,7 @@ export const rowSchemas = {
       source,
       importId: nullableId,
       createdAt: timestamp,
+      ...editStamps,
     })
     .strict(),
   inferencePolicies: z
@@ -134,6 +146,7 @@ export const rowSchemas = {
       name: name('name'),
       rmCost: nonNegative('reward-model cost'),
       createdAt: timestamp,
+      ...editStamps,
     })
     .strict(),
   policyRows: z
@@ -154,6 +167,7 @@ export const rowSchemas = {
       direction,
       baseline: finite('baseline score'),
       createdAt: timestamp,
+      ...editStamps,
     })
     .strict(),
   curvePoints: z
@@ -165,15 +179,26 @@ export const rowSchemas = {
     })
     .strict(),
   costItems: z
-    .object({ id, generationId: id, ...costFields, source, createdAt: timestamp })
+    .object({ id, generationId: id, ...costFields, source, createdAt: timestamp, ...editStamps })
     .strict()
     .refine(rangeHoldsAmount, { message: RANGE_MESSAGE, path: ['lowUsd'] })
     .refine(quantityHasUnit, { message: QUANTITY_UNIT_MESSAGE, path: ['unit'] }),
   pipelinePhases: z
-    .object({ id, generationId: id, name: name('name'), startOn: isoDate, endOn: isoDate, createdAt: timestamp })
+    .object({
+      id,
+      generationId: id,
+      name: name('name'),
+      startOn: isoDate,
+      endOn: isoDate,
+      createdAt: timestamp,
+      ...editStamps,
+    })
     .strict()
     .refine(endsAfterStart, { message: 'end must not be before start', path: ['endOn'] }),
-  plans: planSave.extend({ id, updatedAt: timestamp }).strict(),
+  plans: planSave
+    .omit({ expectedUpdatedAt: true })
+    .extend({ id, updatedAt: timestamp, ...stamps })
+    .strict(),
   trash: z
     .object({
       id,

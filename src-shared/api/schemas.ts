@@ -51,8 +51,16 @@ export const projectCreate = z.object({
   description: z.string().max(5000).default(''),
 })
 
+/**
+ * The `updatedAt` the client read (for records never changed: their `createdAt`): a save
+ * over a newer change is refused with a conflict, never a silent overwrite. Leave it out to
+ * write whatever is stored (scripts).
+ */
+export const expectedUpdatedAt = z.string().min(1).max(40).optional()
+
 export const projectUpdate = z.object({
   id,
+  expectedUpdatedAt,
   name: name('name').optional(),
   description: z.string().max(5000).optional(),
   archived: z.boolean().optional(),
@@ -81,6 +89,7 @@ export const generationCreate = z.object({ projectId: id, ...generationFields })
 
 export const generationUpdate = z.object({
   id,
+  expectedUpdatedAt,
   name: generationFields.name.optional(),
   pretrainedOn: isoDate.optional(),
   deployedOn: isoDate.nullable().optional(),
@@ -116,6 +125,7 @@ export const measurementCreate = z.object({
 
 export const measurementUpdate = z.object({
   id,
+  expectedUpdatedAt,
   benchmark: benchmarkName('benchmark').optional(),
   metric: benchmarkName('metric').optional(),
   direction: direction.optional(),
@@ -210,6 +220,8 @@ export const planSave = z.object({
   horizonMonths: optionalAmount('horizon (months)'),
   delayCostUsdPerMonth: optionalAmount('cost of delay per month (USD)'),
   notes: z.string().max(20000).default(''),
+  /** The plan's `updatedAt` the client read, or null when it read no plan (see expectedUpdatedAt). */
+  expectedUpdatedAt: z.string().min(1).max(40).nullable().optional(),
 })
 
 export type ProjectCreate = z.input<typeof projectCreate>
@@ -224,7 +236,7 @@ export type PlanSave = z.input<typeof planSave>
 // ---- edits of a generation's records (the UI's Edit buttons): the whole record is sent again ----
 
 export const costUpdate = z
-  .object({ id, ...costFields })
+  .object({ id, expectedUpdatedAt, ...costFields })
   .refine(rangeHoldsAmount, {
     message: RANGE_MESSAGE,
     path: ['lowUsd'],
@@ -235,12 +247,13 @@ export const costUpdate = z
   })
 
 export const phaseUpdate = z
-  .object({ id, name: name('name'), startOn: isoDate, endOn: isoDate })
+  .object({ id, expectedUpdatedAt, name: name('name'), startOn: isoDate, endOn: isoDate })
   .refine(endsAfterStart, { message: 'end must not be before start', path: ['endOn'] })
 
 export const policyUpdate = z
   .object({
     id,
+    expectedUpdatedAt,
     name: name('name'),
     rmCost: nonNegative('reward-model cost').default(0),
     rows: z.array(policyRow).min(1, 'a policy needs at least one row'),

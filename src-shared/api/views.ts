@@ -16,6 +16,22 @@ import type {
 import type { HeadlineEntry } from '../tax/headline'
 import type { NoRelativeReason } from '../tax/regression'
 
+/** One write in a project's activity (audit.list): who, when, what. */
+export interface AuditEvent {
+  id: number
+  projectId: number
+  /** ISO timestamp. */
+  at: string
+  /** The signed-in user's name on a team server; null for local use (shown as "local"). */
+  actor: string | null
+  /** create, update, delete, restore, import, headline, … */
+  action: string
+  /** project, generation, measurement, policy, curve, cost, phase, plan, import, … */
+  entity: string
+  entityId: number | null
+  summary: string
+}
+
 export interface TrashEntry {
   id: number
   kind: string

@@ -23,6 +23,9 @@ export interface Project {
   deletedAt: string | null
   createdAt: string
   updatedAt: string
+  /** Who created / last changed it: a user's name on a team server, null for local use. */
+  createdBy?: string | null
+  updatedBy?: string | null
 }
 
 export interface Generation {
@@ -45,6 +48,9 @@ export interface Generation {
   headlineMetrics: string
   createdAt: string
   updatedAt: string
+  /** Who created / last changed it: a user's name on a team server, null for local use. */
+  createdBy?: string | null
+  updatedBy?: string | null
   /** Set while the generation is in the trash (it is then hidden everywhere). */
   deletedAt: string | null
 }
@@ -69,6 +75,11 @@ export interface BenchmarkMeasurement {
   source: Source
   importId: number | null
   createdAt: string
+  /** When it was last changed, or null while as created (its version: this, else createdAt). */
+  updatedAt?: string | null
+  /** Who created / last changed it: a user's name on a team server, null for local use. */
+  createdBy?: string | null
+  updatedBy?: string | null
 }
 
 export interface PolicyRow {
@@ -86,6 +97,11 @@ export interface InferencePolicy {
   rmCost: number
   rows: PolicyRow[]
   createdAt: string
+  /** When it was last changed, or null while as created (its version: this, else createdAt). */
+  updatedAt?: string | null
+  /** Who created / last changed it: a user's name on a team server, null for local use. */
+  createdBy?: string | null
+  updatedBy?: string | null
 }
 
 export interface CurvePoint {
@@ -102,6 +118,11 @@ export interface ComputeCurve {
   baseline: number
   points: CurvePoint[]
   createdAt: string
+  /** When it was last changed, or null while as created (its version: this, else createdAt). */
+  updatedAt?: string | null
+  /** Who created / last changed it: a user's name on a team server, null for local use. */
+  createdBy?: string | null
+  updatedBy?: string | null
 }
 
 export interface CostItem {
@@ -119,6 +140,11 @@ export interface CostItem {
   date: string | null
   source: Source
   createdAt: string
+  /** When it was last changed, or null while as created (its version: this, else createdAt). */
+  updatedAt?: string | null
+  /** Who created / last changed it: a user's name on a team server, null for local use. */
+  createdBy?: string | null
+  updatedBy?: string | null
 }
 
 export interface PipelinePhase {
@@ -127,6 +153,12 @@ export interface PipelinePhase {
   name: string
   startOn: string
   endOn: string
+  createdAt?: string
+  /** When it was last changed, or null while as created (its version: this, else createdAt). */
+  updatedAt?: string | null
+  /** Who created / last changed it: a user's name on a team server, null for local use. */
+  createdBy?: string | null
+  updatedBy?: string | null
 }
 
 export interface Plan {
@@ -140,6 +172,9 @@ export interface Plan {
   delayCostUsdPerMonth: number | null
   notes: string
   updatedAt: string
+  /** Who created / last changed it: a user's name on a team server, null for local use. */
+  createdBy?: string | null
+  updatedBy?: string | null
 }
 
 export interface ImportRecord {

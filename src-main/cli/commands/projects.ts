@@ -1,7 +1,7 @@
 /** `atax project add|list`. */
 import type { ApiInput } from '../../../src-shared/api/contract'
 import { defineCommand } from '../command'
-import { table } from './common'
+import { num, projectIdOf, table } from './common'
 
 export const projectCommands = [
   defineCommand({
@@ -31,6 +31,25 @@ export const projectCommands = [
             )
           : 'no projects yet: `atax project add NAME` or `atax sample`',
         list,
+      )
+    },
+  }),
+  defineCommand({
+    words: ['project', 'activity'],
+    summary: 'who changed what in a project, newest first ("local": written without a server\'s sign-in)',
+    options: { project: { value: 'P', required: true }, limit: { value: 'N' } },
+    run: async (c) => {
+      const projectId = await projectIdOf(c)
+      const limit = num(c, 'limit') ?? 50
+      const events = await c.call('audit.list', { projectId, limit })
+      c.print(
+        events.length
+          ? table(
+              ['at', 'who', 'what'],
+              events.map((e) => [e.at.slice(0, 19).replace('T', ' '), e.actor ?? 'local', e.summary]),
+            )
+          : 'no activity yet',
+        events,
       )
     },
   }),

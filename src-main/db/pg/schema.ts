@@ -54,6 +54,14 @@ const count = (name: string) => bigint(name, { mode: 'number' })
 const NOW_ISO = sql`to_char(statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 const createdAt = () => text('created_at').notNull().default(NOW_ISO)
 const updatedAt = () => text('updated_at').notNull().default(NOW_ISO)
+/** Who created / last changed a row: the signed-in user's name on a team server; null for local use (shown as "local"). */
+const createdBy = () => text('created_by')
+const updatedBy = () => text('updated_by')
+/**
+ * When a row users edit one by one was last changed, or null while it is as created (SQLite cannot
+ * add a column with a non-constant default): its version for conflict checks is this, else created_at.
+ */
+const changedAt = () => text('updated_at')
 
 // ---- CHECK constraints: the row rules of src-shared/api/rows.ts, as in ../schema.ts.
 type Col = PgColumn
@@ -90,6 +98,8 @@ export const projects = pgTable(
     deletedAt: text('deleted_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    createdBy: createdBy(),
+    updatedBy: updatedBy(),
   },
   (t) => [
     uniqueIndex('projects_name_unique').on(t.name),
@@ -121,6 +131,8 @@ export const generations = pgTable(
     headlineMetrics: text('headline_metrics').notNull().default('{}'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    createdBy: createdBy(),
+    updatedBy: updatedBy(),
     /** Set while the generation is in the trash: hidden everywhere, its rows kept in place (no copy). */
     deletedAt: text('deleted_at'),
   },
@@ -163,6 +175,8 @@ export const importRecords = pgTable(
     role: text('role').$type<'baseline' | 'aligned'>(),
     rowCount: count('row_count').notNull().default(0),
     importedAt: createdAt(),
+    /** Who imported (null: local use); its measurements carry no stamp of their own. */
+    createdBy: createdBy(),
   },
   (t) => [
     index('import_records_hash').on(t.sha256),
@@ -193,6 +207,9 @@ export const benchmarkMeasurements = pgTable(
     source: text('source').$type<(typeof SOURCES)[number]>().notNull().default('manual'),
     importId: integer('import_id').references(() => importRecords.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
+    updatedAt: changedAt(),
+    createdBy: createdBy(),
+    updatedBy: updatedBy(),
   },
   (t) => [
     uniqueIndex('benchmark_measurements_gen_bench_metric').on(t.generationId, t.benchmark, t.metric),
@@ -240,6 +257,9 @@ export const inferencePolicies = pgTable(
     name: text('name').notNull(),
     rmCost: doublePrecision('rm_cost').notNull().default(0),
     createdAt: createdAt(),
+    updatedAt: changedAt(),
+    createdBy: createdBy(),
+    updatedBy: updatedBy(),
   },
   (t) => [
     uniqueIndex('inference_policies_gen_name').on(t.generationId, t.name),
@@ -279,6 +299,9 @@ export const computeCurves = pgTable(
     direction: text('direction').$type<'higher' | 'lower'>().notNull().default('higher'),
     baseline: doublePrecision('baseline').notNull(),
     createdAt: createdAt(),
+    updatedAt: changedAt(),
+    createdBy: createdBy(),
+    updatedBy: updatedBy(),
   },
   (t) => [
     uniqueIndex('compute_curves_gen_name').on(t.generationId, t.name),
@@ -326,6 +349,9 @@ export const costItems = pgTable(
     date: text('date'),
     source: text('source').$type<(typeof SOURCES)[number]>().notNull().default('manual'),
     createdAt: createdAt(),
+    updatedAt: changedAt(),
+    createdBy: createdBy(),
+    updatedBy: updatedBy(),
   },
   (t) => [
     index('cost_items_gen').on(t.generationId),
@@ -354,6 +380,9 @@ export const pipelinePhases = pgTable(
     startOn: text('start_on').notNull(),
     endOn: text('end_on').notNull(),
     createdAt: createdAt(),
+    updatedAt: changedAt(),
+    createdBy: createdBy(),
+    updatedBy: updatedBy(),
   },
   (t) => [
     index('pipeline_phases_gen').on(t.generationId),
@@ -380,6 +409,8 @@ export const plans = pgTable(
     delayCostUsdPerMonth: doublePrecision('delay_cost_usd_per_month'),
     notes: text('notes').notNull().default(''),
     updatedAt: updatedAt(),
+    createdBy: createdBy(),
+    updatedBy: updatedBy(),
   },
   (t) => [
     check(
@@ -387,6 +418,30 @@ export const plans = pgTable(
       sql`${amountOk(t.targetTtdMonths)} AND ${amountOk(t.devBudgetUsd)} AND ${amountOk(t.maxPerfTaxPct)} AND ${amountOk(t.inferenceSpendUsdPerMonth)} AND ${amountOk(t.horizonMonths)} AND ${amountOk(t.delayCostUsdPerMonth)}`,
     ),
   ],
+)
+
+/**
+ * Who changed what: one row per write (create, update, delete, restore, import, …), written in
+ * the same transaction as the write. `actor` is the signed-in user's name on a team server, null
+ * for local use. Newest first by id.
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    id: id(),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    at: text('at').notNull().default(NOW_ISO),
+    actor: text('actor'),
+    /** create, update, delete, restore, import, headline, … */
+    action: text('action').notNull(),
+    /** project, generation, measurement, policy, curve, cost, phase, plan, import */
+    entity: text('entity').notNull(),
+    entityId: integer('entity_id'),
+    summary: text('summary').notNull(),
+  },
+  (t) => [index('audit_events_project').on(t.projectId, t.id)],
 )
 
 /** The trash (see ../schema.ts): marks of deleted generations and JSON snapshots of smaller items. */

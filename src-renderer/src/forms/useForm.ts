@@ -13,6 +13,11 @@ export function useForm<S extends z.ZodType>(schema: S, build: () => unknown) {
   const busy = ref(false)
   /** An error from the server (e.g. a name already taken), shown with the form. */
   const serverError = ref<string | null>(null) as Ref<string | null>
+  /**
+   * True when the server refused the save because someone changed the item after it was read
+   * (HTTP 409, a conflict naming what changed): the form offers to reload the item.
+   */
+  const conflict = ref(false)
 
   const result = computed(() => validate(schema, build()))
   const errors = computed<FieldErrors>(() => result.value.errors)
@@ -32,6 +37,7 @@ export function useForm<S extends z.ZodType>(schema: S, build: () => unknown) {
   async function submit(action: (data: z.output<S>) => Promise<unknown>): Promise<boolean> {
     submitted.value = true
     serverError.value = null
+    conflict.value = false
     const current = result.value
     if (!current.ok) return false
     busy.value = true
@@ -40,11 +46,24 @@ export function useForm<S extends z.ZodType>(schema: S, build: () => unknown) {
       return true
     } catch (err) {
       serverError.value = (err as Error).message
+      conflict.value = isEditConflict(err)
       return false
     } finally {
       busy.value = false
     }
   }
 
-  return { touched, submitted, busy, serverError, result, errors, errorFor, touch, submit }
+  /** After the item was reloaded: the refusal no longer applies. */
+  function clearServerError() {
+    serverError.value = null
+    conflict.value = false
+  }
+
+  return { touched, submitted, busy, serverError, conflict, result, errors, errorFor, touch, submit, clearServerError }
+}
+
+/** A save refused because the item changed since it was read (not, say, a name already taken). */
+export function isEditConflict(err: unknown): boolean {
+  const error = (err as { error?: { code?: string; message?: string } })?.error
+  return error?.code === 'conflict' && /after you opened it/.test(error.message ?? '')
 }

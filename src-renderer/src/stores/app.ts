@@ -3,7 +3,7 @@
  * undo, first-run info and the colour scheme (which follows the OS).
  */
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { nextTick, ref } from 'vue'
 import type { AppInfo } from '../../../src-shared/api/contract'
 import { api, ApiCallError, signOut, teamSession, type SignedIn } from '../api/client'
 import { parseHash, routeHash, type Route } from '../logic/routes'
@@ -109,6 +109,14 @@ export const useAppStore = defineStore('app', () => {
     dialog.value = null
   }
 
+  /** Opens the current dialog afresh (after its item was reloaded): its fields show the stored values. */
+  async function reopen() {
+    const current = dialog.value
+    dialog.value = null
+    await nextTick()
+    dialog.value = current
+  }
+
   /** Asks before something that cannot be undone from the notice (e.g. replacing all data). */
   function confirm(request: Omit<Confirmation, 'resolve'>): Promise<boolean> {
     return new Promise((resolve) => {
@@ -140,6 +148,7 @@ export const useAppStore = defineStore('app', () => {
     signOut,
     notices,
     dialog,
+    reopen,
     confirmation,
     dark,
     go,
