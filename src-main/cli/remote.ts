@@ -5,8 +5,10 @@
  * (`asEngine`) when it opens a team server.
  *
  * - `POST /api/<name>` with the JSON input; the answer is the same envelope as dispatch's.
- * - A request's file (`inputFile`) is streamed to `POST /upload?name=FILE` first, and the
- *   request names the server's upload id: the bytes are never read whole here.
+ * - A request with a file (`inputFile`) is ONE HTTP request: `POST /api/<name>?file=FILE`,
+ *   the file's bytes streamed as the body (never read whole here), the JSON input in the
+ *   `x-atax-input` header (base64url). One request, so that behind any load balancer the
+ *   file and the request reach the same `serve` process.
  * - `onProgress`: asks for JSON Lines (`{"progress":f}` lines, then the envelope).
  * - `outputFile` on backup.export: the backup is streamed into the file, atomically.
  * - `signal`: aborting closes the connection, which cancels the work on the server.
@@ -24,7 +26,7 @@ import path from 'node:path'
 import type { ApiError, ApiResponse } from '../../src-shared/api/contract'
 import type { Engine, RequestOptions } from '../engine/host'
 import { writeStreamAtomically, whyCannotWrite } from '../files/atomic'
-import { DOWNLOAD_HEADER, PROGRESS_HEADER } from '../web/headers'
+import { DOWNLOAD_HEADER, FILE_PARAM, INPUT_HEADER, PROGRESS_HEADER } from '../web/headers'
 
 export interface CallOptions {
   /** The request's file, read by path (an import, a backup to restore). */
@@ -104,17 +106,28 @@ export class RemoteClient {
   call: Call = async (name, input, options = {}) => {
     const { signal } = options
     if (signal?.aborted) return cancelled(this.url)
-    let body: unknown = input ?? {}
-    if (options.inputFile !== undefined) {
-      const uploaded = await this.upload(options.inputFile, signal)
-      if (!uploaded.ok) return uploaded
-      body = { ...(body as object), upload: uploaded.value.upload }
-    }
+    const json = JSON.stringify(input ?? {})
     const download = name === 'backup.export' && options.outputFile !== undefined
     const headers: Record<string, string> = { 'content-type': 'application/json' }
     if (download) headers[DOWNLOAD_HEADER] = '1'
     else if (options.onProgress) headers[PROGRESS_HEADER] = '1'
-    const opened = await this.open(`api/${encodeURIComponent(name)}`, headers, JSON.stringify(body), signal)
+    let relative = `api/${encodeURIComponent(name)}`
+    let body: string | fs.ReadStream = json
+    if (options.inputFile !== undefined) {
+      const file = options.inputFile
+      let size: number
+      try {
+        size = fs.statSync(file).size
+      } catch (err) {
+        return failure(0, `cannot read ${file}: ${(err as Error).message}`)
+      }
+      relative += `?${FILE_PARAM}=${encodeURIComponent(path.basename(file))}`
+      headers['content-type'] = 'application/octet-stream'
+      headers['content-length'] = String(size)
+      headers[INPUT_HEADER] = Buffer.from(json, 'utf8').toString('base64url')
+      body = fs.createReadStream(file)
+    }
+    const opened = await this.open(relative, headers, body, signal)
     if (!('response' in opened)) return opened.failed
     const res = opened.response
     const type = String(res.headers['content-type'] ?? '')
@@ -143,42 +156,9 @@ export class RemoteClient {
     }
   }
 
-  /** Streams a file to /upload; the answer's `upload` id names it in the request that follows. */
-  private async upload(
-    file: string,
-    signal?: AbortSignal,
-  ): Promise<ApiResponse<{ upload: string; name: string; size: number }>> {
-    let size: number
-    try {
-      size = fs.statSync(file).size
-    } catch (err) {
-      return failure(0, `cannot read ${file}: ${(err as Error).message}`)
-    }
-    const name = path.basename(file)
-    const opened = await this.open(
-      `upload?name=${encodeURIComponent(name)}`,
-      { 'content-type': 'application/octet-stream', 'content-length': String(size) },
-      fs.createReadStream(file),
-      signal,
-    )
-    if (!('response' in opened)) return opened.failed
-    const res = opened.response
-    try {
-      const status = res.statusCode ?? 0
-      return withStatus(this.envelope(status, await readText(res)), status) as ApiResponse<{
-        upload: string
-        name: string
-        size: number
-      }>
-    } catch (err) {
-      if (signal?.aborted) return cancelled(this.url)
-      return failure(0, `the upload of ${name} to ${this.url} broke off: ${describeNetworkError(err)}`)
-    }
-  }
-
   /**
-   * Sends one request and waits for the answer's head. A body that is a stream (an
-   * upload) is piped; aborting `signal` destroys the request (the connection closes).
+   * Sends one request and waits for the answer's head. A body that is a stream (a
+   * request's file) is piped; aborting `signal` destroys the request (the connection closes).
    */
   private open(
     relative: string,

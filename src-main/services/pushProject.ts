@@ -1,7 +1,7 @@
 /**
  * Pushing a local project to a team server: the project is written to a temporary project
- * file (./projectTransfer.ts), streamed to the server's `POST /upload`, and received there
- * by `projects.receive` — through the CLI's client (../cli/remote.ts), as `atax --server` does.
+ * file (./projectTransfer.ts), streamed as the body of the server's `projects.receive` request
+ * itself (one HTTP request: `POST /api/projects.receive?file=…`) — through the CLI's client (../cli/remote.ts), as `atax --server` does.
  * Used by `atax push` and by the app's "Push to team server…" (the handler `projects.push`).
  */
 import fs from 'node:fs'

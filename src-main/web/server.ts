@@ -5,9 +5,13 @@
  * cross-site requests). The server only relays: requests run in the engine host's
  * workers (src-main/engine/host.ts), so this thread never waits on the database.
  *
- * Files do not travel as base64: `POST /upload?name=FILE` streams the raw bytes into
- * a temporary file and answers `{ upload, name, size }`; a request then names that
- * `upload` id, and the server hands the engine the file's path (src-main/engine/uploads.ts).
+ * Files do not travel as base64. A request with a file is one HTTP request:
+ * `POST /api/<name>?file=FILE`, the body the file's raw bytes (streamed into a temporary
+ * file of this process), the JSON input in the `x-atax-input` header (base64url); the
+ * engine gets the file's path, and the file is removed once answered. One request, so any
+ * load balancer may send it to any `serve` process. The older two-step form stays for the
+ * browser: `POST /upload?name=FILE` answers `{ upload, name, size }`, a request then names
+ * that `upload` id (it lives in that process only: src-main/engine/uploads.ts).
  *
  * A request sent with `x-atax-progress: 1` is answered as JSON Lines: `{"progress":f}`
  * lines while it runs, then the response envelope as the last line. Closing the
@@ -25,7 +29,7 @@ import { CONTENT_SECURITY_POLICY } from '../csp'
 import type { HandlerEnv } from '../handlers'
 import { startEngineHost, type Engine } from '../engine/host'
 import { MAX_UPLOAD_BYTES, resolveUpload, UploadTooLarge, Uploads } from '../engine/uploads'
-import { bearerToken, DOWNLOAD_HEADER, PROGRESS_HEADER, TOKEN_HEADER } from './headers'
+import { bearerToken, DOWNLOAD_HEADER, FILE_PARAM, INPUT_HEADER, PROGRESS_HEADER, TOKEN_HEADER } from './headers'
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -38,8 +42,8 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
 }
 
-export { DOWNLOAD_HEADER, PROGRESS_HEADER, TOKEN_HEADER }
-/** JSON requests; files come through /upload, whose own limit is MAX_UPLOAD_BYTES. */
+export { DOWNLOAD_HEADER, FILE_PARAM, INPUT_HEADER, PROGRESS_HEADER, TOKEN_HEADER }
+/** JSON requests; a file (`?file=`, /upload) has its own limit, MAX_UPLOAD_BYTES. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024
 /** A request body that stops arriving for this long is refused (408) and its connection closed. */
 const BODY_IDLE_TIMEOUT_MS = 30_000
@@ -214,25 +218,34 @@ export async function startWebServer(options: {
     }
     if (url.pathname === '/upload') return receiveUpload(req, res, url)
     if (url.pathname.startsWith('/api/')) {
-      const body = await readBody(req)
-      if (body === null) {
-        return send(res, 413, { ok: false, error: { code: 'invalid-input', message: 'request too large' } })
-      }
-      let input: unknown
-      try {
-        input = body.length ? JSON.parse(body) : {}
-      } catch {
-        return send(res, 400, { ok: false, error: { code: 'invalid-input', message: 'the body is not JSON' } })
-      }
       const name = safeDecode(url.pathname.slice('/api/'.length))
       if (name === null) {
+        req.resume()
         return send(res, 400, { ok: false, error: { code: 'invalid-input', message: 'malformed request name' } })
+      }
+      let input: unknown
+      if (url.searchParams.has(FILE_PARAM)) {
+        const withFile = await receiveWithFile(req, res, url)
+        if (withFile === null) return
+        input = withFile
+      } else {
+        const body = await readBody(req)
+        if (body === null) {
+          return send(res, 413, { ok: false, error: { code: 'invalid-input', message: 'request too large' } })
+        }
+        try {
+          input = body.length ? JSON.parse(body) : {}
+        } catch {
+          return send(res, 400, { ok: false, error: { code: 'invalid-input', message: 'the body is not JSON' } })
+        }
       }
       const upload = resolveUpload(uploads, input)
       if (!upload.ok) return send(res, 400, { ok: false, error: { code: 'invalid-input', message: upload.message } })
       res.on('close', () => {
         if (upload.id) uploads.release(upload.id)
       })
+      // Gone before the listener above: the file is released now.
+      if (res.destroyed && upload.id) uploads.release(upload.id)
       const actor = access?.actorOf?.(req)
       const cancel = new AbortController()
       res.on('close', () => {
@@ -276,6 +289,51 @@ export async function startWebServer(options: {
       return
     }
     serveStatic(url.pathname, res)
+  }
+
+  /**
+   * A request with its file (`?file=NAME`, the input in INPUT_HEADER): the body is streamed
+   * into a temporary file of this process and the input names it (`upload`), released (the
+   * file removed) once the request is answered. null: refused, already answered.
+   */
+  async function receiveWithFile(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+  ): Promise<Record<string, unknown> | null> {
+    // The body of a refused request is not read: its connection is not reused.
+    const refuse = (status: number, message: string) => {
+      req.resume()
+      send(res, status, { ok: false, error: { code: 'invalid-input', message } }, { connection: 'close' })
+      return null
+    }
+    const fileName = url.searchParams.get(FILE_PARAM) ?? ''
+    if (!fileName || fileName.length > 500) return refuse(400, `?${FILE_PARAM}=FILE is missing or too long`)
+    let input: unknown
+    try {
+      const header = req.headers[INPUT_HEADER]
+      if (header !== undefined && (typeof header !== 'string' || !/^[\w-]*$/.test(header)))
+        throw new Error('not base64url')
+      const text = header ? Buffer.from(header, 'base64url').toString('utf8') : ''
+      input = text ? JSON.parse(text) : {}
+    } catch {
+      return refuse(400, `the ${INPUT_HEADER} header is not base64url JSON`)
+    }
+    if (!input || typeof input !== 'object' || Array.isArray(input)) {
+      return refuse(400, `the ${INPUT_HEADER} header is not a JSON object`)
+    }
+    const tooLarge = `${fileName}: ${new UploadTooLarge(maxUploadBytes).message}`
+    if (Number(req.headers['content-length'] ?? 0) > maxUploadBytes) return refuse(413, tooLarge)
+    try {
+      const received = await uploads.receive(req, fileName, maxUploadBytes)
+      // Released (its temporary file removed) when the answer closes, like any named upload.
+      return { ...(input as Record<string, unknown>), upload: received.upload }
+    } catch (err) {
+      if (err instanceof UploadTooLarge) return refuse(413, tooLarge)
+      // The client went away, or the body stalled (answered 408 already): nothing more to say.
+      if (req.destroyed || res.headersSent) return null
+      throw err
+    }
   }
 
   /** Streams a file's bytes into a temporary file; refuses a declared or actual size over the limit. */

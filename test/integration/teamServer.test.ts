@@ -62,6 +62,13 @@ function api(name: string, input: unknown, headers: Record<string, string> = {},
   })
 }
 const bearer = (name: string) => ({ authorization: `Bearer ${tokens[name]}` })
+/** A request with its file in one HTTP request (`?file=`, the input in x-atax-input). */
+const withFile = (name: string, headers: Record<string, string> = {}) =>
+  fetch(`${base()}/api/${name}?file=x.csv`, {
+    method: 'POST',
+    body: 'a,b\n1,2\n',
+    headers: { 'x-atax-input': Buffer.from(JSON.stringify({ fileName: 'x.csv' })).toString('base64url'), ...headers },
+  })
 
 async function login(name: string, password: string, at = base(), headers: Record<string, string> = {}) {
   const r = await fetch(`${at}/login`, {
@@ -113,6 +120,7 @@ describe('team server: who may do what', () => {
     }
     const upload = await fetch(`${base()}/upload?name=x.csv`, { method: 'POST', body: 'a,b\n1,2\n' })
     expect(upload.status).toBe(401)
+    expect((await withFile('imports.run')).status).toBe(401)
     // The page itself (and the sign-in form) is public: the API is what needs a user.
     expect((await fetch(`${base()}/`)).status).toBe(200)
     const page = await fetch(`${base()}/login`)
@@ -129,6 +137,14 @@ describe('team server: who may do what', () => {
     expect(body.error.message).toMatch(/needs the editor role; vic is a viewer/)
     const upload = await fetch(`${base()}/upload?name=x.csv`, { method: 'POST', body: 'a', headers: bearer('vic') })
     expect(upload.status).toBe(403)
+    // A request with its file needs what its name needs: a viewer may not import, an editor
+    // may not restore (the admin's), though both could upload to /upload as an editor.
+    const viewerImport = await withFile('imports.run', bearer('vic'))
+    expect(viewerImport.status).toBe(403)
+    expect(viewerImport.headers.get('x-content-type-options')).toBe('nosniff')
+    const editorRestore = await withFile('backup.restore', bearer('eddie'))
+    expect(editorRestore.status).toBe(403)
+    expect(((await editorRestore.json()) as { error: { message: string } }).error.message).toMatch(/admin/)
 
     const created = await api('projects.create', { name: 'Team project' }, bearer('eddie'))
     expect(created.status).toBe(200)
@@ -181,6 +197,7 @@ describe('team server: browser sessions', () => {
     expect(wrong.status).toBe(403)
     const upload = await fetch(`${base()}/upload?name=x.csv`, { method: 'POST', body: 'a', headers: cookie })
     expect(upload.status).toBe(403)
+    expect((await withFile('imports.run', cookie)).status).toBe(403)
     const ok = await api(
       'projects.create',
       { name: 'Cookie with CSRF' },

@@ -4,7 +4,9 @@
  * cancels the import and writes nothing. Real HTTP, real workers, a real store (a SQLite file,
  * or a PostgreSQL database in the integration-pg run: the workers open its URL).
  */
+import fs from 'node:fs'
 import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startWebServer, TOKEN_HEADER, type WebServer } from '../../src-main/web/server'
@@ -159,6 +161,136 @@ describe('web server over the engine host', () => {
     const streamed = await upload(stream as ReadableStream)
     expect(streamed.status).toBe(413)
     expect(await rawSql(app.env).get('SELECT count(*) AS n FROM benchmark_measurements')).toEqual({ n: 1_000 })
+  })
+})
+
+describe('a request with its file, in one HTTP request (POST /api/<name>?file=F)', () => {
+  const withFile = (
+    name: string,
+    input: unknown,
+    body: Buffer | ReadableStream,
+    headers: Record<string, string> = {},
+    file = 'run.csv',
+  ) =>
+    fetch(`http://127.0.0.1:${web.port}/api/${name}?file=${encodeURIComponent(file)}`, {
+      method: 'POST',
+      body,
+      headers: {
+        'x-atax-token': web.token,
+        'content-type': 'application/octet-stream',
+        'x-atax-input': Buffer.from(JSON.stringify(input)).toString('base64url'),
+        ...headers,
+      },
+      duplex: 'half',
+    } as RequestInit)
+  const input = () => ({ format: 'csv', fileName: 'run.csv', generationId, role: 'baseline' })
+  // The servers' temporary folders in a folder of this test's own (other runs may upload meanwhile).
+  let tmp = ''
+  const tmpBefore = process.env.TMPDIR
+  beforeEach(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'atax-web-tmp-'))
+    process.env.TMPDIR = tmp
+  })
+  afterEach(() => {
+    if (tmpBefore === undefined) delete process.env.TMPDIR
+    else process.env.TMPDIR = tmpBefore
+    fs.rmSync(tmp, { recursive: true, force: true })
+  })
+  const uploadsLeft = () =>
+    fs
+      .readdirSync(tmp)
+      .filter((d) => d.startsWith('atax-uploads-'))
+      .flatMap((d) => {
+        try {
+          return fs.readdirSync(path.join(tmp, d))
+        } catch {
+          return []
+        }
+      }).length
+
+  it('imports the body as the file (progress as JSON Lines too), the same security headers; refuses what /upload refuses', async () => {
+    const imported = await withFile('imports.run', input(), bigCsv(1_000))
+    expect(imported.status).toBe(200)
+    expect(imported.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(imported.headers.get('content-security-policy')).toMatch(/default-src 'none'/)
+    expect(await imported.json()).toMatchObject({ ok: true, value: { imported: 1_000 } })
+
+    // With progress: JSON Lines on the same connection, the envelope last.
+    const fractions: number[] = []
+    const streamed = await withFile('imports.run', { ...input(), force: true }, bigCsv(30_000), {
+      'x-atax-progress': '1',
+    })
+    expect(streamed.headers.get('content-type')).toMatch(/ndjson/)
+    const last = await readLines(streamed, (line) => {
+      if ('progress' in line) fractions.push(line.progress)
+    })
+    expect(last).toMatchObject({ ok: true, value: { imported: 30_000 } })
+
+    // Declared over the limit: 413 before a byte is read; streamed over it: 413 once it passes.
+    const declared = await withFile('imports.run', input(), Buffer.alloc(2_000_000))
+    expect(declared.status).toBe(413)
+    expect(await declared.json()).toMatchObject({ error: { message: expect.stringMatching(/run\.csv.*larger than/) } })
+    const chunk = new Uint8Array(100_000)
+    let left = 30
+    const stream = new ReadableStream({
+      pull(controller) {
+        if (left-- > 0) controller.enqueue(chunk)
+        else controller.close()
+      },
+    })
+    const over = await withFile('imports.run', input(), stream as ReadableStream)
+    expect(over.status).toBe(413)
+    await over.text()
+
+    // An input header that is not base64url JSON, or not an object; no file name: 400.
+    const status = async (...args: Parameters<typeof withFile>) => {
+      const r = await withFile(...args)
+      await r.text()
+      return r.status
+    }
+    expect(await status('imports.run', input(), bigCsv(10), { 'x-atax-input': '%%%' })).toBe(400)
+    expect(await status('imports.run', [1, 2], bigCsv(10))).toBe(400)
+    expect(await status('imports.run', input(), bigCsv(10), {}, '')).toBe(400)
+    // The token is needed as for any request.
+    expect(await status('imports.run', input(), bigCsv(10), { 'x-atax-token': 'wrong' })).toBe(401)
+    // The input cannot name another file: the upload it names is the body's, whatever it says.
+    const named = await withFile('imports.run', { ...input(), upload: 'not-an-id', force: true }, bigCsv(7))
+    expect(await named.json()).toMatchObject({ ok: true, value: { imported: 7 } })
+
+    // Every temporary file is gone once answered.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(uploadsLeft()).toBe(0)
+    expect(await rawSql(app.env).get('SELECT count(*) AS n FROM import_records')).toEqual({ n: 3 })
+  })
+
+  it('a file body that stops arriving is refused with 408; nothing is written, no file left', async () => {
+    const slow = await startWebServer({
+      engine,
+      rendererDir: path.join(REPO_ROOT, 'out', 'renderer'),
+      bodyIdleTimeoutMs: 300,
+    })
+    try {
+      const header = Buffer.from(JSON.stringify(input())).toString('base64url')
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(slow.port, '127.0.0.1', () => {
+          socket.write(
+            `POST /api/imports.run?file=run.csv HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\n` +
+              `${TOKEN_HEADER}: ${slow.token}\r\nx-atax-input: ${header}\r\ncontent-length: 1000\r\n\r\nbenchmark,`,
+          )
+        })
+        let text = ''
+        socket.on('data', (chunk) => (text += chunk.toString('utf8')))
+        socket.on('close', () => resolve(text))
+        socket.on('error', reject)
+      })
+      expect(answer).toMatch(/^HTTP\/1\.1 408/)
+      expect(answer.toLowerCase()).toContain('x-content-type-options: nosniff')
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      expect(uploadsLeft()).toBe(0)
+      expect(await rawSql(app.env).get('SELECT count(*) AS n FROM import_records')).toEqual({ n: 0 })
+    } finally {
+      await slow.close()
+    }
   })
 })
 
