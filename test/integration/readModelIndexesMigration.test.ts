@@ -80,14 +80,34 @@ describe('migration to the read-model indexes', () => {
         expect.arrayContaining(['benchmark_measurements_gen_group', 'benchmark_measurements_gen_uncomputable']),
       )
       expect(now.sqlite.prepare('SELECT * FROM benchmark_measurements ORDER BY id').all()).toEqual(before)
-      const env: HandlerEnv = { ...sqliteContext(now.db, now.sqlite), version: 'test', dbFile: file, mode: 'desktop' }
+    } finally {
+      now.close()
+    }
+    // Today's services on today's schema: a later rebuild moved the sideways row aside (its
+    // own test: upgradeQuarantine), so one is written again as such a writer would.
+    const today = openDatabase(file)
+    try {
+      expect(today.quarantined).toHaveLength(1)
+      today.sqlite.pragma('ignore_check_constraints = ON')
+      today.sqlite
+        .prepare(
+          "INSERT INTO benchmark_measurements (generation_id, benchmark, metric, direction, baseline, aligned, source) VALUES (?, 'odd', 'acc', 'sideways', 0.5, 0.4, 'import')",
+        )
+        .run(generationId)
+      today.sqlite.pragma('ignore_check_constraints = OFF')
+      const env: HandlerEnv = {
+        ...sqliteContext(today.db, today.sqlite),
+        version: 'test',
+        dbFile: file,
+        mode: 'desktop',
+      }
       const page = await dispatch(env, 'measurements.page', { generationId, expanded: [] })
       expect(page).toMatchObject({
         ok: true,
         value: { groups: ['mmlu'], total: 2, warnings: [expect.stringContaining('1 measurement with a direction')] },
       })
     } finally {
-      now.close()
+      today.close()
     }
   })
 })
