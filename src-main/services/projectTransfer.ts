@@ -28,6 +28,8 @@ import type { ProjectCounts, ProjectReceiveResult } from '../../src-shared/api/t
 import { checkBackupRow } from './backup'
 import type { ServiceContext } from './context'
 import { ServiceError } from './errors'
+import { actorOf, recordAudit } from './audit'
+import { headlineChanged } from './readModels/maintained'
 
 export const PROJECT_FORMAT = 'alignment-tax-planner-project'
 export const PROJECT_FORMAT_VERSION = 1
@@ -507,6 +509,19 @@ export async function receiveProject(
         if (fraction === 1) onProgress(1)
       },
     )
+    // Who pushed it, on the project and in its activity; the kept headline of every generation.
+    await tx.db
+      .update(tx.t.projects)
+      .set({ updatedBy: actorOf(tx), ...(existing ? {} : { createdBy: actorOf(tx) }) })
+      .where(eq(tx.t.projects.id, serverProjectId))
+    await headlineChanged(tx, newIds.get('generations')!.values())
+    await recordAudit(tx, {
+      projectId: serverProjectId,
+      action: existing ? 'update' : 'create',
+      entity: 'project',
+      entityId: serverProjectId,
+      summary: `pushed project "${name}" (${existing ? 'its contents replaced' : 'created'}): ${counts.generations} generation${counts.generations === 1 ? '' : 's'}, ${counts.benchmark_measurements} measurement${counts.benchmark_measurements === 1 ? '' : 's'}`,
+    })
     return { projectUid: uid, serverProjectId, name, result: existing ? 'updated' : 'created', counts }
   })
 }

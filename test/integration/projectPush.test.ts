@@ -17,6 +17,7 @@ import { ServiceError } from '../../src-main/services/errors'
 import type { ProjectReceiveResult } from '../../src-shared/api/transfer'
 import { openApp } from '../../src-main/app'
 import { bigCsv } from '../support/bigCsv'
+import { rawSql } from '../support/sql'
 import { openTempApp, SHARED_FIXTURES, storeContents, tempDir } from '../support/tempDb'
 
 /** The local side is a SQLite file, as on a desktop; the receiving side is the store under test. */
@@ -126,6 +127,25 @@ describe('pushing a project between stores', () => {
     expect(await summary(target, created.serverProjectId)).toBe(await summary(source, projectId))
     const projects = await call<{ id: number }[]>(target, 'projects.list', {})
     expect(projects.map((p) => p.id)).toEqual([created.serverProjectId])
+    // Each push is in the project's activity (newest first), and every generation's headline is kept.
+    const events = await call<{ action: string; summary: string }[]>(target, 'audit.list', {
+      projectId: created.serverProjectId,
+      limit: 10,
+    })
+    expect(events.map((e) => e.action)).toEqual(['update', 'create'])
+    expect(events[1].summary).toMatch(
+      /^pushed project "RLHF pipeline \(sample\)" \(created\): \d+ generations?, \d+ measurements?$/,
+    )
+    expect(events[0].summary).toMatch(/\(its contents replaced\)/)
+    const kept = await rawSql(target.env).value(
+      'SELECT count(*) AS n FROM generation_headline h JOIN generations g ON g.id = h.generation_id WHERE g.project_id = ?',
+      created.serverProjectId,
+    )
+    const all = await rawSql(target.env).value(
+      'SELECT count(*) AS n FROM generations WHERE project_id = ?',
+      created.serverProjectId,
+    )
+    expect(Number(kept)).toBe(Number(all))
   })
 
   it('a cancel, a bad or truncated file, a taken name, a copy in the trash: nothing changes', async () => {
