@@ -4,6 +4,7 @@
  * over the final name. A kill or a full disk leaves at worst a stray `.NAME.partial-…`
  * file, never a half-written file under the final name, and a re-run just works.
  */
+import { once } from 'node:events'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
@@ -91,7 +92,17 @@ export function writeStreamAtomically(
 ): Promise<void> {
   return writeFileAtomicallyAsync(
     target,
-    (temp) => pipeline(source, fs.createWriteStream(temp, { flags: 'wx' })),
+    async (temp) => {
+      const out = fs.createWriteStream(temp, { flags: 'wx' })
+      try {
+        await pipeline(source, out)
+      } catch (err) {
+        // A stream that fails before its file is open still opens (then closes) it: only once
+        // it is closed can the temporary file be removed for good.
+        if (!out.closed) await once(out, 'close')
+        throw err
+      }
+    },
     options,
   )
 }
