@@ -9,9 +9,10 @@
  * `POST /api/<name>?file=FILE`, the body the file's raw bytes (streamed into a temporary
  * file of this process), the JSON input in the `x-atax-input` header (base64url); the
  * engine gets the file's path, and the file is removed once answered. One request, so any
- * load balancer may send it to any `serve` process. The older two-step form stays for the
- * browser: `POST /upload?name=FILE` answers `{ upload, name, size }`, a request then names
- * that `upload` id (it lives in that process only: src-main/engine/uploads.ts).
+ * load balancer may send it to any `serve` process; the browser's page sends its files so too
+ * (src-renderer/src/api/client.ts, callWithFile). The older two-step form stays for scripts:
+ * `POST /upload?name=FILE` answers `{ upload, name, size }`, a request then names that
+ * `upload` id (it lives in that process only: src-main/engine/uploads.ts).
  *
  * A request sent with `x-atax-progress: 1` is answered as JSON Lines: `{"progress":f}`
  * lines while it runs, then the response envelope as the last line. Closing the

@@ -73,8 +73,23 @@ describe('import and export, in Chromium', () => {
       .locator('#import-file')
       .setInputFiles({ name: 'big-run.csv', mimeType: 'text/csv', buffer: Buffer.from(bigCsv(100_000)) })
     await watchProgress(page)
+    // The file travels with its request: one POST to /api/imports.run?file=, nothing to /upload
+    // (behind a round-robin balancer a second request could reach another server process).
+    const requests: string[] = []
+    const record = (request: { method(): string; url(): string }) =>
+      requests.push(`${request.method()} ${new URL(request.url()).pathname}${new URL(request.url()).search}`)
+    page.on('request', record)
     await dialog.getByRole('button', { name: 'Import', exact: true }).click()
     await dialog.getByText(/Imported 100000 results/).waitFor({ timeout: 90_000 })
+    page.off('request', record)
+    expect(
+      requests.filter((r) => r.includes('/upload')),
+      requests.join(' '),
+    ).toEqual([])
+    expect(
+      requests.filter((r) => r.includes('/api/imports.run')),
+      requests.join(' '),
+    ).toEqual(['POST /api/imports.run?file=big-run.csv'])
     const seen = await page.evaluate(() => (window as unknown as { progressSeen: string[] }).progressSeen)
     const processing = new Set(seen.filter((s) => s.startsWith('Processing')).map((s) => s.split('=')[1]))
     processing.delete('')
@@ -240,8 +255,16 @@ describe('import and export, in Chromium', () => {
       .locator('#restore-file')
       .setInputFiles({ name: 'backup.json', mimeType: 'application/json', buffer: Buffer.from(content) })
     const confirm = page.getByRole('dialog', { name: 'Restore from backup?' })
+    const requests: string[] = []
+    const record = (request: { url(): string }) => requests.push(new URL(request.url()).pathname)
+    page.on('request', record)
     await confirm.getByRole('button', { name: 'Replace all data' }).click()
     await page.getByText('Restored 1 project from backup.json').waitFor()
+    page.off('request', record)
+    // The backup travels with its request (?file=), never by /upload.
+    expect(requests.filter((r) => r.startsWith('/upload') || r === '/api/backup.restore')).toEqual([
+      '/api/backup.restore',
+    ])
     await page.getByRole('link', { name: 'Backed-up project' }).waitFor()
     expect(await page.getByRole('link', { name: 'Renamed project' }).count()).toBe(0)
     expect(session.errors).toEqual([])

@@ -153,6 +153,33 @@ function parseResponse(status: number, text: string): ApiResponse<unknown> {
 }
 
 /**
+ * Reads an XHR's JSON Lines answer as it arrives: `{"progress":f}` lines go to onProgress,
+ * the last other line is the envelope. An answer that is not JSON Lines (a refusal) is one JSON.
+ */
+function jsonLines(xhr: XMLHttpRequest, onProgress?: (fraction: number) => void) {
+  let seen = 0
+  let last: ApiResponse<unknown> | null = null
+  const read = () => {
+    const text = xhr.responseText
+    let end: number
+    while ((end = text.indexOf('\n', seen)) >= 0) {
+      const line = text.slice(seen, end)
+      seen = end + 1
+      if (!line) continue
+      const parsed = parseResponse(xhr.status, line) as ApiResponse<unknown> | { progress: number }
+      if ('progress' in parsed) onProgress?.(parsed.progress)
+      else last = parsed
+    }
+  }
+  const answer = (): ApiResponse<unknown> => {
+    if (!xhr.getResponseHeader('content-type')?.includes('ndjson')) return parseResponse(xhr.status, xhr.responseText)
+    read()
+    return last ?? parseResponse(xhr.status, '')
+  }
+  return { read, answer }
+}
+
+/**
  * fetch for ordinary requests. Long work (the caller wants progress or a cancel)
  * asks for JSON Lines — `{"progress":f}` lines, then the answer — read as they
  * arrive; aborting closes the connection, which cancels the work on the server.
@@ -167,31 +194,15 @@ function httpTransport(): Transport {
       if (signal?.aborted) return CANCELLED
       return new Promise((resolve) => {
         const xhr = new XMLHttpRequest()
-        let seen = 0
-        let last: ApiResponse<unknown> | null = null
-        const readLines = () => {
-          const text = xhr.responseText
-          let end: number
-          while ((end = text.indexOf('\n', seen)) >= 0) {
-            const line = text.slice(seen, end)
-            seen = end + 1
-            if (!line) continue
-            const parsed = parseResponse(xhr.status, line) as ApiResponse<unknown> | { progress: number }
-            if ('progress' in parsed) onProgress?.(parsed.progress)
-            else last = parsed
-          }
-        }
+        const lines = jsonLines(xhr, onProgress)
         xhr.open('POST', url)
         xhr.setRequestHeader('content-type', 'application/json')
         for (const [k, v] of Object.entries(auth)) xhr.setRequestHeader(k, v)
         xhr.setRequestHeader('x-atax-progress', '1')
-        xhr.onprogress = readLines
+        xhr.onprogress = lines.read
         xhr.onload = () => {
           if (xhr.status === 401 && !auth['x-atax-token']) void toSignIn()
-          if (xhr.getResponseHeader('content-type')?.includes('ndjson')) {
-            readLines()
-            resolve(last ?? parseResponse(xhr.status, ''))
-          } else resolve(parseResponse(xhr.status, xhr.responseText))
+          resolve(lines.answer())
         }
         xhr.onerror = () => resolve(UNREACHABLE)
         xhr.onabort = () => resolve(CANCELLED)
@@ -298,37 +309,55 @@ export async function downloadBackup(): Promise<{ blob: Blob; fileName: string }
   return { blob: await response.blob(), fileName }
 }
 
+/** base64url of a string's UTF-8 bytes (the `x-atax-input` header's form). */
+function base64url(text: string): string {
+  let binary = ''
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte)
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
 /**
- * Web mode: streams a file's bytes to the server (`POST /upload`; the browser reads
- * the file as it sends it, no base64, no whole-file string) and returns the upload
- * id a request then names. Null where there is no upload route (the desktop app,
- * whose open dialog hands the engine a path instead).
+ * Web mode: a request with its file in ONE HTTP request (`POST /api/<name>?file=NAME`, the
+ * file's raw bytes as the body, read by the browser as it sends them, no base64; the JSON
+ * input in the `x-atax-input` header as base64url), so that behind a round-robin balancer the
+ * file and the request reach the same server process. `onSend` follows the sending, then
+ * `onProgress` the server's JSON Lines progress; aborting `signal` closes the connection,
+ * which cancels the work (nothing written). Null where there is no such route (the desktop
+ * app, whose open dialog hands the engine a path instead).
  */
-export async function uploadFile(
-  file: Blob,
-  name: string,
-  options: { onProgress?: (fraction: number) => void; signal?: AbortSignal } = {},
-): Promise<string | null> {
+export async function callWithFile<N extends ApiName>(
+  name: N,
+  input: Parameters<ApiClient[N]>[0],
+  file: { blob: Blob; name: string },
+  options: CallOptions & { onSend?: (fraction: number) => void } = {},
+): Promise<Awaited<ReturnType<ApiClient[N]>> | null> {
   if (!hasWindow || window.api) return null
+  const { onProgress, onSend, signal } = options
+  if (signal?.aborted) throw new ApiCallError(name, errorOf(CANCELLED))
   const auth = await authHeaders()
-  return new Promise((resolve, reject) => {
+  const response = await new Promise<ApiResponse<unknown>>((resolve) => {
     const xhr = new XMLHttpRequest()
-    xhr.open('POST', `/upload?name=${encodeURIComponent(name)}`)
+    const lines = jsonLines(xhr, onProgress)
+    xhr.open('POST', `/api/${encodeURIComponent(name)}?file=${encodeURIComponent(file.name)}`)
     xhr.setRequestHeader('content-type', 'application/octet-stream')
     for (const [k, v] of Object.entries(auth)) xhr.setRequestHeader(k, v)
+    xhr.setRequestHeader('x-atax-input', base64url(JSON.stringify(input ?? {})))
+    xhr.setRequestHeader('x-atax-progress', '1')
     xhr.upload.onprogress = (event) => {
-      if (event.lengthComputable && event.total > 0) options.onProgress?.(event.loaded / event.total)
+      if (event.lengthComputable && event.total > 0) onSend?.(event.loaded / event.total)
     }
+    xhr.onprogress = lines.read
     xhr.onload = () => {
-      const response = parseResponse(xhr.status, xhr.responseText)
-      if (response.ok) resolve((response.value as { upload: string }).upload)
-      else reject(new ApiCallError('upload', response.error))
+      if (xhr.status === 401 && !auth['x-atax-token']) void toSignIn()
+      resolve(lines.answer())
     }
-    xhr.onerror = () => reject(new ApiCallError('upload', errorOf(UNREACHABLE)))
-    xhr.onabort = () => reject(new ApiCallError('upload', errorOf(CANCELLED)))
-    options.signal?.addEventListener('abort', () => xhr.abort(), { once: true })
-    xhr.send(file)
+    xhr.onerror = () => resolve(UNREACHABLE)
+    xhr.onabort = () => resolve(CANCELLED)
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true })
+    xhr.send(file.blob)
   })
+  if (!response.ok) throw new ApiCallError(name, response.error)
+  return response.value as Awaited<ReturnType<ApiClient[N]>>
 }
 
 export const desktopShell: DesktopShell | null = hasWindow ? (window.shell ?? null) : null

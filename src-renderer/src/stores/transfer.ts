@@ -7,7 +7,7 @@ import { ref } from 'vue'
 import type { ApiInput } from '../../../src-shared/api/contract'
 import type { ExportResult, FolderImportResult, ImportResult } from '../../../src-shared/api/transfer'
 import type { Direction } from '../../../src-shared/domain/types'
-import { api, callLong, desktopShell, downloadBackup, uploadFile } from '../api/client'
+import { api, callLong, callWithFile, desktopShell, downloadBackup } from '../api/client'
 import {
   downloadBlob,
   readFileBase64,
@@ -25,8 +25,8 @@ export type ImportPhase = 'idle' | 'reading' | 'uploading' | 'processing' | 'don
 /**
  * An import: the API's input naming its file by `upload` (the desktop's open dialog)
  * or `contentBase64`, or neither when `file` (a browser File) is given: the store
- * then uploads it (web mode: streamed, no base64) or, in the desktop app, where a
- * dropped file has no upload route, reads it as base64.
+ * then sends it with the request, in one HTTP request (web mode: streamed, no base64),
+ * or, in the desktop app, hands the engine its path (a dropped file) or reads it as base64.
  */
 export type ImportRequest = ApiInput<'imports.run'> & { file?: Blob }
 
@@ -100,8 +100,31 @@ export const useTransferStore = defineStore('transfer', () => {
     return tracked(request.generationId, async (signal) => {
       const { file, ...input } = request
       if (file && input.upload === undefined && input.contentBase64 === undefined) {
-        // Desktop: by path (a dropped file); web mode: streamed to the server; else base64.
-        const upload = (await uploadByPath(file)) ?? (await uploadFile(file, input.fileName, { onProgress, signal }))
+        // Web mode: the file and the request in one HTTP request (any server process may take it).
+        const processing = () => {
+          if (phase.value !== 'uploading') return
+          phase.value = 'processing'
+          progress.value = null
+        }
+        const sent = await callWithFile(
+          'imports.run',
+          input,
+          { blob: file, name: input.fileName },
+          {
+            signal,
+            onSend: (fraction) => (fraction >= 1 ? processing() : onProgress(fraction)),
+            onProgress: (fraction) => {
+              processing()
+              onProgress(fraction)
+            },
+          },
+        )
+        if (sent !== null) {
+          result.value = sent
+          return sent
+        }
+        // Desktop: by path (a dropped file); else base64.
+        const upload = await uploadByPath(file)
         if (upload !== null) input.upload = upload
         else input.contentBase64 = await readFileBase64(file, onProgress)
       }
@@ -165,18 +188,28 @@ export const useTransferStore = defineStore('transfer', () => {
     return savePdf(html.fileName.replace(/\.html?$/i, '') + '.pdf', html.content)
   }
 
-  /** Restores a backup given as base64, or as a File (uploaded in web mode, base64 in the desktop app). */
+  /**
+   * Restores a backup given as base64, or as a File (sent with the request in one HTTP request
+   * in web mode; by path or base64 in the desktop app).
+   */
   async function restoreBackup(fileName: string, content: string | Blob) {
-    let input: ApiInput<'backup.restore'> = { fileName }
-    if (typeof content === 'string') input.contentBase64 = content
-    else {
-      const upload = (await uploadByPath(content)) ?? (await uploadFile(content, fileName))
-      input = upload !== null ? { fileName, upload } : { fileName, contentBase64: await readFileBase64(content) }
-    }
+    const onRestoreProgress = (fraction: number) => (backupProgress.value = fraction)
     backupProgress.value = 0
-    const restored = await callLong('backup.restore', input, {
-      onProgress: (fraction) => (backupProgress.value = fraction),
-    }).finally(() => (backupProgress.value = null))
+    const restored = await (async () => {
+      if (typeof content === 'string') {
+        return callLong('backup.restore', { fileName, contentBase64: content }, { onProgress: onRestoreProgress })
+      }
+      const sent = await callWithFile(
+        'backup.restore',
+        { fileName },
+        { blob: content, name: fileName },
+        { onProgress: onRestoreProgress },
+      )
+      if (sent !== null) return sent
+      const upload = await uploadByPath(content)
+      const input = upload !== null ? { fileName, upload } : { fileName, contentBase64: await readFileBase64(content) }
+      return callLong('backup.restore', input, { onProgress: onRestoreProgress })
+    })().finally(() => (backupProgress.value = null))
     await Promise.all([projects.refresh(), generations.loadAll()])
     return restored
   }
