@@ -43,6 +43,35 @@ export type BackupSource = { file: string } | { bytes: Uint8Array }
 const CHUNK_BYTES = 1 << 20
 
 /**
+ * Lines of JSON written to an open file in chunks of about CHUNK_BYTES (never the whole
+ * file as one string); `finish` writes what is pending and answers the bytes written.
+ */
+export function jsonLinesWriter(fd: number): { line: (text: string) => void; finish: () => number } {
+  let pending: string[] = []
+  let pendingLength = 0
+  let bytes = 0
+  const flush = () => {
+    const buffer = Buffer.from(pending.join(''))
+    // writeSync may write less than asked (a disk filling up): the rest is written, or ENOSPC thrown.
+    for (let at = 0; at < buffer.length;) at += fs.writeSync(fd, buffer, at, buffer.length - at)
+    bytes += buffer.length
+    pending = []
+    pendingLength = 0
+  }
+  return {
+    line: (text) => {
+      pending.push(text, '\n')
+      pendingLength += text.length + 1
+      if (pendingLength >= CHUNK_BYTES) flush()
+    },
+    finish: () => {
+      flush()
+      return bytes
+    },
+  }
+}
+
+/**
  * Writes the backup to `file` through the atomic-file helper (a temporary name beside
  * it, synced, then renamed): never half-written, even on a full disk or a kill.
  */
@@ -52,7 +81,7 @@ export async function writeBackupFile(
   onProgress: (fraction: number) => void = () => {},
 ): Promise<{ rows: number; bytes: number }> {
   let rows = 0
-  let bytes = 0
+  let bytes = 0 // set once the file is complete
   const counts: number[] = []
   for (const table of BACKUP_TABLES) {
     const [row] = await ctx.dialect.rows<{ n: number }>(
@@ -63,21 +92,8 @@ export async function writeBackupFile(
   await writeFileAtomicallyAsync(file, async (temporary) => {
     const fd = fs.openSync(temporary, 'wx')
     try {
-      let pending: string[] = []
-      let pendingLength = 0
-      const flush = () => {
-        const buffer = Buffer.from(pending.join(''))
-        // writeSync may write less than asked (a disk filling up): the rest is written, or ENOSPC thrown.
-        for (let at = 0; at < buffer.length;) at += fs.writeSync(fd, buffer, at, buffer.length - at)
-        bytes += buffer.length
-        pending = []
-        pendingLength = 0
-      }
-      const line = (text: string) => {
-        pending.push(text, '\n')
-        pendingLength += text.length + 1
-        if (pendingLength >= CHUNK_BYTES) flush()
-      }
+      const out = jsonLinesWriter(fd)
+      const line = out.line
       const total = counts.reduce((a, b) => a + b, 0) || 1
       line(
         JSON.stringify({
@@ -101,7 +117,7 @@ export async function writeBackupFile(
         for (const { name, seq } of await backupIdCounters(ctx)) line(JSON.stringify([name, seq]))
       })
       line(JSON.stringify({ end: true, rows }))
-      flush()
+      bytes = out.finish()
     } finally {
       fs.closeSync(fd)
     }

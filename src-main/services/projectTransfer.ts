@@ -26,6 +26,7 @@ import { and, eq, isNull, ne, or, sql, type SQL } from 'drizzle-orm'
 import { policyFractionsProblem } from '../../src-shared/api/rows'
 import type { ProjectCounts, ProjectReceiveResult } from '../../src-shared/api/transfer'
 import { checkBackupRow } from './backup'
+import { jsonLinesWriter } from './backupStream'
 import type { ServiceContext } from './context'
 import { ServiceError } from './errors'
 import { actorOf, recordAudit } from './audit'
@@ -108,23 +109,11 @@ export async function writeProjectFile(
     await ctx.db.update(t).set({ uid }).where(eq(t.id, projectId))
   }
   const counts = emptyCounts()
-  let bytes = 0
+  let bytes: number
   const fd = fs.openSync(file, 'w')
   try {
-    let pending: string[] = []
-    let pendingLength = 0
-    const flush = () => {
-      const buffer = Buffer.from(pending.join(''))
-      for (let at = 0; at < buffer.length;) at += fs.writeSync(fd, buffer, at, buffer.length - at)
-      bytes += buffer.length
-      pending = []
-      pendingLength = 0
-    }
-    const line = (text: string) => {
-      pending.push(text, '\n')
-      pendingLength += text.length + 1
-      if (pendingLength >= CHUNK_BYTES) flush()
-    }
+    const out = jsonLinesWriter(fd)
+    const line = out.line
     line(
       JSON.stringify({
         format: PROJECT_FORMAT,
@@ -168,7 +157,7 @@ export async function writeProjectFile(
     })
     const rows = PROJECT_TABLES.reduce((n, table) => n + counts[table], 0)
     line(JSON.stringify({ end: true, rows }))
-    flush()
+    bytes = out.finish()
     fs.fsyncSync(fd)
   } finally {
     fs.closeSync(fd)
